@@ -1,0 +1,145 @@
+import { build } from 'esbuild';
+import { mkdir, readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAppServices, type AppServices } from '../../electron/app-services.js';
+import { contentSecurityPolicy } from '../../electron/platform/csp.js';
+import type { PolicySource } from '../../electron/policy/source.js';
+import { launchChromium } from '../support/chromium.js';
+
+/**
+ * The browser shell: the built renderer in Debian's Chromium, with `window.softphone` bound to the real
+ * main-process services running in this Node process. Everything but Electron's window plumbing is real.
+ */
+export const SHELL_ORIGIN = 'https://softphone.shell';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const rendererDir = join(repoRoot, 'dist', 'renderer');
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.wav': 'audio/wav',
+  '.ogg': 'audio/ogg',
+};
+
+export interface ShellOptions {
+  policy: PolicySource;
+  /** Profile directory of the app (settings, later the database). */
+  dataDir: string;
+  /** HOME of the browser: its NSS database decides which CAs Chromium trusts. */
+  browserHome: string;
+  headless?: boolean;
+  /** The operating system language the app should see, e.g. "de-DE". */
+  systemLocale?: string;
+  /** Extra Chromium arguments (fake audio files and the like). */
+  chromiumArgs?: string[];
+  /** Reuse an already launched browser (several app instances in one test). */
+  browser?: Browser;
+}
+
+export interface Shell {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+let bridgeScript: Promise<string> | null = null;
+
+/** The bridge init script, bundled once per process from the same shared code the preload uses. */
+function bundledBridge(): Promise<string> {
+  bridgeScript ??= build({
+    entryPoints: [join(repoRoot, 'e2e', 'shell', 'bridge-init.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text);
+  return bridgeScript;
+}
+
+function assetPath(url: string): string | null {
+  const path = decodeURIComponent(new URL(url).pathname);
+  const file = resolve(rendererDir, `.${path === '/' ? '/index.html' : path}`);
+  return file.startsWith(`${rendererDir}/`) ? file : null;
+}
+
+export async function launchShell(options: ShellOptions): Promise<Shell> {
+  await mkdir(options.dataDir, { recursive: true });
+  const systemLocale = options.systemLocale ?? 'en-US';
+  const services = await createAppServices({
+    dataDir: options.dataDir,
+    policy: options.policy,
+    systemLocale,
+    runtime: 'shell',
+    platform: process.platform,
+    appName: 'Secure Softphone',
+    appVersion: JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).version,
+    isTrustedSender: (url) => url.startsWith(`${SHELL_ORIGIN}/`),
+    openExternal: async (url) => {
+      // The system browser of the shell is a new page in the same browser.
+      const external = await context.newPage();
+      await external.goto(url);
+    },
+  });
+
+  const ownsBrowser = options.browser === undefined;
+  const browser =
+    options.browser ??
+    (await launchChromium({ home: options.browserHome, headless: options.headless ?? true, extraArgs: options.chromiumArgs ?? [] }));
+  const context = await browser.newContext({ locale: systemLocale, viewport: { width: 1100, height: 760 } });
+  const csp = contentSecurityPolicy({});
+
+  await context.route(`${SHELL_ORIGIN}/**`, async (route) => {
+    const file = assetPath(route.request().url());
+    const body = file ? await readFile(file).catch(() => null) : null;
+    if (!file || !body) return route.fulfill({ status: 404, body: 'not found' });
+    await route.fulfill({
+      status: 200,
+      body,
+      headers: {
+        'Content-Type': mimeTypes[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  });
+  await context.exposeBinding('__softphoneInvoke', (source, channel: unknown, input: unknown) =>
+    services.router.handle(source.frame.url(), channel, input),
+  );
+  await context.addInitScript({ content: await bundledBridge() });
+
+  const page = await context.newPage();
+  const stopEvents = services.onEvent((event, payload) => {
+    for (const p of context.pages()) {
+      if (!p.url().startsWith(`${SHELL_ORIGIN}/`)) continue;
+      p.evaluate(([name, data]) => window.__softphoneEvent(name, data), [event, payload] as const).catch(() => {
+        // The page may be navigating or closing; it reloads state on start.
+      });
+    }
+  });
+  await page.goto(`${SHELL_ORIGIN}/index.html`);
+
+  return {
+    browser,
+    context,
+    page,
+    services,
+    async close() {
+      stopEvents();
+      await context.close();
+      if (ownsBrowser) await browser.close();
+      await services.dispose();
+    },
+  };
+}

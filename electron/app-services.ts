@@ -1,0 +1,134 @@
+import type { AppInfo, EventName, EventPayload, SettingsState } from '../shared/ipc/contract.js';
+import { ServiceError } from '../shared/ipc/errors.js';
+import { resolvePolicy, type EffectivePolicy, type PolicyFile } from '../shared/policy/schema.js';
+import type { SettingKey, Settings } from '../shared/settings/settings.js';
+import { createIpcRouter, type IpcRouter } from './ipc/router.js';
+import { isAllowedExternalUrl } from './platform/navigation.js';
+import { InvalidPolicyError, type PolicySource } from './policy/source.js';
+import { openSettingsStore } from './settings/settings-store.js';
+
+export interface AppServicesDeps {
+  dataDir: string;
+  policy: PolicySource;
+  systemLocale: string;
+  runtime: AppInfo['runtime'];
+  platform: NodeJS.Platform;
+  appName: string;
+  appVersion: string;
+  isTrustedSender(senderUrl: string): boolean;
+  openExternal(url: string): Promise<void>;
+  /** Where unexpected service failures are reported; the default writes to stderr. */
+  logError?(message: string, error: unknown): void;
+}
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface AppServices {
+  router: IpcRouter;
+  onEvent(listener: EventListener): () => void;
+  policy(): EffectivePolicy;
+  dispose(): Promise<void>;
+}
+
+/** Settings that policy keys fix, by the setting they lock. */
+function lockedSettings(file: PolicyFile): SettingKey[] {
+  const locked: SettingKey[] = [];
+  if (file.defaultCountry !== undefined) locked.push('defaultCountry');
+  if (file.language !== undefined) locked.push('language');
+  return locked;
+}
+
+function applyPolicy(settings: Settings, file: PolicyFile): Settings {
+  return {
+    ...settings,
+    ...(file.defaultCountry !== undefined && { defaultCountry: file.defaultCountry }),
+    ...(file.language !== undefined && { language: file.language }),
+  };
+}
+
+function platformName(platform: NodeJS.Platform): AppInfo['platform'] {
+  return platform === 'linux' || platform === 'darwin' || platform === 'win32' ? platform : 'other';
+}
+
+async function readPolicyOrThrow(source: PolicySource): Promise<PolicyFile> {
+  const result = await source.read();
+  if (result.status === 'invalid') throw new InvalidPolicyError(source.location, result.problems);
+  return result.status === 'ok' ? result.policy : {};
+}
+
+/**
+ * Builds the main-process services and the IPC router over them. Everything Electron-specific comes in
+ * through `deps`, so the same code runs in Electron, in the browser shell and in tests.
+ */
+export async function createAppServices(deps: AppServicesDeps): Promise<AppServices> {
+  const logError = deps.logError ?? ((message, error) => console.error(message, error));
+  let policyFile = await readPolicyOrThrow(deps.policy);
+  const settingsStore = await openSettingsStore(deps.dataDir);
+  const listeners = new Set<EventListener>();
+
+  const emit: EventListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const settingsState = (): SettingsState => ({
+    settings: applyPolicy(settingsStore.get(), policyFile),
+    locked: lockedSettings(policyFile),
+  });
+
+  const router = createIpcRouter(
+    {
+      'app.getInfo': () => ({
+        name: deps.appName,
+        version: deps.appVersion,
+        platform: platformName(deps.platform),
+        systemLocale: deps.systemLocale,
+        runtime: deps.runtime,
+      }),
+      'settings.get': settingsState,
+      'settings.update': async (patch) => {
+        const locked = lockedSettings(policyFile).filter((key) => key in patch);
+        if (locked.length > 0) throw new ServiceError('refused', `set by policy: ${locked.join(', ')}`);
+        await settingsStore.update(patch);
+        const state = settingsState();
+        emit('settings.changed', state);
+        return state;
+      },
+      'policy.get': () => resolvePolicy(policyFile),
+      'external.open': async ({ url }) => {
+        if (!isAllowedExternalUrl(url)) throw new ServiceError('refused', 'this link cannot be opened');
+        await deps.openExternal(url);
+        return undefined;
+      },
+    },
+    {
+      isTrustedSender: deps.isTrustedSender,
+      onInternalError: (channel, error) => logError(`IPC ${channel} failed`, error),
+    },
+  );
+
+  const stopWatching = deps.policy.watch(() => {
+    void deps.policy.read().then((result) => {
+      // A policy that turns invalid while running keeps the last valid one in force (fail closed:
+      // nothing is loosened), and the problem is reported.
+      if (result.status === 'invalid') {
+        logError(`Policy in ${deps.policy.location} is invalid`, new InvalidPolicyError(deps.policy.location, result.problems));
+        return;
+      }
+      policyFile = result.status === 'ok' ? result.policy : {};
+      emit('policy.changed', resolvePolicy(policyFile));
+      emit('settings.changed', settingsState());
+    });
+  });
+
+  return {
+    router,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    policy: () => resolvePolicy(policyFile),
+    async dispose() {
+      stopWatching();
+      listeners.clear();
+    },
+  };
+}

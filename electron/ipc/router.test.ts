@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { channelNames, channels, type ChannelName } from '../../shared/ipc/contract.js';
+import { ServiceError } from '../../shared/ipc/errors.js';
+import { defaultSettings } from '../../shared/settings/settings.js';
+import { resolvePolicy } from '../../shared/policy/schema.js';
+import { createIpcRouter, type ChannelHandlers } from './router.js';
+
+const APP_URL = 'app://softphone/index.html';
+
+/** Valid outputs per channel, so that a handler reached by mistake would be noticed by the spy. */
+function spyHandlers() {
+  const outputs: { [C in ChannelName]: unknown } = {
+    'app.getInfo': { name: 'n', version: '1', platform: 'linux', systemLocale: 'de-DE', runtime: 'shell' },
+    'settings.get': { settings: defaultSettings, locked: [] },
+    'settings.update': { settings: defaultSettings, locked: [] },
+    'policy.get': resolvePolicy({}),
+    'external.open': undefined,
+  };
+  const spies = Object.fromEntries(channelNames.map((name) => [name, vi.fn(() => outputs[name])])) as unknown as {
+    [C in ChannelName]: ReturnType<typeof vi.fn>;
+  };
+  return { spies, handlers: spies as unknown as ChannelHandlers };
+}
+
+function makeRouter() {
+  const { spies, handlers } = spyHandlers();
+  const router = createIpcRouter(handlers, { isTrustedSender: (url) => url.startsWith('app://softphone/') });
+  return { spies, router };
+}
+
+/** Hand-picked malformed inputs; fast-check adds thousands more below. */
+const malformed: unknown[] = [null, 0, 'x', [], {}, { url: 1 }, { theme: 'neon' }, { language: 'fr' }, { extra: true }, { __proto__: { a: 1 } }];
+
+describe('IPC router', () => {
+  it.each(channelNames)('rejects malformed input on %s before the service runs', async (channel) => {
+    const { spies, router } = makeRouter();
+    for (const input of malformed) {
+      if (channels[channel].input.safeParse(input).success) continue;
+      const result = await router.handle(APP_URL, channel, input);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    }
+    expect(spies[channel]).not.toHaveBeenCalled();
+  });
+
+  it('rejects random malformed payloads on every channel without reaching a service', async () => {
+    const { spies, router } = makeRouter();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...channelNames), fc.anything({ withObjectString: true, withNullPrototype: true }), async (channel, input) => {
+        fc.pre(!channels[channel].input.safeParse(input).success);
+        const result = await router.handle(APP_URL, channel, input);
+        return !result.ok && result.error.code === 'invalid-input';
+      }),
+      { numRuns: 3000 },
+    );
+    for (const channel of channelNames) expect(spies[channel]).not.toHaveBeenCalled();
+  });
+
+  it('never throws, whatever the sender, channel and payload', async () => {
+    const { router } = makeRouter();
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), fc.oneof(fc.string(), fc.constantFrom(...channelNames), fc.anything()), fc.anything(), async (sender, channel, input) => {
+        const result = await router.handle(sender, channel, input);
+        return typeof result.ok === 'boolean';
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('rejects unknown channels, including prototype keys', async () => {
+    const { router } = makeRouter();
+    for (const channel of ['nope', 'toString', '__proto__', 'constructor', 'settings.get ', '', 42, null]) {
+      expect(await router.handle(APP_URL, channel, undefined)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    }
+  });
+
+  it('rejects senders outside the app origin', async () => {
+    const { spies, router } = makeRouter();
+    for (const sender of ['https://evil.example/', 'file:///etc/passwd', 'app://other/', '', undefined]) {
+      expect(await router.handle(sender, 'settings.get', undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-sender' },
+      });
+    }
+    expect(spies['settings.get']).not.toHaveBeenCalled();
+  });
+
+  it('passes valid input to the service and returns its output', async () => {
+    const { spies, router } = makeRouter();
+    const result = await router.handle(APP_URL, 'settings.update', { theme: 'dark' });
+    expect(result).toEqual({ ok: true, value: { settings: defaultSettings, locked: [] } });
+    expect(spies['settings.update']).toHaveBeenCalledWith({ theme: 'dark' });
+  });
+
+  it('turns service refusals into typed errors and hides unexpected failures', async () => {
+    const { handlers } = spyHandlers();
+    const onInternalError = vi.fn();
+    const router = createIpcRouter(
+      {
+        ...handlers,
+        'external.open': () => {
+          throw new ServiceError('refused', 'not allowed');
+        },
+        'settings.get': () => {
+          throw new Error('disk on fire /home/alice');
+        },
+        'app.getInfo': () => ({ name: 1 }) as never,
+      },
+      { isTrustedSender: () => true, onInternalError },
+    );
+    expect(await router.handle(APP_URL, 'external.open', { url: 'https://x.example' })).toEqual({
+      ok: false,
+      error: { code: 'refused', message: 'not allowed' },
+    });
+    const internal = await router.handle(APP_URL, 'settings.get', undefined);
+    expect(internal).toEqual({ ok: false, error: { code: 'internal', message: 'settings.get failed' } });
+    expect(await router.handle(APP_URL, 'app.getInfo', undefined)).toMatchObject({ ok: false, error: { code: 'invalid-output' } });
+    expect(onInternalError).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import {
+  channels,
+  isChannelName,
+  type ChannelInput,
+  type ChannelName,
+  type ChannelOutput,
+} from '../../shared/ipc/contract.js';
+import { ServiceError, type IpcResult } from '../../shared/ipc/errors.js';
+
+export type ChannelHandlers = {
+  [C in ChannelName]: (input: ChannelInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+};
+
+export interface RouterOptions {
+  /** Decides whether a frame URL belongs to the app's own origin. */
+  isTrustedSender(senderUrl: string): boolean;
+  /** Called with unexpected service failures; never with user data from the input. */
+  onInternalError?(channel: ChannelName, error: unknown): void;
+}
+
+export interface IpcRouter {
+  handle(senderUrl: unknown, channel: unknown, input: unknown): Promise<IpcResult<unknown>>;
+}
+
+function fieldsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => issue.path.join('.') || '(input)');
+}
+
+/**
+ * The one entry point for calls from a renderer: checks the sender, the channel and the input before
+ * any service runs, and the output before anything goes back.
+ */
+export function createIpcRouter(handlers: ChannelHandlers, options: RouterOptions): IpcRouter {
+  return {
+    async handle(senderUrl, channel, input) {
+      if (typeof senderUrl !== 'string' || !options.isTrustedSender(senderUrl)) {
+        return { ok: false, error: { code: 'forbidden-sender', message: 'sender is not the app' } };
+      }
+      if (!isChannelName(channel)) {
+        return { ok: false, error: { code: 'unknown-channel', message: 'unknown channel' } };
+      }
+      const spec = channels[channel];
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: {
+            code: 'invalid-input',
+            message: `invalid input for ${channel}`,
+            fields: fieldsOf(parsed.error),
+          },
+        };
+      }
+      let value: unknown;
+      try {
+        const handler = handlers[channel] as (input: unknown) => unknown;
+        value = await handler(parsed.data);
+      } catch (error) {
+        if (error instanceof ServiceError) {
+          return { ok: false, error: { code: error.code, message: error.message } };
+        }
+        options.onInternalError?.(channel, error);
+        return { ok: false, error: { code: 'internal', message: `${channel} failed` } };
+      }
+      const output = spec.output.safeParse(value);
+      if (!output.success) {
+        options.onInternalError?.(channel, output.error);
+        return { ok: false, error: { code: 'invalid-output', message: `${channel} produced invalid output` } };
+      }
+      return { ok: true, value: output.data };
+    },
+  };
+}

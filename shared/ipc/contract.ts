@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { EffectivePolicySchema } from '../policy/schema.js';
+import { Settings, SettingsPatch } from '../settings/settings.js';
+
+/**
+ * The IPC contract: every channel between renderer and main, with the schema of its input and
+ * output. The main router validates both; the preload and the browser shell expose exactly these.
+ */
+
+const NoInput = z.undefined();
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.enum(['linux', 'darwin', 'win32', 'other']),
+  /** BCP 47 tag of the operating system's preferred language, e.g. "de-DE". */
+  systemLocale: z.string(),
+  /** "electron" in the desktop app, "shell" in the browser shell used for development and tests. */
+  runtime: z.enum(['electron', 'shell']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const SettingsState = z.object({
+  settings: Settings,
+  /** Settings fixed by managed policy: shown, but not editable. */
+  locked: z.array(Settings.keyof()),
+});
+export type SettingsState = z.infer<typeof SettingsState>;
+
+export const ExternalUrl = z.object({ url: z.string().max(2048) }).strict();
+
+export const channels = {
+  'app.getInfo': { input: NoInput, output: AppInfo },
+  'settings.get': { input: NoInput, output: SettingsState },
+  'settings.update': { input: SettingsPatch, output: SettingsState },
+  'policy.get': { input: NoInput, output: EffectivePolicySchema },
+  'external.open': { input: ExternalUrl, output: z.undefined() },
+} as const;
+
+export type ChannelName = keyof typeof channels;
+export type ChannelInput<C extends ChannelName> = z.input<(typeof channels)[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<(typeof channels)[C]['output']>;
+
+/** Events pushed from main to the renderer. */
+export const events = {
+  'settings.changed': SettingsState,
+  'policy.changed': EffectivePolicySchema,
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && Object.hasOwn(channels, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { CountryCode } from '../settings/settings.js';
+
+const httpsUrl = z
+  .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+  .describe('An https:// URL');
+const wssUrl = z.url({ protocol: /^wss$/, error: 'must be a wss:// URL' }).describe('A wss:// URL');
+const spkiSha256 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 of a SubjectPublicKeyInfo')
+  .describe('Base64 SHA-256 of the certificate public key (SPKI)');
+
+export const signInMethods = ['google', 'apple', 'company', 'provider'] as const;
+export type SignInMethod = (typeof signInMethods)[number];
+
+export const ProviderEndpoints = z
+  .object({
+    issuer: httpsUrl.describe('OIDC issuer of the provider login broker'),
+    clientId: z.string().min(1).max(200).describe('OIDC client id of this app at the broker'),
+    wssUrl: wssUrl.describe('SIP over secure WebSocket endpoint (RFC 7118)'),
+    apiBaseUrl: httpsUrl.describe('Base URL of the provider API (/v1/...)'),
+  })
+  .strict();
+export type ProviderEndpoints = z.infer<typeof ProviderEndpoints>;
+
+/**
+ * Managed policy, as IT deploys it. Every key is optional in the file; `resolvePolicy` fills defaults.
+ * Keys set in the file lock the matching setting in the UI.
+ */
+export const PolicyFile = z
+  .object({
+    provider: ProviderEndpoints.optional(),
+    signInMethods: z.array(z.enum(signInMethods)).min(1).optional(),
+    companyDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)).optional(),
+    requireMfa: z.boolean().optional(),
+    idleLockMinutes: z.number().int().min(1).max(1440).optional(),
+    sessionMaxAgeHours: z.number().int().min(1).max(24 * 90).optional(),
+    historyRetentionDays: z.number().int().min(1).max(3650).nullable().optional(),
+    allowManualSipAccount: z.boolean().optional(),
+    pinnedSpkiSha256: z.array(spkiSha256).optional(),
+    extraCaCertificates: z.array(z.string().includes('-----BEGIN CERTIFICATE-----')).optional(),
+    defaultCountry: CountryCode.optional(),
+    language: z.enum(['de', 'en']).optional(),
+    updateChannel: z.enum(['stable', 'beta']).optional(),
+    updateUrl: httpsUrl.optional(),
+    updatesDisabled: z.boolean().optional(),
+    allowExport: z.boolean().optional(),
+    allowDelete: z.boolean().optional(),
+  })
+  .strict();
+export type PolicyFile = z.infer<typeof PolicyFile>;
+
+export interface EffectivePolicy {
+  provider: ProviderEndpoints | null;
+  signInMethods: SignInMethod[];
+  companyDomains: string[];
+  requireMfa: boolean;
+  idleLockMinutes: number;
+  sessionMaxAgeHours: number;
+  historyRetentionDays: number | null;
+  allowManualSipAccount: boolean;
+  pinnedSpkiSha256: string[];
+  extraCaCertificates: string[];
+  defaultCountry: string | null;
+  language: 'de' | 'en' | null;
+  updateChannel: 'stable' | 'beta';
+  updateUrl: string | null;
+  updatesDisabled: boolean;
+  allowExport: boolean;
+  allowDelete: boolean;
+}
+
+export const EffectivePolicySchema = z.object({
+  provider: ProviderEndpoints.nullable(),
+  signInMethods: z.array(z.enum(signInMethods)),
+  companyDomains: z.array(z.string()),
+  requireMfa: z.boolean(),
+  idleLockMinutes: z.number(),
+  sessionMaxAgeHours: z.number(),
+  historyRetentionDays: z.number().nullable(),
+  allowManualSipAccount: z.boolean(),
+  pinnedSpkiSha256: z.array(z.string()),
+  extraCaCertificates: z.array(z.string()),
+  defaultCountry: z.string().nullable(),
+  language: z.enum(['de', 'en']).nullable(),
+  updateChannel: z.enum(['stable', 'beta']),
+  updateUrl: z.string().nullable(),
+  updatesDisabled: z.boolean(),
+  allowExport: z.boolean(),
+  allowDelete: z.boolean(),
+}) satisfies z.ZodType<EffectivePolicy>;
+
+export function resolvePolicy(file: PolicyFile): EffectivePolicy {
+  return {
+    provider: file.provider ?? null,
+    signInMethods: file.signInMethods ?? [...signInMethods],
+    companyDomains: file.companyDomains ?? [],
+    requireMfa: file.requireMfa ?? true,
+    idleLockMinutes: file.idleLockMinutes ?? 15,
+    sessionMaxAgeHours: file.sessionMaxAgeHours ?? 12,
+    historyRetentionDays: file.historyRetentionDays ?? null,
+    allowManualSipAccount: file.allowManualSipAccount ?? true,
+    pinnedSpkiSha256: file.pinnedSpkiSha256 ?? [],
+    extraCaCertificates: file.extraCaCertificates ?? [],
+    defaultCountry: file.defaultCountry ?? null,
+    language: file.language ?? null,
+    updateChannel: file.updateChannel ?? 'stable',
+    updateUrl: file.updateUrl ?? null,
+    updatesDisabled: file.updatesDisabled ?? false,
+    allowExport: file.allowExport ?? true,
+    allowDelete: file.allowDelete ?? true,
+  };
+}
+
+/** A validation problem named by its key path, so IT sees each bad key. */
+export interface PolicyProblem {
+  key: string;
+  message: string;
+}
+
+export type PolicyParseResult = { ok: true; policy: PolicyFile } | { ok: false; problems: PolicyProblem[] };
+
+export function parsePolicy(raw: unknown): PolicyParseResult {
+  const result = PolicyFile.safeParse(raw);
+  if (result.success) return { ok: true, policy: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({
+          key: [...issue.path, key].join('.'),
+          message: 'is not a known policy key',
+        }));
+      }
+      return [{ key: issue.path.join('.') || '(root)', message: issue.message }];
+    }),
+  };
+}
