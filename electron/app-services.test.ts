@@ -18,6 +18,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The keychain is not under test here: an in-memory map stands in (the keychain has its own integration tests). */
+function memorySecrets() {
+  const items = new Map<string, string>();
+  return {
+    get: async (key: string) => items.get(key) ?? null,
+    set: async (key: string, value: string) => void items.set(key, value),
+    delete: async (key: string) => items.delete(key),
+  };
+}
+
 async function start(policy: object | null, openExternal = vi.fn(async () => {})) {
   const policyPath = join(dir, 'policy.json');
   if (policy) await writeFile(policyPath, JSON.stringify(policy));
@@ -31,6 +41,7 @@ async function start(policy: object | null, openExternal = vi.fn(async () => {})
     appVersion: '0.1.0',
     isTrustedSender: (url) => url === APP_URL,
     openExternal,
+    secrets: memorySecrets(),
     logError: () => {},
   });
   return { services, policyPath, openExternal };
@@ -80,6 +91,26 @@ describe('app services', () => {
       });
     }
     expect(openExternal).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the SIP password in main and gives the renderer an HA1 digest only', async () => {
+    const { services } = await start(null);
+    const account = { displayName: 'Alice', sipUri: 'sip:alice@example.eu', authorizationUser: 'alice', wssUrl: 'wss://sip.example.eu' };
+    expect(await services.router.handle(APP_URL, 'sipAccount.save', { ...account, wssUrl: 'ws://sip.example.eu', password: 'pw' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', fields: ['wssUrl'] },
+    });
+    const saved = await services.router.handle(APP_URL, 'sipAccount.save', { ...account, password: 's3cret' });
+    expect(JSON.stringify(saved)).not.toContain('s3cret');
+    const registration = await services.router.handle(APP_URL, 'sipAccount.registration', undefined);
+    // MD5("alice:example.eu:s3cret")
+    expect(registration).toEqual({ ok: true, value: { ...account, realm: 'example.eu', ha1: 'd7bfcc06b436945e73fd7c0a780c807a' } });
+  });
+
+  it('refuses manual SIP accounts when policy forbids them', async () => {
+    const { services } = await start({ allowManualSipAccount: false });
+    const input = { displayName: '', sipUri: 'sip:a@b.eu', authorizationUser: 'a', wssUrl: 'wss://b.eu', password: 'x' };
+    expect(await services.router.handle(APP_URL, 'sipAccount.save', input)).toMatchObject({ ok: false, error: { code: 'refused' } });
   });
 
   it('applies a changed policy file without a restart', async () => {

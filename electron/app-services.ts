@@ -1,11 +1,14 @@
+import type { CallEvent } from '../shared/domain/calls.js';
 import type { AppInfo, EventName, EventPayload, SettingsState } from '../shared/ipc/contract.js';
 import { ServiceError } from '../shared/ipc/errors.js';
 import { resolvePolicy, type EffectivePolicy, type PolicyFile } from '../shared/policy/schema.js';
 import type { SettingKey, Settings } from '../shared/settings/settings.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
+import { probeTls } from './net/tls-probe.js';
 import { isAllowedExternalUrl } from './platform/navigation.js';
 import { InvalidPolicyError, type PolicySource } from './policy/source.js';
 import { openSettingsStore } from './settings/settings-store.js';
+import { createSipAccountService, type SecretSlot } from './sip/sip-account-service.js';
 
 export interface AppServicesDeps {
   dataDir: string;
@@ -17,6 +20,8 @@ export interface AppServicesDeps {
   appVersion: string;
   isTrustedSender(senderUrl: string): boolean;
   openExternal(url: string): Promise<void>;
+  /** The OS keychain. */
+  secrets: SecretSlot;
   /** Where unexpected service failures are reported; the default writes to stderr. */
   logError?(message: string, error: unknown): void;
 }
@@ -26,6 +31,8 @@ export type EventListener = <E extends EventName>(event: E, payload: EventPayloa
 export interface AppServices {
   router: IpcRouter;
   onEvent(listener: EventListener): () => void;
+  /** Validated call lifecycle events from the phone engine. */
+  onCallEvent(listener: (event: CallEvent) => void): () => void;
   policy(): EffectivePolicy;
   dispose(): Promise<void>;
 }
@@ -65,6 +72,15 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   let policyFile = await readPolicyOrThrow(deps.policy);
   const settingsStore = await openSettingsStore(deps.dataDir);
   const listeners = new Set<EventListener>();
+  const callListeners = new Set<(event: CallEvent) => void>();
+  const sipAccounts = createSipAccountService({
+    secrets: deps.secrets,
+    manualAllowed: () => resolvePolicy(policyFile).allowManualSipAccount,
+  });
+  const trust = () => {
+    const policy = resolvePolicy(policyFile);
+    return { extraCaCertificates: policy.extraCaCertificates, pinnedSpkiSha256: policy.pinnedSpkiSha256 };
+  };
 
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -98,6 +114,23 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         await deps.openExternal(url);
         return undefined;
       },
+      'sipAccount.get': () => sipAccounts.state(),
+      'sipAccount.save': async (input) => {
+        const state = await sipAccounts.save(input);
+        emit('sipAccount.changed', state);
+        return state;
+      },
+      'sipAccount.remove': async () => {
+        const state = await sipAccounts.remove();
+        emit('sipAccount.changed', state);
+        return state;
+      },
+      'sipAccount.registration': () => sipAccounts.registration(),
+      'tls.probe': ({ url }) => probeTls(url, trust()),
+      'call.report': (event) => {
+        for (const listener of callListeners) listener(event);
+        return undefined;
+      },
     },
     {
       isTrustedSender: deps.isTrustedSender,
@@ -116,6 +149,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       policyFile = result.status === 'ok' ? result.policy : {};
       emit('policy.changed', resolvePolicy(policyFile));
       emit('settings.changed', settingsState());
+      void sipAccounts.state().then((state) => emit('sipAccount.changed', state));
     });
   });
 
@@ -125,10 +159,15 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onCallEvent(listener) {
+      callListeners.add(listener);
+      return () => callListeners.delete(listener);
+    },
     policy: () => resolvePolicy(policyFile),
     async dispose() {
       stopWatching();
       listeners.clear();
+      callListeners.clear();
     },
   };
 }

@@ -19,6 +19,8 @@ const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionS
 export const layerRules = [
   {
     files: ['shared/**/*.ts'],
+    // Tests of shared code run under Node and may read fixture files.
+    ignores: ['shared/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

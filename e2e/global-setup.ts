@@ -1,0 +1,31 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProviderStack } from './provider/stack.js';
+import { STATE_ENV, type StackState } from './support/stack-state.js';
+
+/** Starts the provider test stack once per run; workers read its state from the file named in the environment. */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.SOFTPHONE_IN_NETNS !== '1') {
+    throw new Error('e2e specs run inside a loopback-only network namespace: use `npm run test:e2e` (e2e/netns-run.sh)');
+  }
+  const runDir = await mkdtemp(join(tmpdir(), 'softphone-e2e-'));
+  const stack = await startProviderStack(runDir);
+  const state: StackState = {
+    runDir,
+    caCertPath: stack.caCertPath,
+    caCertPem: stack.caCertPem,
+    trustedHome: stack.trustedHome,
+    untrustedHome: stack.untrustedHome,
+    wssUrl: stack.kamailio.wssUrl,
+    udpPort: stack.kamailio.udpPort,
+    sipDomain: stack.kamailio.sipDomain,
+    ctlSocket: stack.kamailio.ctlSocket,
+    pids: [stack.kamailio.pid, ...stack.keyring.pids],
+  };
+  const statePath = join(runDir, 'state.json');
+  await writeFile(statePath, JSON.stringify(state, null, 2));
+  process.env[STATE_ENV] = statePath;
+  // Workers use the test keyring for the app's secrets.
+  Object.assign(process.env, stack.keyring.env);
+}

@@ -1,0 +1,101 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:tls';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { kamailioConfig, SIP_DOMAIN, tlsConfig } from './kamailio-config.js';
+import { freePort } from './ports.js';
+import { stopProcess, trackChild } from './processes.js';
+
+const run = promisify(execFile);
+const MODULES_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+
+export interface KamailioHandle {
+  pid: number;
+  wssUrl: string;
+  wssPort: number;
+  udpPort: number;
+  sipDomain: string;
+  ctlSocket: string;
+  logPath: string;
+  stop(): Promise<void>;
+}
+
+export interface KamailioOptions {
+  dir: string;
+  certificate: string;
+  privateKey: string;
+  caCertPem: string;
+}
+
+/** Runs `kamcmd` against a Kamailio's ctl socket (usable from any process that knows the socket). */
+export async function kamcmd(ctlSocket: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run('kamcmd', ['-s', `unix:${ctlSocket}`, ...args]);
+  return stdout;
+}
+
+/** Creates or changes a SIP user's password (digest realm = SIP domain). */
+export async function setSipUser(ctlSocket: string, username: string, password: string): Promise<void> {
+  await kamcmd(ctlSocket, 'htable.sets', 'auth', username, password);
+}
+
+export async function removeSipUser(ctlSocket: string, username: string): Promise<void> {
+  await kamcmd(ctlSocket, 'htable.delete', 'auth', username);
+}
+
+/** Resolves once a TLS handshake with the CA succeeds: Kamailio is up. Bounded by `timeoutMs`. */
+async function waitForTls(port: number, ca: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`kamailio exited with code ${child.exitCode}`);
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`kamailio did not accept TLS on ${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function startKamailio(options: KamailioOptions): Promise<KamailioHandle> {
+  const wssPort = await freePort();
+  const udpPort = await freePort();
+  const ctlSocket = join(options.dir, 'kamailio.ctl');
+  const configPath = join(options.dir, 'kamailio.cfg');
+  const tlsConfigPath = join(options.dir, 'kamailio-tls.cfg');
+  const logPath = join(options.dir, 'kamailio.log');
+  await writeFile(tlsConfigPath, tlsConfig(options.certificate, options.privateKey));
+  await writeFile(configPath, kamailioConfig({ wssPort, udpPort, ctlSocket, tlsConfigPath, modulesDir: MODULES_DIR }));
+
+  const log = createWriteStream(logPath);
+  const child = spawn(
+    'kamailio',
+    ['-f', configPath, '-DD', '-E', '-m', '64', '-M', '16', '-w', options.dir, '-Y', options.dir, '-P', join(options.dir, 'kamailio.pid')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  trackChild(child);
+  try {
+    await waitForTls(wssPort, options.caCertPem, child, 10_000);
+  } catch (error) {
+    await stopProcess(child);
+    const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-30).join('\n');
+    throw new Error(`${(error as Error).message}\n--- kamailio.log ---\n${tail}`);
+  }
+  return {
+    pid: child.pid!,
+    wssUrl: `wss://127.0.0.1:${wssPort}`,
+    wssPort,
+    udpPort,
+    sipDomain: SIP_DOMAIN,
+    ctlSocket,
+    logPath,
+    stop: () => stopProcess(child),
+  };
+}

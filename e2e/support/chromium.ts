@@ -1,0 +1,32 @@
+import { chromium, type Browser } from 'playwright-core';
+
+export interface ChromiumOptions {
+  /** HOME for the browser: its NSS database decides which CAs are trusted. */
+  home: string;
+  headless?: boolean;
+  extraArgs?: string[];
+}
+
+/** Debian's Chromium with the flags WebRTC tests need on loopback (FIELD-NOTES). */
+export function launchChromium(options: ChromiumOptions): Promise<Browser> {
+  const args = [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--allow-loopback-in-peer-connection',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--autoplay-policy=no-user-gesture-required',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: options.headless ?? true,
+    env: { ...process.env, HOME: options.home },
+    args,
+  });
+}

@@ -1,0 +1,38 @@
+import { test as base } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
+import { filePolicySource } from '../../electron/policy/source.js';
+import { launchShell, type Shell } from '../shell/shell.js';
+import { readStackState } from './stack-state.js';
+
+export interface OpenAppOptions {
+  /** Managed policy for this instance; none means no policy file. */
+  policy?: object;
+  /** The operating-system language the app sees. */
+  systemLocale?: string;
+  /** A name for the instance's profile folder (several instances in one test). */
+  name?: string;
+}
+
+/** `openApp` starts the app in the browser shell against the running provider test stack, and closes it after the test. */
+export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise<Shell> }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a destructured object
+  openApp: async ({}, use, testInfo) => {
+    const opened: Shell[] = [];
+    await use(async (options = {}) => {
+      const name = options.name ?? `app-${opened.length}`;
+      const policyPath = testInfo.outputPath(`${name}-policy.json`);
+      if (options.policy) await writeFile(policyPath, JSON.stringify(options.policy, null, 2));
+      const shell = await launchShell({
+        policy: filePolicySource(policyPath),
+        dataDir: testInfo.outputPath(`${name}-data`),
+        browserHome: readStackState().trustedHome,
+        systemLocale: options.systemLocale ?? 'en-US',
+      });
+      opened.push(shell);
+      return shell;
+    });
+    for (const shell of opened.reverse()) await shell.close();
+  },
+});
+
+export { expect } from '@playwright/test';

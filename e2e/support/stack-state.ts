@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+
+/** What the global setup tells the test workers about the running provider stack. */
+export interface StackState {
+  runDir: string;
+  caCertPath: string;
+  caCertPem: string;
+  trustedHome: string;
+  untrustedHome: string;
+  wssUrl: string;
+  udpPort: number;
+  sipDomain: string;
+  ctlSocket: string;
+  /** Every process the stack runs, stopped by PID in the teardown. */
+  pids: number[];
+}
+
+export const STATE_ENV = 'SOFTPHONE_E2E_STATE';
+
+export function readStackState(): StackState {
+  const path = process.env[STATE_ENV];
+  if (!path) throw new Error(`${STATE_ENV} is not set: run the specs through playwright.config.ts (global setup)`);
+  return JSON.parse(readFileSync(path, 'utf8')) as StackState;
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const wssUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      return new URL(value).protocol === 'wss:';
+    } catch {
+      return false;
+    }
+  }, 'only wss:// (SIP over secure WebSocket) is allowed');
+
+/** A SIP account entered by hand in Settings (until sign-in provisioning gives one). */
+export const SipAccount = z
+  .object({
+    displayName: z.string().trim().max(128),
+    sipUri: z
+      .string()
+      .trim()
+      .max(512)
+      .regex(/^sips?:[^@\s:;]+@[^@\s;]+$/i, 'must look like sip:user@domain'),
+    authorizationUser: z.string().trim().min(1).max(256),
+    wssUrl,
+    /** Digest realm; defaults to the domain of the SIP URI. */
+    realm: z.string().trim().max(256).optional(),
+  })
+  .strict();
+export type SipAccount = z.infer<typeof SipAccount>;
+
+export const SaveSipAccount = SipAccount.extend({ password: z.string().min(1).max(256) }).strict();
+export type SaveSipAccount = z.infer<typeof SaveSipAccount>;
+
+export const SipAccountState = z.object({
+  account: SipAccount.nullable(),
+  source: z.enum(['manual', 'provisioned']).nullable(),
+  /** Policy may forbid manual accounts. */
+  manualAllowed: z.boolean(),
+});
+export type SipAccountState = z.infer<typeof SipAccountState>;
+
+/**
+ * What the phone engine registers with. The HA1 digest (MD5 of user:realm:password) replaces the
+ * password, so the renderer never holds the plain password.
+ */
+export const SipRegistration = z.object({
+  displayName: z.string(),
+  sipUri: z.string(),
+  authorizationUser: z.string(),
+  wssUrl: z.string(),
+  realm: z.string(),
+  ha1: z.string().regex(/^[0-9a-f]{32}$/),
+});
+export type SipRegistration = z.infer<typeof SipRegistration>;
+
+export function realmOf(account: SipAccount): string {
+  return account.realm || account.sipUri.slice(account.sipUri.indexOf('@') + 1).replace(/:\d+$/, '');
+}
+
+/** Outcomes of main's TLS probe of the SIP edge (the browser reports all of them as close code 1006). */
+export const tlsProbeOutcomes = [
+  'ok',
+  'untrusted',
+  'hostname-mismatch',
+  'expired',
+  'pin-mismatch',
+  'refused',
+  'unreachable',
+  'timeout',
+  'tls-error',
+] as const;
+export const TlsProbeResult = z.object({ outcome: z.enum(tlsProbeOutcomes), detail: z.string().max(512).optional() });
+export type TlsProbeResult = z.infer<typeof TlsProbeResult>;
