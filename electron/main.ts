@@ -1,0 +1,73 @@
+import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
+import { join } from 'node:path';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
+import { createAppServices, type AppServices } from './app-services.js';
+import { privilegedSchemes } from './platform/app-protocol.js';
+import { contentSecurityPolicy } from './platform/csp.js';
+import { installGuards } from './platform/install-guards.js';
+import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
+import { enforceSingleInstance } from './platform/single-instance.js';
+import { mainWindowOptions } from './platform/web-preferences.js';
+import { filePolicySource, InvalidPolicyError, LINUX_POLICY_PATH } from './policy/source.js';
+import { createKeytarSecretStore, KeychainUnavailableError, probeSecretStore } from './secrets/secret-store.js';
+
+// Bootstrap only: every decision lives in a service or in platform/.
+protocol.registerSchemesAsPrivileged([...privilegedSchemes]);
+app.enableSandbox();
+
+let window: BrowserWindow | null = null;
+let services: AppServices | null = null;
+
+if (enforceSingleInstance(app, () => window?.show())) {
+  app.whenReady().then(start, fail);
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void services?.dispose());
+}
+
+async function start(): Promise<void> {
+  const appRoot = app.getAppPath();
+  const secrets = createKeytarSecretStore({ service: app.isPackaged ? 'secure-softphone' : 'secure-softphone-dev' });
+  await probeSecretStore(secrets);
+  services = await createAppServices({
+    dataDir: app.getPath('userData'),
+    policy: filePolicySource(process.env.SOFTPHONE_POLICY ?? LINUX_POLICY_PATH),
+    systemLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+    runtime: 'electron',
+    platform: process.platform,
+    appName: app.getName(),
+    appVersion: app.getVersion(),
+    isTrustedSender: isAppUrl,
+    openExternal: (url) => shell.openExternal(url),
+    secrets,
+  });
+  const current = services;
+  installGuards({
+    rendererDir: join(appRoot, 'dist', 'renderer'),
+    csp: () => {
+      const provider = current.policy().provider;
+      const manual = current.policy().allowManualSipAccount;
+      return contentSecurityPolicy({ wssOrigins: provider && !manual ? [new URL(provider.wssUrl).origin] : [] });
+    },
+  });
+  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, input: unknown) => current.router.handle(event.senderFrame?.url, channel, input));
+
+  window = new BrowserWindow(mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone'));
+  const target = window;
+  current.onEvent((name, payload) => {
+    if (!target.isDestroyed()) target.webContents.send(EVENT_CHANNEL, name, payload);
+  });
+  target.once('ready-to-show', () => target.show());
+  await target.loadURL(APP_ENTRY_URL);
+}
+
+function fail(error: unknown): void {
+  // Fail closed with a message that says what to fix; nothing starts half-configured.
+  const detail =
+    error instanceof InvalidPolicyError
+      ? `${error.location}:\n${error.problems.map((p) => `• ${p.key}: ${p.message}`).join('\n')}`
+      : error instanceof KeychainUnavailableError
+        ? `The system keychain is not usable (${error.reason}). Install and unlock a keychain (GNOME Keyring or KWallet on Linux), then start the app again.`
+        : String(error);
+  dialog.showErrorBox('Secure Softphone cannot start', detail);
+  app.exit(1);
+}

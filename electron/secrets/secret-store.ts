@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import keytar from 'keytar';
+
+/** The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) under one service name. */
+export interface SecretStore {
+  readonly service: string;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  list(): Promise<string[]>;
+  clear(): Promise<void>;
+}
+
+export type KeychainFailure = 'no-bus' | 'no-service' | 'locked' | 'probe-mismatch' | 'error';
+
+/** The keychain cannot be used; there is no fallback to storing anything in plaintext. */
+export class KeychainUnavailableError extends Error {
+  constructor(
+    readonly reason: KeychainFailure,
+    detail: string,
+  ) {
+    super(`keychain unavailable (${reason}): ${detail}`);
+    this.name = 'KeychainUnavailableError';
+  }
+}
+
+export function classifyKeychainError(error: unknown): KeychainFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Cannot autolaunch/i.test(message)) return 'no-bus';
+  if (/not provided by any \.service files|ServiceUnknown/i.test(message)) return 'no-service';
+  if (/locked|dismissed|prompt/i.test(message)) return 'locked';
+  return 'error';
+}
+
+/** One service name per app and environment, e.g. "secure-softphone" or "secure-softphone-test-1234". */
+export function createKeytarSecretStore(options: { service: string }): SecretStore {
+  const { service } = options;
+  return {
+    service,
+    get: (key) => keytar.getPassword(service, key),
+    set: (key, value) => keytar.setPassword(service, key, value),
+    delete: (key) => keytar.deletePassword(service, key),
+    list: async () => (await keytar.findCredentials(service)).map((credential) => credential.account),
+    async clear() {
+      for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+    },
+  };
+}
+
+/**
+ * Proves the keychain works by writing, reading back and deleting a random canary: a keychain that
+ * answers reads with null but cannot store (an auto-started, locked keyring) fails here.
+ */
+export async function probeSecretStore(store: SecretStore): Promise<void> {
+  const key = `probe-${randomBytes(6).toString('hex')}`;
+  const canary = randomBytes(16).toString('hex');
+  try {
+    await store.set(key, canary);
+    const readBack = await store.get(key);
+    await store.delete(key);
+    if (readBack !== canary) throw new KeychainUnavailableError('probe-mismatch', 'the canary did not read back');
+  } catch (error) {
+    if (error instanceof KeychainUnavailableError) throw error;
+    throw new KeychainUnavailableError(classifyKeychainError(error), error instanceof Error ? error.message : String(error));
+  }
+}
