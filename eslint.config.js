@@ -8,7 +8,16 @@ import { layerRules } from './eslint/layers.js';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', '.tools/**', 'node_modules/**', 'bench/results/**', 'test-results/**', '.test-output/**', 'eslint/fixtures/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      '.tools/**',
+      'node_modules/**',
+      'bench/results/**',
+      'test-results/**',
+      '.test-output/**',
+      'eslint/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -25,7 +34,15 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules, ...jsxA11y.flatConfigs.strict.rules },
   },
   {
-    files: ['electron/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.{js,mjs}', 'bench/**/*.ts', 'build/**/*.{ts,mjs}', 'eslint/**/*.{js,ts}', '*.config.{ts,js}'],
+    files: [
+      'electron/**/*.ts',
+      'e2e/**/*.ts',
+      'scripts/**/*.{js,mjs}',
+      'bench/**/*.ts',
+      'build/**/*.{ts,mjs}',
+      'eslint/**/*.{js,ts}',
+      '*.config.{ts,js}',
+    ],
     languageOptions: { globals: globals.node },
   },
   ...layerRules,

@@ -22,7 +22,11 @@ describe('electron-builder configuration', () => {
   it('registers tel:, callto: and sip:', () => {
     const schemes = config.protocols.flatMap((p: { schemes: string[] }) => p.schemes).sort();
     expect(schemes).toEqual(['callto', 'sip', 'tel']);
-    expect(config.linux.mimeTypes).toEqual(['x-scheme-handler/tel', 'x-scheme-handler/sip', 'x-scheme-handler/callto']);
+    expect(config.linux.mimeTypes).toEqual([
+      'x-scheme-handler/tel',
+      'x-scheme-handler/sip',
+      'x-scheme-handler/callto',
+    ]);
   });
 
   it('packs only runtime files, with native modules unpacked', () => {

@@ -7,7 +7,9 @@ import { STATE_ENV, type StackState } from './support/stack-state.js';
 /** Starts the provider test stack once per run; workers read its state from the file named in the environment. */
 export default async function globalSetup(): Promise<void> {
   if (process.env.SOFTPHONE_IN_NETNS !== '1') {
-    throw new Error('e2e specs run inside a loopback-only network namespace: use `npm run test:e2e` (e2e/netns-run.sh)');
+    throw new Error(
+      'e2e specs run inside a loopback-only network namespace: use `npm run test:e2e` (e2e/netns-run.sh)',
+    );
   }
   const runDir = await mkdtemp(join(tmpdir(), 'softphone-e2e-'));
   const stack = await startProviderStack(runDir);

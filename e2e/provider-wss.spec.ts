@@ -7,7 +7,11 @@ import { readStackState } from './support/stack-state.js';
 type SocketOutcome = { opened: boolean; closeCode: number | null; reply: string | null };
 
 /** Opens a SIP WebSocket from a page, optionally sends one message, and reports what happened. */
-async function openSipWebSocket(home: string, wssUrl: string, message: string | null): Promise<SocketOutcome> {
+async function openSipWebSocket(
+  home: string,
+  wssUrl: string,
+  message: string | null,
+): Promise<SocketOutcome> {
   const browser = await launchChromium({ home });
   try {
     const page = await browser.newPage();
@@ -58,7 +62,11 @@ function register(user: string, domain: string): string {
 test('Chromium trusting the test CA speaks SIP over WSS with Kamailio', async () => {
   const state = readStackState();
   await setSipUser(state.ctlSocket, 'wss-probe', 'secret');
-  const outcome = await openSipWebSocket(state.trustedHome, state.wssUrl, register('wss-probe', state.sipDomain));
+  const outcome = await openSipWebSocket(
+    state.trustedHome,
+    state.wssUrl,
+    register('wss-probe', state.sipDomain),
+  );
   expect(outcome.opened).toBe(true);
   // The registrar challenges the unauthenticated REGISTER: SIP is handled on the secure WebSocket.
   expect(outcome.reply).toMatch(/^SIP\/2\.0 401 Unauthorized/);

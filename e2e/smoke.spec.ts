@@ -8,6 +8,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** The checks both runtimes must pass: the app renders, talks to main, and names its navigation. */
 async function smoke(page: Page): Promise<void> {
   await expect(page).toHaveTitle(/Secure Softphone/);
+  await page.getByRole('button', { name: 'Continue without signing in' }).click();
   const nav = page.getByRole('navigation');
   await expect(nav).toBeVisible();
   for (const name of ['Phone', 'History', 'Contacts', 'Settings']) {
@@ -31,7 +32,11 @@ test('smoke: the app loads in Electron', async () => {
     test.skip(true, binary.missing);
     return;
   }
-  const app = await electron.launch({ executablePath: binary.path, args: [repoRoot], env: { ...process.env, LANG: 'en_US.UTF-8' } });
+  const app = await electron.launch({
+    executablePath: binary.path,
+    args: [repoRoot],
+    env: { ...process.env, LANG: 'en_US.UTF-8' },
+  });
   try {
     await smoke(await app.firstWindow());
   } finally {

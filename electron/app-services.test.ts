@@ -71,7 +71,9 @@ describe('app services', () => {
   });
 
   it('fails closed on an invalid policy, naming each bad key', async () => {
-    const error = await start({ requireMfa: 'yes', provider: { issuer: 'http://x' } }).catch((e: unknown) => e);
+    const error = await start({ requireMfa: 'yes', provider: { issuer: 'http://x' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InvalidPolicyError);
     const keys = (error as InvalidPolicyError).problems.map((p) => p.key);
     expect(keys).toContain('requireMfa');
@@ -80,11 +82,18 @@ describe('app services', () => {
 
   it('opens only allowlisted external links', async () => {
     const { services, openExternal } = await start(null);
-    expect(await services.router.handle(APP_URL, 'external.open', { url: 'https://status.example.eu/' })).toEqual({
+    expect(
+      await services.router.handle(APP_URL, 'external.open', { url: 'https://status.example.eu/' }),
+    ).toEqual({
       ok: true,
       value: undefined,
     });
-    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'http://example.com', 'smb://host/share']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'http://example.com',
+      'smb://host/share',
+    ]) {
       expect(await services.router.handle(APP_URL, 'external.open', { url })).toMatchObject({
         ok: false,
         error: { code: 'refused' },
@@ -95,22 +104,48 @@ describe('app services', () => {
 
   it('keeps the SIP password in main and gives the renderer an HA1 digest only', async () => {
     const { services } = await start(null);
-    const account = { displayName: 'Alice', sipUri: 'sip:alice@example.eu', authorizationUser: 'alice', wssUrl: 'wss://sip.example.eu' };
-    expect(await services.router.handle(APP_URL, 'sipAccount.save', { ...account, wssUrl: 'ws://sip.example.eu', password: 'pw' })).toMatchObject({
+    const account = {
+      displayName: 'Alice',
+      sipUri: 'sip:alice@example.eu',
+      authorizationUser: 'alice',
+      wssUrl: 'wss://sip.example.eu',
+    };
+    expect(
+      await services.router.handle(APP_URL, 'sipAccount.save', {
+        ...account,
+        wssUrl: 'ws://sip.example.eu',
+        password: 'pw',
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid-input', fields: ['wssUrl'] },
     });
-    const saved = await services.router.handle(APP_URL, 'sipAccount.save', { ...account, password: 's3cret' });
+    const saved = await services.router.handle(APP_URL, 'sipAccount.save', {
+      ...account,
+      password: 's3cret',
+    });
     expect(JSON.stringify(saved)).not.toContain('s3cret');
     const registration = await services.router.handle(APP_URL, 'sipAccount.registration', undefined);
     // MD5("alice:example.eu:s3cret")
-    expect(registration).toEqual({ ok: true, value: { ...account, realm: 'example.eu', ha1: 'd7bfcc06b436945e73fd7c0a780c807a' } });
+    expect(registration).toEqual({
+      ok: true,
+      value: { ...account, realm: 'example.eu', ha1: 'd7bfcc06b436945e73fd7c0a780c807a' },
+    });
   });
 
   it('refuses manual SIP accounts when policy forbids them', async () => {
     const { services } = await start({ allowManualSipAccount: false });
-    const input = { displayName: '', sipUri: 'sip:a@b.eu', authorizationUser: 'a', wssUrl: 'wss://b.eu', password: 'x' };
-    expect(await services.router.handle(APP_URL, 'sipAccount.save', input)).toMatchObject({ ok: false, error: { code: 'refused' } });
+    const input = {
+      displayName: '',
+      sipUri: 'sip:a@b.eu',
+      authorizationUser: 'a',
+      wssUrl: 'wss://b.eu',
+      password: 'x',
+    };
+    expect(await services.router.handle(APP_URL, 'sipAccount.save', input)).toMatchObject({
+      ok: false,
+      error: { code: 'refused' },
+    });
   });
 
   it('applies a changed policy file without a restart', async () => {

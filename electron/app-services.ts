@@ -143,7 +143,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       // A policy that turns invalid while running keeps the last valid one in force (fail closed:
       // nothing is loosened), and the problem is reported.
       if (result.status === 'invalid') {
-        logError(`Policy in ${deps.policy.location} is invalid`, new InvalidPolicyError(deps.policy.location, result.problems));
+        logError(
+          `Policy in ${deps.policy.location} is invalid`,
+          new InvalidPolicyError(deps.policy.location, result.problems),
+        );
         return;
       }
       policyFile = result.status === 'ok' ? result.policy : {};

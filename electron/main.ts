@@ -9,7 +9,11 @@ import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
 import { mainWindowOptions } from './platform/web-preferences.js';
 import { filePolicySource, InvalidPolicyError, LINUX_POLICY_PATH } from './policy/source.js';
-import { createKeytarSecretStore, KeychainUnavailableError, probeSecretStore } from './secrets/secret-store.js';
+import {
+  createKeytarSecretStore,
+  KeychainUnavailableError,
+  probeSecretStore,
+} from './secrets/secret-store.js';
 
 // Bootstrap only: every decision lives in a service or in platform/.
 protocol.registerSchemesAsPrivileged([...privilegedSchemes]);
@@ -26,7 +30,9 @@ if (enforceSingleInstance(app, () => window?.show())) {
 
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
-  const secrets = createKeytarSecretStore({ service: app.isPackaged ? 'secure-softphone' : 'secure-softphone-dev' });
+  const secrets = createKeytarSecretStore({
+    service: app.isPackaged ? 'secure-softphone' : 'secure-softphone-dev',
+  });
   await probeSecretStore(secrets);
   services = await createAppServices({
     dataDir: app.getPath('userData'),
@@ -46,12 +52,18 @@ async function start(): Promise<void> {
     csp: () => {
       const provider = current.policy().provider;
       const manual = current.policy().allowManualSipAccount;
-      return contentSecurityPolicy({ wssOrigins: provider && !manual ? [new URL(provider.wssUrl).origin] : [] });
+      return contentSecurityPolicy({
+        wssOrigins: provider && !manual ? [new URL(provider.wssUrl).origin] : [],
+      });
     },
   });
-  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, input: unknown) => current.router.handle(event.senderFrame?.url, channel, input));
+  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, input: unknown) =>
+    current.router.handle(event.senderFrame?.url, channel, input),
+  );
 
-  window = new BrowserWindow(mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone'));
+  window = new BrowserWindow(
+    mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone'),
+  );
   const target = window;
   current.onEvent((name, payload) => {
     if (!target.isDestroyed()) target.webContents.send(EVENT_CHANNEL, name, payload);

@@ -3,17 +3,27 @@
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
-const nodeImports = [
-  { group: ['node:*'], message: 'Node APIs belong to electron/ (main process) only.' },
-  { group: nodeBuiltins.flatMap((name) => [name, `${name}/*`]), message: 'Node APIs belong to electron/ only.' },
-];
+const nodeImports = [{ group: ['node:*'], message: 'Node APIs belong to electron/ (main process) only.' }];
+// Bare builtin names ('fs', 'fs/promises') as exact paths: as patterns they would also match local folders.
+const nodeBuiltinPaths = nodeBuiltins.map((name) => ({
+  name,
+  message: 'Node APIs belong to electron/ only.',
+}));
 const electronImport = {
   group: ['electron', 'electron/*'],
   message: "Only electron/main.ts, electron/preload.ts and electron/platform/** may import 'electron'.",
 };
 
 /** Browser globals that must not appear in environment-free code. */
-const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'location'];
+const domGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'HTMLElement',
+  'location',
+];
 
 /** @type {import('eslint').Linter.Config[]} */
 export const layerRules = [
@@ -25,14 +35,23 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
+          paths: nodeBuiltinPaths,
           patterns: [
             ...nodeImports,
             electronImport,
-            { group: ['**/electron/**', '**/renderer/**', 'react', 'react-dom', 'react/*'], message: 'shared/ depends on nothing but itself and pure libraries.' },
+            {
+              group: ['**/electron/**', '**/renderer/**', 'react', 'react-dom', 'react/*'],
+              message: 'shared/ depends on nothing but itself and pure libraries.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', ...domGlobals.map((name) => ({ name, message: 'shared/ has no DOM.' })), { name: 'process', message: 'shared/ has no Node.' }, { name: 'Buffer', message: 'shared/ has no Node.' }],
+      'no-restricted-globals': [
+        'error',
+        ...domGlobals.map((name) => ({ name, message: 'shared/ has no DOM.' })),
+        { name: 'process', message: 'shared/ has no Node.' },
+        { name: 'Buffer', message: 'shared/ has no Node.' },
+      ],
     },
   },
   {
@@ -41,14 +60,22 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
+          paths: nodeBuiltinPaths,
           patterns: [
             ...nodeImports,
             electronImport,
-            { group: ['**/electron/**'], message: 'The renderer reaches main only through window.softphone.' },
+            {
+              group: ['**/electron/**'],
+              message: 'The renderer reaches main only through window.softphone.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'The renderer has no Node.' }, { name: 'require', message: 'The renderer has no Node.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The renderer has no Node.' },
+        { name: 'require', message: 'The renderer has no Node.' },
+      ],
     },
   },
   {
@@ -57,7 +84,12 @@ export const layerRules = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [electronImport, { group: ['**/renderer/**'], message: 'electron/ never imports renderer/.' }] },
+        {
+          patterns: [
+            electronImport,
+            { group: ['**/renderer/**'], message: 'electron/ never imports renderer/.' },
+          ],
+        },
       ],
     },
   },

@@ -28,20 +28,41 @@ for (const layer of [...layers, 'tools']) {
   const project = layer === 'tools' ? 'tools.tsconfig.json' : `${layer}/tsconfig.json`;
   run(`tsc ${layer}`, 'npx', ['tsc', '--noEmit', '-p', project]);
 }
-run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${outDir}/vitest.json`], () => {
-  const report = readJson(`${outDir}/vitest.json`);
-  return report && { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
-});
+run(
+  'vitest',
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${outDir}/vitest.json`],
+  () => {
+    const report = readJson(`${outDir}/vitest.json`);
+    return (
+      report && {
+        passed: report.numPassedTests,
+        failed: report.numFailedTests,
+        skipped: report.numPendingTests + report.numTodoTests,
+      }
+    );
+  },
+);
 run('build', 'npm', ['run', '--silent', 'build']);
 run('playwright', 'bash', ['e2e/netns-run.sh', 'npx', 'playwright', 'test'], () => {
   const report = readJson(`${outDir}/playwright.json`);
-  return report && { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+  return (
+    report && {
+      passed: report.stats.expected + report.stats.flaky,
+      failed: report.stats.unexpected,
+      skipped: report.stats.skipped,
+    }
+  );
 });
 
 console.log('\n=== Summary');
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const { name, ok, seconds, counts } of results) {
-  const detail = counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : ok ? 'clean' : 'FAILED';
+  const detail = counts
+    ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
+    : ok
+      ? 'clean'
+      : 'FAILED';
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(14)} ${detail} (${seconds} s)`);
   if (counts) for (const key of Object.keys(total)) total[key] += counts[key];
   else if (!ok) total.failed += 1;

@@ -28,21 +28,61 @@ export async function createTestPki(dir: string, name = 'test'): Promise<TestPki
 
   await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKeyPath]);
   await run('openssl', [
-    'req', '-x509', '-new', '-key', caKeyPath, '-sha256', '-days', '2',
-    '-subj', `/O=Softphone tests/CN=${name} CA ${Date.now()}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-out', caCertPath,
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    caKeyPath,
+    '-sha256',
+    '-days',
+    '2',
+    '-subj',
+    `/O=Softphone tests/CN=${name} CA ${Date.now()}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    caCertPath,
   ]);
   await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', serverKeyPath]);
-  await run('openssl', ['req', '-new', '-key', serverKeyPath, '-subj', '/O=Softphone tests/CN=127.0.0.1', '-out', serverCsrPath]);
+  await run('openssl', [
+    'req',
+    '-new',
+    '-key',
+    serverKeyPath,
+    '-subj',
+    '/O=Softphone tests/CN=127.0.0.1',
+    '-out',
+    serverCsrPath,
+  ]);
   await writeFile(
     extPath,
     'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
   );
   await run('openssl', [
-    'x509', '-req', '-in', serverCsrPath, '-CA', caCertPath, '-CAkey', caKeyPath, '-CAcreateserial',
-    '-days', '2', '-sha256', '-extfile', extPath, '-out', serverCertPath,
+    'x509',
+    '-req',
+    '-in',
+    serverCsrPath,
+    '-CA',
+    caCertPath,
+    '-CAkey',
+    caKeyPath,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-sha256',
+    '-extfile',
+    extPath,
+    '-out',
+    serverCertPath,
   ]);
-  return { caCertPath, caKeyPath, caCertPem: await readFile(caCertPath, 'utf8'), serverCertPath, serverKeyPath };
+  return {
+    caCertPath,
+    caKeyPath,
+    caCertPem: await readFile(caCertPath, 'utf8'),
+    serverCertPath,
+    serverKeyPath,
+  };
 }

@@ -57,7 +57,8 @@ async function waitForTls(port: number, ca: string, child: ChildProcess, timeout
       socket.once('error', () => resolve(false));
     });
     if (up) return;
-    if (Date.now() > deadline) throw new Error(`kamailio did not accept TLS on ${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`kamailio did not accept TLS on ${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -70,12 +71,30 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
   const tlsConfigPath = join(options.dir, 'kamailio-tls.cfg');
   const logPath = join(options.dir, 'kamailio.log');
   await writeFile(tlsConfigPath, tlsConfig(options.certificate, options.privateKey));
-  await writeFile(configPath, kamailioConfig({ wssPort, udpPort, ctlSocket, tlsConfigPath, modulesDir: MODULES_DIR }));
+  await writeFile(
+    configPath,
+    kamailioConfig({ wssPort, udpPort, ctlSocket, tlsConfigPath, modulesDir: MODULES_DIR }),
+  );
 
   const log = createWriteStream(logPath);
   const child = spawn(
     'kamailio',
-    ['-f', configPath, '-DD', '-E', '-m', '64', '-M', '16', '-w', options.dir, '-Y', options.dir, '-P', join(options.dir, 'kamailio.pid')],
+    [
+      '-f',
+      configPath,
+      '-DD',
+      '-E',
+      '-m',
+      '64',
+      '-M',
+      '16',
+      '-w',
+      options.dir,
+      '-Y',
+      options.dir,
+      '-P',
+      join(options.dir, 'kamailio.pid'),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.pipe(log);

@@ -19,11 +19,16 @@ async function waitForSecretService(busAddress: string, timeoutMs: number): Prom
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { stdout } = await run('dbus-send', [
-      `--bus=${busAddress}`, '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus',
-      'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets',
+      `--bus=${busAddress}`,
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      'string:org.freedesktop.secrets',
     ]).catch(() => ({ stdout: '' }));
     if (stdout.includes('boolean true')) return;
-    if (Date.now() > deadline) throw new Error('gnome-keyring did not provide org.freedesktop.secrets in time');
+    if (Date.now() > deadline)
+      throw new Error('gnome-keyring did not provide org.freedesktop.secrets in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -35,22 +40,35 @@ async function waitForSecretService(busAddress: string, timeoutMs: number): Prom
 export async function startTestKeyring(dir: string): Promise<TestKeyring> {
   const home = join(dir, 'keyring-home');
   await mkdir(join(home, '.local', 'share', 'keyrings'), { recursive: true });
-  const env = { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), XDG_RUNTIME_DIR: home };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_RUNTIME_DIR: home,
+  };
 
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`], {
-    env,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const bus = spawn(
+    'dbus-daemon',
+    ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   trackChild(bus);
   const busAddress = await new Promise<string>((resolve, reject) => {
     bus.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     bus.once('exit', (code) => reject(new Error(`dbus-daemon exited with ${code}`)));
   });
 
-  const keyring: ChildProcess = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
-    env: { ...env, DBUS_SESSION_BUS_ADDRESS: busAddress },
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const keyring: ChildProcess = spawn(
+    'gnome-keyring-daemon',
+    ['--foreground', '--unlock', '--components=secrets'],
+    {
+      env: { ...env, DBUS_SESSION_BUS_ADDRESS: busAddress },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   trackChild(keyring);
   keyring.stdin!.end('test-keyring-password');
   try {

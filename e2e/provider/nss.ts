@@ -17,7 +17,17 @@ export async function createTrustingHome(home: string, caCertPath: string | null
     if (!/already exists|SEC_ERROR_BAD_DATABASE/.test(error.stderr ?? '')) throw error;
   });
   if (caCertPath) {
-    await run('certutil', ['-A', '-d', `sql:${db}`, '-t', 'C,,', '-n', `test-ca-${Date.now()}`, '-i', caCertPath]);
+    await run('certutil', [
+      '-A',
+      '-d',
+      `sql:${db}`,
+      '-t',
+      'C,,',
+      '-n',
+      `test-ca-${Date.now()}`,
+      '-i',
+      caCertPath,
+    ]);
   }
   return home;
 }

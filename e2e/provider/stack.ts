@@ -28,7 +28,12 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
   const keyring = await startTestKeyring(runDir);
   let kamailio: KamailioHandle;
   try {
-    kamailio = await startKamailio({ dir: kamailioDir, certificate: pki.serverCertPath, privateKey: pki.serverKeyPath, caCertPem: pki.caCertPem });
+    kamailio = await startKamailio({
+      dir: kamailioDir,
+      certificate: pki.serverCertPath,
+      privateKey: pki.serverKeyPath,
+      caCertPem: pki.caCertPem,
+    });
   } catch (error) {
     await keyring.stop();
     throw error;

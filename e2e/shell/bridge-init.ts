@@ -27,4 +27,8 @@ const bridge = createBridge(
   isChannelName,
   isEventName,
 );
-Object.defineProperty(window, 'softphone', { value: Object.freeze(bridge), writable: false, configurable: false });
+Object.defineProperty(window, 'softphone', {
+  value: Object.freeze(bridge),
+  writable: false,
+  configurable: false,
+});

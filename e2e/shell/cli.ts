@@ -19,7 +19,9 @@ const usage = `Usage: npm run shell -- --policy <policy.json> [--data-dir <dir>]
 
 async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
   const display = `:${90 + Math.floor(Math.random() * 900)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
+    stdio: 'ignore',
+  });
   await new Promise<void>((resolveStart, reject) => {
     xvfb.once('error', reject);
     // Xvfb has no readiness signal on stdout; its socket appearing is the signal.
@@ -55,7 +57,11 @@ async function main(): Promise<void> {
   const policy = filePolicySource(resolve(values.policy));
   const read = await policy.read();
   if (read.status !== 'ok') {
-    console.error(read.status === 'absent' ? `No policy file at ${policy.location}` : new InvalidPolicyError(policy.location, read.problems).message);
+    console.error(
+      read.status === 'absent'
+        ? `No policy file at ${policy.location}`
+        : new InvalidPolicyError(policy.location, read.problems).message,
+    );
     process.exit(2);
   }
 
@@ -72,7 +78,9 @@ async function main(): Promise<void> {
     const started = await startXvfb();
     xvfb = started.process;
     process.env.DISPLAY = started.display;
-    console.log(`No display: started Xvfb on ${started.display} (connect with a VNC server or take screenshots).`);
+    console.log(
+      `No display: started Xvfb on ${started.display} (connect with a VNC server or take screenshots).`,
+    );
   }
 
   const dataDir = values['data-dir'] ?? join(homedir(), '.config', 'secure-softphone-shell');
@@ -84,7 +92,9 @@ async function main(): Promise<void> {
     headless: values.headless,
     systemLocale: values.locale ?? (process.env.LANG?.split('.')[0]?.replace('_', '-') || 'en-US'),
   });
-  console.log(`Secure Softphone shell is running (policy ${policy.location}, data ${dataDir}). Close the window or press Ctrl+C to stop.`);
+  console.log(
+    `Secure Softphone shell is running (policy ${policy.location}, data ${dataDir}). Close the window or press Ctrl+C to stop.`,
+  );
 
   const stop = async () => {
     await shell.close().catch(() => {});

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../electron/app-services.js';
 import { contentSecurityPolicy } from '../../electron/platform/csp.js';
 import type { PolicySource } from '../../electron/policy/source.js';
+import { createKeytarSecretStore, probeSecretStore } from '../../electron/secrets/secret-store.js';
 import { launchChromium } from '../support/chromium.js';
 
 /**
@@ -42,6 +43,8 @@ export interface ShellOptions {
   chromiumArgs?: string[];
   /** Reuse an already launched browser (several app instances in one test). */
   browser?: Browser;
+  /** Keychain service name of this instance (several instances must not share secrets). */
+  secretService?: string;
 }
 
 export interface Shell {
@@ -77,6 +80,8 @@ function assetPath(url: string): string | null {
 export async function launchShell(options: ShellOptions): Promise<Shell> {
   await mkdir(options.dataDir, { recursive: true });
   const systemLocale = options.systemLocale ?? 'en-US';
+  const secrets = createKeytarSecretStore({ service: options.secretService ?? 'secure-softphone-shell' });
+  await probeSecretStore(secrets);
   const services = await createAppServices({
     dataDir: options.dataDir,
     policy: options.policy,
@@ -91,12 +96,17 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       const external = await context.newPage();
       await external.goto(url);
     },
+    secrets,
   });
 
   const ownsBrowser = options.browser === undefined;
   const browser =
     options.browser ??
-    (await launchChromium({ home: options.browserHome, headless: options.headless ?? true, extraArgs: options.chromiumArgs ?? [] }));
+    (await launchChromium({
+      home: options.browserHome,
+      headless: options.headless ?? true,
+      extraArgs: options.chromiumArgs ?? [],
+    }));
   const context = await browser.newContext({ locale: systemLocale, viewport: { width: 1100, height: 760 } });
   const csp = contentSecurityPolicy({});
 
@@ -123,9 +133,11 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
   const stopEvents = services.onEvent((event, payload) => {
     for (const p of context.pages()) {
       if (!p.url().startsWith(`${SHELL_ORIGIN}/`)) continue;
-      p.evaluate(([name, data]) => window.__softphoneEvent(name, data), [event, payload] as const).catch(() => {
-        // The page may be navigating or closing; it reloads state on start.
-      });
+      p.evaluate(([name, data]) => window.__softphoneEvent(name, data), [event, payload] as const).catch(
+        () => {
+          // The page may be navigating or closing; it reloads state on start.
+        },
+      );
     }
   });
   await page.goto(`${SHELL_ORIGIN}/index.html`);

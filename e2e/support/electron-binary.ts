@@ -11,13 +11,20 @@ const electronPackage = fileURLToPath(new URL('../../node_modules/electron', imp
 export function findElectronBinary(): { path: string } | { missing: string } {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   if (override) {
-    const candidates = ['electron', 'Electron.app/Contents/MacOS/Electron', 'electron.exe'].map((name) => join(override, name));
+    const candidates = ['electron', 'Electron.app/Contents/MacOS/Electron', 'electron.exe'].map((name) =>
+      join(override, name),
+    );
     const found = candidates.find((candidate) => existsSync(candidate));
-    return found ? { path: found } : { missing: `ELECTRON_OVERRIDE_DIST_PATH=${override} holds no Electron executable` };
+    return found
+      ? { path: found }
+      : { missing: `ELECTRON_OVERRIDE_DIST_PATH=${override} holds no Electron executable` };
   }
   const pathFile = join(electronPackage, 'path.txt');
   if (!existsSync(pathFile)) {
-    return { missing: 'no Electron binary is installed (node_modules/electron/path.txt is absent: the binary download is not possible on this machine)' };
+    return {
+      missing:
+        'no Electron binary is installed (node_modules/electron/path.txt is absent: the binary download is not possible on this machine)',
+    };
   }
   const binary = join(electronPackage, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? { path: binary } : { missing: `the Electron binary ${binary} is missing` };

@@ -27,6 +27,7 @@ export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise
         dataDir: testInfo.outputPath(`${name}-data`),
         browserHome: readStackState().trustedHome,
         systemLocale: options.systemLocale ?? 'en-US',
+        secretService: `secure-softphone-e2e-${testInfo.testId}-${name}`,
       });
       opened.push(shell);
       return shell;

@@ -19,6 +19,7 @@ export const STATE_ENV = 'SOFTPHONE_E2E_STATE';
 
 export function readStackState(): StackState {
   const path = process.env[STATE_ENV];
-  if (!path) throw new Error(`${STATE_ENV} is not set: run the specs through playwright.config.ts (global setup)`);
+  if (!path)
+    throw new Error(`${STATE_ENV} is not set: run the specs through playwright.config.ts (global setup)`);
   return JSON.parse(readFileSync(path, 'utf8')) as StackState;
 }

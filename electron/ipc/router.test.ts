@@ -23,7 +23,9 @@ function spyHandlers() {
     'tls.probe': { outcome: 'ok' },
     'call.report': undefined,
   };
-  const spies = Object.fromEntries(channelNames.map((name) => [name, vi.fn(() => outputs[name])])) as unknown as {
+  const spies = Object.fromEntries(
+    channelNames.map((name) => [name, vi.fn(() => outputs[name])]),
+  ) as unknown as {
     [C in ChannelName]: ReturnType<typeof vi.fn>;
   };
   return { spies, handlers: spies as unknown as ChannelHandlers };
@@ -36,7 +38,18 @@ function makeRouter() {
 }
 
 /** Hand-picked malformed inputs; fast-check adds thousands more below. */
-const malformed: unknown[] = [null, 0, 'x', [], {}, { url: 1 }, { theme: 'neon' }, { language: 'fr' }, { extra: true }, { __proto__: { a: 1 } }];
+const malformed: unknown[] = [
+  null,
+  0,
+  'x',
+  [],
+  {},
+  { url: 1 },
+  { theme: 'neon' },
+  { language: 'fr' },
+  { extra: true },
+  { __proto__: { a: 1 } },
+];
 
 describe('IPC router', () => {
   it.each(channelNames)('rejects malformed input on %s before the service runs', async (channel) => {
@@ -52,11 +65,15 @@ describe('IPC router', () => {
   it('rejects random malformed payloads on every channel without reaching a service', async () => {
     const { spies, router } = makeRouter();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...channelNames), fc.anything({ withObjectString: true, withNullPrototype: true }), async (channel, input) => {
-        fc.pre(!channels[channel].input.safeParse(input).success);
-        const result = await router.handle(APP_URL, channel, input);
-        return !result.ok && result.error.code === 'invalid-input';
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...channelNames),
+        fc.anything({ withObjectString: true, withNullPrototype: true }),
+        async (channel, input) => {
+          fc.pre(!channels[channel].input.safeParse(input).success);
+          const result = await router.handle(APP_URL, channel, input);
+          return !result.ok && result.error.code === 'invalid-input';
+        },
+      ),
       { numRuns: 3000 },
     );
     for (const channel of channelNames) expect(spies[channel]).not.toHaveBeenCalled();
@@ -65,10 +82,15 @@ describe('IPC router', () => {
   it('never throws, whatever the sender, channel and payload', async () => {
     const { router } = makeRouter();
     await fc.assert(
-      fc.asyncProperty(fc.anything(), fc.oneof(fc.string(), fc.constantFrom(...channelNames), fc.anything()), fc.anything(), async (sender, channel, input) => {
-        const result = await router.handle(sender, channel, input);
-        return typeof result.ok === 'boolean';
-      }),
+      fc.asyncProperty(
+        fc.anything(),
+        fc.oneof(fc.string(), fc.constantFrom(...channelNames), fc.anything()),
+        fc.anything(),
+        async (sender, channel, input) => {
+          const result = await router.handle(sender, channel, input);
+          return typeof result.ok === 'boolean';
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -76,7 +98,10 @@ describe('IPC router', () => {
   it('rejects unknown channels, including prototype keys', async () => {
     const { router } = makeRouter();
     for (const channel of ['nope', 'toString', '__proto__', 'constructor', 'settings.get ', '', 42, null]) {
-      expect(await router.handle(APP_URL, channel, undefined)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+      expect(await router.handle(APP_URL, channel, undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-channel' },
+      });
     }
   });
 
@@ -120,7 +145,10 @@ describe('IPC router', () => {
     });
     const internal = await router.handle(APP_URL, 'settings.get', undefined);
     expect(internal).toEqual({ ok: false, error: { code: 'internal', message: 'settings.get failed' } });
-    expect(await router.handle(APP_URL, 'app.getInfo', undefined)).toMatchObject({ ok: false, error: { code: 'invalid-output' } });
+    expect(await router.handle(APP_URL, 'app.getInfo', undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-output' },
+    });
     expect(onInternalError).toHaveBeenCalledTimes(2);
   });
 });

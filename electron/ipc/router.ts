@@ -66,7 +66,10 @@ export function createIpcRouter(handlers: ChannelHandlers, options: RouterOption
       const output = spec.output.safeParse(value);
       if (!output.success) {
         options.onInternalError?.(channel, output.error);
-        return { ok: false, error: { code: 'invalid-output', message: `${channel} produced invalid output` } };
+        return {
+          ok: false,
+          error: { code: 'invalid-output', message: `${channel} produced invalid output` },
+        };
       }
       return { ok: true, value: output.data };
     },

@@ -20,7 +20,8 @@ export function classifyTlsError(error: NodeJS.ErrnoException): TlsProbeResult['
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'hostname-mismatch';
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return 'expired';
   if (code === 'ECONNREFUSED') return 'refused';
-  if (['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'].includes(code)) return 'unreachable';
+  if (['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'].includes(code))
+    return 'unreachable';
   return 'tls-error';
 }
 
@@ -61,8 +62,14 @@ export function probeTls(url: string, trust: TlsTrust, timeoutMs = 5000): Promis
     };
     const timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
     socket.once('secureConnect', () => {
-      finish(chainMatchesPins(chainOf(socket), trust.pinnedSpkiSha256) ? { outcome: 'ok' } : { outcome: 'pin-mismatch' });
+      finish(
+        chainMatchesPins(chainOf(socket), trust.pinnedSpkiSha256)
+          ? { outcome: 'ok' }
+          : { outcome: 'pin-mismatch' },
+      );
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => finish({ outcome: classifyTlsError(error), detail: error.code }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish({ outcome: classifyTlsError(error), detail: error.code }),
+    );
   });
 }

@@ -5,9 +5,14 @@ const root = '/opt/app/dist/renderer';
 
 describe('app:// protocol', () => {
   it('serves files from the renderer build', () => {
-    expect(resolveAppAsset('app://softphone/index.html', root)).toEqual({ filePath: `${root}/index.html`, mimeType: 'text/html; charset=utf-8' });
+    expect(resolveAppAsset('app://softphone/index.html', root)).toEqual({
+      filePath: `${root}/index.html`,
+      mimeType: 'text/html; charset=utf-8',
+    });
     expect(resolveAppAsset('app://softphone/', root)?.filePath).toBe(`${root}/index.html`);
-    expect(resolveAppAsset('app://softphone/assets/index-abc.js?x=1', root)?.mimeType).toBe('text/javascript; charset=utf-8');
+    expect(resolveAppAsset('app://softphone/assets/index-abc.js?x=1', root)?.mimeType).toBe(
+      'text/javascript; charset=utf-8',
+    );
   });
 
   it('refuses traversal, other hosts and unknown types', () => {

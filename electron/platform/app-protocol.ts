@@ -5,7 +5,14 @@ import { APP_HOST, APP_SCHEME } from './origin.js';
 export const privilegedSchemes = [
   {
     scheme: APP_SCHEME,
-    privileges: { standard: true, secure: true, supportFetchAPI: true, bypassCSP: false, corsEnabled: false, stream: true },
+    privileges: {
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      bypassCSP: false,
+      corsEnabled: false,
+      stream: true,
+    },
   },
 ] as const;
 
@@ -27,7 +34,10 @@ const mimeTypes: Record<string, string> = {
  * Maps an app:// URL to a file inside the renderer build, or null. Traversal out of the root (also
  * percent-encoded), other hosts, and NUL bytes are refused.
  */
-export function resolveAppAsset(requestUrl: string, rootDir: string): { filePath: string; mimeType: string } | null {
+export function resolveAppAsset(
+  requestUrl: string,
+  rootDir: string,
+): { filePath: string; mimeType: string } | null {
   let url: URL;
   try {
     url = new URL(requestUrl);
@@ -57,6 +67,7 @@ export function appResponseHeaders(csp: string, mimeType: string): Record<string
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
-    'Permissions-Policy': 'microphone=(self), camera=(), geolocation=(), display-capture=(), usb=(), serial=(), hid=()',
+    'Permissions-Policy':
+      'microphone=(self), camera=(), geolocation=(), display-capture=(), usb=(), serial=(), hid=()',
   };
 }

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from './csp.js';
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((part) => {
-    const [name, ...values] = part.trim().split(/\s+/);
-    return [name!, values];
-  }));
+  return new Map(
+    csp.split(';').map((part) => {
+      const [name, ...values] = part.trim().split(/\s+/);
+      return [name!, values];
+    }),
+  );
 }
 
 describe('content security policy', () => {
@@ -23,7 +25,15 @@ describe('content security policy', () => {
 
   it('never allows inline code, eval or wildcards', () => {
     const text = contentSecurityPolicy({});
-    for (const loose of ["'unsafe-inline'", "'unsafe-eval'", "'wasm-unsafe-eval'", ' * ', 'http:', 'ws:', 'data: ']) {
+    for (const loose of [
+      "'unsafe-inline'",
+      "'unsafe-eval'",
+      "'wasm-unsafe-eval'",
+      ' * ',
+      'http:',
+      'ws:',
+      'data: ',
+    ]) {
       expect(` ${text} `).not.toContain(loose);
     }
   });
@@ -35,7 +45,12 @@ describe('content security policy', () => {
   });
 
   it('refuses insecure or malformed origins', () => {
-    for (const origin of ['ws://sip.example.eu', 'https://sip.example.eu', 'wss://sip.example.eu/path', '*']) {
+    for (const origin of [
+      'ws://sip.example.eu',
+      'https://sip.example.eu',
+      'wss://sip.example.eu/path',
+      '*',
+    ]) {
       expect(() => contentSecurityPolicy({ wssOrigins: [origin] }), origin).toThrow();
     }
   });

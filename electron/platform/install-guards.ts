@@ -15,14 +15,25 @@ export function installGuards(options: { rendererDir: string; csp: () => string 
     if (!asset) return new Response('Not found', { status: 404 });
     const file = await net.fetch(pathToFileURL(asset.filePath).toString());
     if (!file.ok) return new Response('Not found', { status: 404 });
-    return new Response(file.body, { status: 200, headers: appResponseHeaders(options.csp(), asset.mimeType) });
+    return new Response(file.body, {
+      status: 200,
+      headers: appResponseHeaders(options.csp(), asset.mimeType),
+    });
   });
 
   const appSession = session.defaultSession;
   appSession.setPermissionRequestHandler((webContents, permission, callback, details) => {
-    callback(decidePermissionRequest(permission, details.requestingUrl ?? webContents.getURL(), details as { mediaTypes?: string[] }));
+    callback(
+      decidePermissionRequest(
+        permission,
+        details.requestingUrl ?? webContents.getURL(),
+        details as { mediaTypes?: string[] },
+      ),
+    );
   });
-  appSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => decidePermissionCheck(permission, requestingOrigin));
+  appSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
+    decidePermissionCheck(permission, requestingOrigin),
+  );
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {

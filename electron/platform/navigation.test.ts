@@ -5,7 +5,14 @@ import { decideNavigation, decideWindowOpen, isAllowedExternalUrl } from './navi
 describe('navigation guards', () => {
   it('keeps the window on the app origin', () => {
     expect(decideNavigation('app://softphone/index.html')).toBe('allow');
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other/index.html', 'javascript:alert(1)', 'about:blank', 'not a url']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'app://other/index.html',
+      'javascript:alert(1)',
+      'about:blank',
+      'not a url',
+    ]) {
       expect(decideNavigation(url), url).toBe('deny');
     }
   });
@@ -13,14 +20,27 @@ describe('navigation guards', () => {
   it('never opens a window, and hands only https and mailto links to the system', () => {
     expect(decideWindowOpen('https://status.example.eu/')).toEqual({ action: 'deny', openExternally: true });
     expect(decideWindowOpen('mailto:it@example.eu')).toEqual({ action: 'deny', openExternally: true });
-    for (const url of ['http://example.eu', 'javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'smb://host/share', 'ms-msdt:/id', 'https://user:pw@example.eu/', 'app://softphone/', '']) {
+    for (const url of [
+      'http://example.eu',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'data:text/html,x',
+      'smb://host/share',
+      'ms-msdt:/id',
+      'https://user:pw@example.eu/',
+      'app://softphone/',
+      '',
+    ]) {
       expect(decideWindowOpen(url), url).toEqual({ action: 'deny', openExternally: false });
     }
   });
 
   it('refuses every scheme outside the allowlist', () => {
     fc.assert(
-      fc.property(fc.webUrl({ validSchemes: ['http', 'ftp', 'file', 'ws', 'wss', 'smb', 'vbscript', 'tel', 'sip'] }), (url) => !isAllowedExternalUrl(url)),
+      fc.property(
+        fc.webUrl({ validSchemes: ['http', 'ftp', 'file', 'ws', 'wss', 'smb', 'vbscript', 'tel', 'sip'] }),
+        (url) => !isAllowedExternalUrl(url),
+      ),
     );
   });
 });

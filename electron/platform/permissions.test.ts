@@ -19,7 +19,20 @@ describe('permission handler', () => {
   });
 
   it('refuses every other permission', () => {
-    for (const permission of ['geolocation', 'clipboard-read', 'midi', 'midiSysex', 'hid', 'serial', 'usb', 'openExternal', 'pointerLock', 'fullscreen', 'idle-detection', 'storage-access']) {
+    for (const permission of [
+      'geolocation',
+      'clipboard-read',
+      'midi',
+      'midiSysex',
+      'hid',
+      'serial',
+      'usb',
+      'openExternal',
+      'pointerLock',
+      'fullscreen',
+      'idle-detection',
+      'storage-access',
+    ]) {
       expect(decidePermissionRequest(permission, APP), permission).toBe(false);
       expect(decidePermissionCheck(permission, 'app://softphone'), permission).toBe(false);
     }
@@ -27,9 +40,16 @@ describe('permission handler', () => {
 
   it('gives foreign origins nothing', () => {
     fc.assert(
-      fc.property(fc.webUrl(), fc.constantFrom('media', 'notifications', 'geolocation'), (url, permission) => {
-        return !decidePermissionRequest(permission, url, { mediaTypes: ['audio'] }) && !decidePermissionCheck(permission, url);
-      }),
+      fc.property(
+        fc.webUrl(),
+        fc.constantFrom('media', 'notifications', 'geolocation'),
+        (url, permission) => {
+          return (
+            !decidePermissionRequest(permission, url, { mediaTypes: ['audio'] }) &&
+            !decidePermissionCheck(permission, url)
+          );
+        },
+      ),
     );
   });
 });

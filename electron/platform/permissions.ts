@@ -12,7 +12,11 @@ export interface PermissionDetails {
  * Permission requests: microphone (audio only: no camera, no screen capture) and notifications, for
  * the app's own origin; everything else is denied.
  */
-export function decidePermissionRequest(permission: string, requestingUrl: string, details: PermissionDetails = {}): boolean {
+export function decidePermissionRequest(
+  permission: string,
+  requestingUrl: string,
+  details: PermissionDetails = {},
+): boolean {
   if (!isAppUrl(requestingUrl) || !grantable.has(permission)) return false;
   if (permission === 'media') {
     const types = details.mediaTypes ?? [];

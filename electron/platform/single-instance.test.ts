@@ -4,7 +4,11 @@ import { enforceSingleInstance } from './single-instance.js';
 function fakeApp(gotLock: boolean) {
   const listeners: Array<() => void> = [];
   return {
-    app: { requestSingleInstanceLock: () => gotLock, quit: vi.fn(), on: vi.fn((_event: string, listener: () => void) => listeners.push(listener)) },
+    app: {
+      requestSingleInstanceLock: () => gotLock,
+      quit: vi.fn(),
+      on: vi.fn((_event: string, listener: () => void) => listeners.push(listener)),
+    },
     secondStart: () => listeners.forEach((listener) => listener()),
   };
 }

@@ -29,16 +29,24 @@ export function filePolicySource(path: string): PolicySource {
         text = await readFile(path, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'absent' };
-        return { status: 'invalid', problems: [{ key: '(file)', message: `cannot be read: ${(error as Error).message}` }] };
+        return {
+          status: 'invalid',
+          problems: [{ key: '(file)', message: `cannot be read: ${(error as Error).message}` }],
+        };
       }
       let raw: unknown;
       try {
         raw = JSON.parse(text);
       } catch (error) {
-        return { status: 'invalid', problems: [{ key: '(file)', message: `is not valid JSON: ${(error as Error).message}` }] };
+        return {
+          status: 'invalid',
+          problems: [{ key: '(file)', message: `is not valid JSON: ${(error as Error).message}` }],
+        };
       }
       const parsed = parsePolicy(raw);
-      return parsed.ok ? { status: 'ok', policy: parsed.policy } : { status: 'invalid', problems: parsed.problems };
+      return parsed.ok
+        ? { status: 'ok', policy: parsed.policy }
+        : { status: 'invalid', problems: parsed.problems };
     },
     watch(onChange) {
       // Watch the directory: editors and config management replace the file rather than write it in place.

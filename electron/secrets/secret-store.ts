@@ -42,7 +42,8 @@ export function createKeytarSecretStore(options: { service: string }): SecretSto
     delete: (key) => keytar.deletePassword(service, key),
     list: async () => (await keytar.findCredentials(service)).map((credential) => credential.account),
     async clear() {
-      for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+      for (const { account } of await keytar.findCredentials(service))
+        await keytar.deletePassword(service, account);
     },
   };
 }
@@ -58,9 +59,13 @@ export async function probeSecretStore(store: SecretStore): Promise<void> {
     await store.set(key, canary);
     const readBack = await store.get(key);
     await store.delete(key);
-    if (readBack !== canary) throw new KeychainUnavailableError('probe-mismatch', 'the canary did not read back');
+    if (readBack !== canary)
+      throw new KeychainUnavailableError('probe-mismatch', 'the canary did not read back');
   } catch (error) {
     if (error instanceof KeychainUnavailableError) throw error;
-    throw new KeychainUnavailableError(classifyKeychainError(error), error instanceof Error ? error.message : String(error));
+    throw new KeychainUnavailableError(
+      classifyKeychainError(error),
+      error instanceof Error ? error.message : String(error),
+    );
   }
 }

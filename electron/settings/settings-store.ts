@@ -11,7 +11,10 @@ export interface SettingsStore {
   update(patch: SettingsPatch): Promise<Settings>;
 }
 
-export async function openSettingsStore(dataDir: string, now: () => Date = () => new Date()): Promise<SettingsStore> {
+export async function openSettingsStore(
+  dataDir: string,
+  now: () => Date = () => new Date(),
+): Promise<SettingsStore> {
   const path = join(dataDir, 'settings.json');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let current = await load(path, now);

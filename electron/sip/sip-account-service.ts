@@ -45,13 +45,18 @@ export function createSipAccountService(deps: { secrets: SecretSlot; manualAllow
 
   async function state(): Promise<SipAccountState> {
     const stored = deps.manualAllowed() ? await load() : null;
-    return { account: stored?.account ?? null, source: stored ? 'manual' : null, manualAllowed: deps.manualAllowed() };
+    return {
+      account: stored?.account ?? null,
+      source: stored ? 'manual' : null,
+      manualAllowed: deps.manualAllowed(),
+    };
   }
 
   return {
     state,
     async save(input: SaveSipAccount): Promise<SipAccountState> {
-      if (!deps.manualAllowed()) throw new ServiceError('refused', 'manual SIP accounts are forbidden by policy');
+      if (!deps.manualAllowed())
+        throw new ServiceError('refused', 'manual SIP accounts are forbidden by policy');
       const { password, ...account } = input;
       await deps.secrets.set(ACCOUNT_KEY, JSON.stringify({ account, password } satisfies StoredAccount));
       return state();

@@ -18,7 +18,10 @@ export const MediaEncryption = z.object({
 export type MediaEncryption = z.infer<typeof MediaEncryption>;
 
 const callId = z.string().min(1).max(128);
-const sipUri = z.string().max(512).regex(/^sips?:/, 'must be a SIP URI');
+const sipUri = z
+  .string()
+  .max(512)
+  .regex(/^sips?:/, 'must be a SIP URI');
 const timestamp = z.number().int().nonnegative();
 
 export const CallEvent = z.discriminatedUnion('type', [
@@ -35,8 +38,18 @@ export const CallEvent = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('ringing'), callId, at: timestamp }).strict(),
   z.object({ type: z.literal('answered'), callId, at: timestamp }).strict(),
-  z.object({ type: z.literal('held'), callId, at: timestamp, by: z.enum(['local', 'remote']), held: z.boolean() }).strict(),
-  z.object({ type: z.literal('transferred'), callId, at: timestamp, target: sipUri, attended: z.boolean() }).strict(),
+  z
+    .object({
+      type: z.literal('held'),
+      callId,
+      at: timestamp,
+      by: z.enum(['local', 'remote']),
+      held: z.boolean(),
+    })
+    .strict(),
+  z
+    .object({ type: z.literal('transferred'), callId, at: timestamp, target: sipUri, attended: z.boolean() })
+    .strict(),
   z.object({ type: z.literal('encryption'), callId, at: timestamp, encryption: MediaEncryption }).strict(),
   z.object({ type: z.literal('sasCompared'), callId, at: timestamp, matched: z.boolean() }).strict(),
   z

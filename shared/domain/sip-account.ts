@@ -1,15 +1,8 @@
 import { z } from 'zod';
 
 const wssUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      return new URL(value).protocol === 'wss:';
-    } catch {
-      return false;
-    }
-  }, 'only wss:// (SIP over secure WebSocket) is allowed');
+  .url({ protocol: /^wss$/, error: 'only wss:// (SIP over secure WebSocket) is allowed' })
+  .max(2048);
 
 /** A SIP account entered by hand in Settings (until sign-in provisioning gives one). */
 export const SipAccount = z
@@ -69,5 +62,8 @@ export const tlsProbeOutcomes = [
   'timeout',
   'tls-error',
 ] as const;
-export const TlsProbeResult = z.object({ outcome: z.enum(tlsProbeOutcomes), detail: z.string().max(512).optional() });
+export const TlsProbeResult = z.object({
+  outcome: z.enum(tlsProbeOutcomes),
+  detail: z.string().max(512).optional(),
+});
 export type TlsProbeResult = z.infer<typeof TlsProbeResult>;

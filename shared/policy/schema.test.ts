@@ -23,7 +23,12 @@ describe('policy schema', () => {
 
   it('names each bad key', () => {
     const parsed = parsePolicy({
-      provider: { issuer: 'http://login.example.eu', clientId: '', wssUrl: 'ws://sip.example.eu', apiBaseUrl: 'https://a.example' },
+      provider: {
+        issuer: 'http://login.example.eu',
+        clientId: '',
+        wssUrl: 'ws://sip.example.eu',
+        apiBaseUrl: 'https://a.example',
+      },
       idleLockMinutes: 0,
       colour: 'red',
     });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { CountryCode } from '../settings/settings.js';
 
-const httpsUrl = z
-  .url({ protocol: /^https$/, error: 'must be an https:// URL' })
-  .describe('An https:// URL');
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('An https:// URL');
 const wssUrl = z.url({ protocol: /^wss$/, error: 'must be a wss:// URL' }).describe('A wss:// URL');
 const spkiSha256 = z
   .string()
@@ -34,7 +32,12 @@ export const PolicyFile = z
     companyDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)).optional(),
     requireMfa: z.boolean().optional(),
     idleLockMinutes: z.number().int().min(1).max(1440).optional(),
-    sessionMaxAgeHours: z.number().int().min(1).max(24 * 90).optional(),
+    sessionMaxAgeHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .optional(),
     historyRetentionDays: z.number().int().min(1).max(3650).nullable().optional(),
     allowManualSipAccount: z.boolean().optional(),
     pinnedSpkiSha256: z.array(spkiSha256).optional(),

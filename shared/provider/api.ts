@@ -8,7 +8,10 @@ export const SipCredentials = z
     sipUri: z.string().regex(/^sips?:[^@\s]+@[^@\s]+$/, 'must be a SIP URI'),
     authorizationUser: z.string().min(1),
     realm: z.string().min(1),
-    ha1: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+    ha1: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
     password: z.string().min(1).optional(),
     expiresAt: z.iso.datetime({ offset: true }),
   })

@@ -1,0 +1,55 @@
+import { useTranslation } from 'react-i18next';
+import { useAppStore, type Screen } from '../state/app-store';
+import { Icon, type IconName } from './Icon';
+
+const items: Array<{ screen: Exclude<Screen, 'signIn'>; icon: IconName }> = [
+  { screen: 'phone', icon: 'phone' },
+  { screen: 'history', icon: 'history' },
+  { screen: 'contacts', icon: 'contacts' },
+  { screen: 'settings', icon: 'settings' },
+];
+
+export function Sidebar() {
+  const { t } = useTranslation();
+  const screen = useAppStore((s) => s.screen);
+  const navigate = useAppStore((s) => s.navigate);
+  return (
+    <nav className="sidebar" aria-label={t('nav.label')}>
+      <div className="brand">
+        <span className="brand-mark">
+          <Icon name="shield" size={22} />
+        </span>
+        <span className="brand-name">{t('app.name')}</span>
+      </div>
+      <ul className="nav-list">
+        {items.map((item) => (
+          <li key={item.screen}>
+            <a
+              href={`#${item.screen}`}
+              className="nav-item"
+              aria-current={screen === item.screen ? 'page' : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(item.screen);
+              }}
+            >
+              <Icon name={item.icon} />
+              <span>{t(`nav.${item.screen}`)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <a
+        href="#signIn"
+        className="nav-item nav-footer"
+        onClick={(event) => {
+          event.preventDefault();
+          navigate('signIn');
+        }}
+      >
+        <Icon name="signIn" />
+        <span>{t('nav.signIn')}</span>
+      </a>
+    </nav>
+  );
+}

@@ -1,0 +1,116 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DialPad } from '../components/DialPad';
+import { Icon } from '../components/Icon';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { parseDialInput, targetLabel } from '../phone/dial-target';
+import { useAppStore } from '../state/app-store';
+import { useSipAccountStore } from '../state/sip-account-store';
+
+type Feedback = { kind: 'error' | 'status'; text: string } | null;
+
+export function PhoneScreen() {
+  const { t } = useTranslation();
+  const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
+  const account = useSipAccountStore((s) => s.state?.account ?? null);
+  const [number, setNumber] = useState('');
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const field = useRef<HTMLInputElement>(null);
+
+  // Digits typed anywhere on this screen go into the number field.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (
+        target &&
+        (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')
+      )
+        return;
+      if (/^[0-9*#+]$/.test(event.key)) {
+        event.preventDefault();
+        setNumber((current) => current + event.key);
+        field.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const countryName =
+    new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'region' }).of(country) ?? country;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = parseDialInput(number, country);
+    if (!parsed.ok) {
+      setFeedback({ kind: 'error', text: t(`phone.errors.${parsed.error}`, { country: countryName }) });
+      return;
+    }
+    if (!account) {
+      setFeedback({ kind: 'status', text: t('phone.noAccount', { target: targetLabel(parsed.target) }) });
+    }
+  };
+
+  return (
+    <section className="screen phone-screen">
+      <header className="screen-header">
+        <ScreenHeading>{t('phone.title')}</ScreenHeading>
+      </header>
+      <div className="card phone-card">
+        <form className="dial-form" onSubmit={submit} noValidate>
+          <label className="field-label" htmlFor="dial-number">
+            {t('phone.numberLabel')}
+          </label>
+          <div className="dial-input-row">
+            <input
+              ref={field}
+              id="dial-number"
+              className="dial-input"
+              type="text"
+              inputMode="tel"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={t('phone.numberPlaceholder')}
+              value={number}
+              aria-invalid={feedback?.kind === 'error'}
+              aria-describedby={feedback ? 'dial-feedback' : undefined}
+              onChange={(event) => {
+                setNumber(event.target.value);
+                setFeedback(null);
+              }}
+            />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('phone.backspace')}
+              disabled={number === ''}
+              onClick={() => setNumber((current) => current.slice(0, -1))}
+            >
+              <Icon name="backspace" />
+            </button>
+          </div>
+          <DialPad
+            onKey={(key) => {
+              setNumber((current) => current + key);
+              setFeedback(null);
+            }}
+          />
+          <button type="submit" className="call-button">
+            <Icon name="phone" />
+            <span>{t('phone.call')}</span>
+          </button>
+          {feedback && (
+            <p
+              id="dial-feedback"
+              className={`feedback feedback-${feedback.kind}`}
+              role={feedback.kind === 'error' ? 'alert' : 'status'}
+            >
+              {feedback.text}
+            </p>
+          )}
+        </form>
+      </div>
+    </section>
+  );
+}

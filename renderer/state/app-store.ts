@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+import type { AppInfo, SettingsState } from '../../shared/ipc/contract';
+import type { EffectivePolicy } from '../../shared/policy/schema';
+import type { SettingsPatch } from '../../shared/settings/settings';
+import { call, errorKey, hasBridge, subscribe } from '../ipc/client';
+
+export const screens = ['signIn', 'phone', 'history', 'contacts', 'settings'] as const;
+export type Screen = (typeof screens)[number];
+
+type LoadState =
+  | { status: 'loading' }
+  | { status: 'ready' }
+  | { status: 'failed'; errorKey: string }
+  | { status: 'no-bridge' };
+
+interface AppState {
+  load: LoadState;
+  screen: Screen;
+  /** Counts navigations, so that choosing the current screen again still moves focus to its heading. */
+  visit: number;
+  info: AppInfo | null;
+  settings: SettingsState | null;
+  policy: EffectivePolicy | null;
+  start(): Promise<void>;
+  navigate(screen: Screen): void;
+  updateSettings(patch: SettingsPatch): Promise<void>;
+}
+
+/** App-wide state: what main told us (info, settings, policy) and which screen is open. */
+export const useAppStore = create<AppState>()((set) => ({
+  load: { status: 'loading' },
+  screen: 'signIn',
+  visit: 0,
+  info: null,
+  settings: null,
+  policy: null,
+  async start() {
+    if (!hasBridge()) {
+      set({ load: { status: 'no-bridge' } });
+      return;
+    }
+    subscribe('settings.changed', (settings) => set({ settings }));
+    subscribe('policy.changed', (policy) => set({ policy }));
+    try {
+      const [info, settings, policy] = await Promise.all([
+        call('app.getInfo', undefined),
+        call('settings.get', undefined),
+        call('policy.get', undefined),
+      ]);
+      set({ info, settings, policy, load: { status: 'ready' } });
+    } catch (error) {
+      set({ load: { status: 'failed', errorKey: errorKey(error) } });
+    }
+  },
+  navigate(screen) {
+    set((state) => ({ screen, visit: state.visit + 1 }));
+  },
+  async updateSettings(patch) {
+    set({ settings: await call('settings.update', patch) });
+  },
+}));
