@@ -2,8 +2,10 @@
 // each runner's own summary, then one line per runner and a total.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const outDir = '.test-output';
+// Absolute: Vitest resolves output paths against the Vite root (renderer/).
+const outDir = resolve('.test-output');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
