@@ -27,6 +27,7 @@ function fakeBridge(systemLocale: string): SoftphoneBridge {
     },
     'policy.get': () => resolvePolicy({}),
     'sipAccount.get': () => ({ account: null, source: null, manualAllowed: true }),
+    'sipAccount.registration': () => null,
   };
   return {
     invoke: async (channel, input) => {

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CallDock } from './components/CallDock';
 import { Sidebar } from './components/Sidebar';
 import { chooseLanguage } from './i18n/language';
 import { applyLanguage } from './i18n/i18n';
@@ -9,6 +10,7 @@ import { PhoneScreen } from './screens/PhoneScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { useAppStore } from './state/app-store';
+import { usePhoneStore } from './state/phone-store';
 import { useSipAccountStore } from './state/sip-account-store';
 
 function useLanguageAndTheme() {
@@ -47,7 +49,8 @@ export function App() {
       .getState()
       .start()
       .then(() => {
-        if (useAppStore.getState().load.status === 'ready') return useSipAccountStore.getState().load();
+        if (useAppStore.getState().load.status !== 'ready') return;
+        return Promise.all([useSipAccountStore.getState().load(), usePhoneStore.getState().connect()]);
       });
   }, []);
 
@@ -65,6 +68,7 @@ export function App() {
     <div className="layout">
       <Sidebar />
       <main className="content">
+        <CallDock />
         {screen === 'phone' && <PhoneScreen />}
         {screen === 'history' && <HistoryScreen />}
         {screen === 'contacts' && <ContactsScreen />}

@@ -13,7 +13,9 @@ export function launchChromium(options: ChromiumOptions): Promise<Browser> {
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
     '--allow-loopback-in-peer-connection',
-    '--disable-features=WebRtcHideLocalIpsWithMdns',
+    // One --disable-features flag only (Chromium honours the last). Local Network Access checks would
+    // block the shell's origin from the test stack on 127.0.0.1, which stands in for a public provider.
+    '--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks',
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',

@@ -11,6 +11,11 @@ export interface OpenAppOptions {
   systemLocale?: string;
   /** A name for the instance's profile folder (several instances in one test). */
   name?: string;
+  /**
+   * Whether this instance trusts the test CA (default): in Chromium through the NSS database of its HOME,
+   * in main through the policy's extra CA certificates.
+   */
+  trustTestCa?: boolean;
 }
 
 /** `openApp` starts the app in the browser shell against the running provider test stack, and closes it after the test. */
@@ -20,12 +25,15 @@ export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise
     const opened: Shell[] = [];
     await use(async (options = {}) => {
       const name = options.name ?? `app-${opened.length}`;
+      const state = readStackState();
+      const trusted = options.trustTestCa ?? true;
       const policyPath = testInfo.outputPath(`${name}-policy.json`);
-      if (options.policy) await writeFile(policyPath, JSON.stringify(options.policy, null, 2));
+      const policy = trusted ? { extraCaCertificates: [state.caCertPem], ...options.policy } : options.policy;
+      if (policy) await writeFile(policyPath, JSON.stringify(policy, null, 2));
       const shell = await launchShell({
         policy: filePolicySource(policyPath),
         dataDir: testInfo.outputPath(`${name}-data`),
-        browserHome: readStackState().trustedHome,
+        browserHome: trusted ? state.trustedHome : state.untrustedHome,
         systemLocale: options.systemLocale ?? 'en-US',
         secretService: `secure-softphone-e2e-${testInfo.testId}-${name}`,
       });

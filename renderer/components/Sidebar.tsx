@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore, type Screen } from '../state/app-store';
 import { Icon, type IconName } from './Icon';
+import { RegistrationIndicator } from './RegistrationStatus';
 
 const items: Array<{ screen: Exclude<Screen, 'signIn'>; icon: IconName }> = [
   { screen: 'phone', icon: 'phone' },
@@ -39,9 +40,12 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <div className="nav-footer">
+        <RegistrationIndicator />
+      </div>
       <a
         href="#signIn"
-        className="nav-item nav-footer"
+        className="nav-item"
         onClick={(event) => {
           event.preventDefault();
           navigate('signIn');

@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { DialPad } from '../components/DialPad';
 import { Icon } from '../components/Icon';
 import { ScreenHeading } from '../components/ScreenHeading';
-import { parseDialInput, targetLabel } from '../phone/dial-target';
+import { parseDialInput, targetLabel, targetUri } from '../phone/dial-target';
 import { useAppStore } from '../state/app-store';
+import { usePhoneStore } from '../state/phone-store';
 import { useSipAccountStore } from '../state/sip-account-store';
 
 type Feedback = { kind: 'error' | 'status'; text: string } | null;
@@ -13,6 +14,8 @@ export function PhoneScreen() {
   const { t } = useTranslation();
   const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
   const account = useSipAccountStore((s) => s.state?.account ?? null);
+  const registered = usePhoneStore((s) => s.registration.state === 'registered');
+  const engine = usePhoneStore((s) => s.engine);
   const [number, setNumber] = useState('');
   const [feedback, setFeedback] = useState<Feedback>(null);
   const field = useRef<HTMLInputElement>(null);
@@ -49,7 +52,14 @@ export function PhoneScreen() {
     }
     if (!account) {
       setFeedback({ kind: 'status', text: t('phone.noAccount', { target: targetLabel(parsed.target) }) });
+      return;
     }
+    const phone = engine();
+    if (!registered || phone.call(targetUri(parsed.target, phone.domain)) === null) {
+      setFeedback({ kind: 'error', text: t('phone.notRegistered') });
+      return;
+    }
+    setFeedback(null);
   };
 
   return (

@@ -1,0 +1,73 @@
+import { expect, test } from './support/fixtures.js';
+import { createSipUser, enterSipAccount, expectRegistered, receivedAudioLevel } from './support/phone.js';
+
+test('two instances register, call each other with audio both ways, and the far end hangs up', async ({
+  openApp,
+}) => {
+  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
+  const a = await openApp({ name: 'alice' });
+  const b = await openApp({ name: 'bob' });
+  await enterSipAccount(a.page, alice);
+  await enterSipAccount(b.page, bob);
+  await expectRegistered(a.page);
+  await expectRegistered(b.page);
+
+  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
+  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
+  await expect(incoming.getByRole('status')).toHaveText('Incoming call');
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+
+  const outgoing = a.page.getByRole('region', { name: /^Call with / });
+  await expect(outgoing.getByRole('status').first()).toContainText('Connected');
+  await expect(incoming.getByRole('status').first()).toContainText('Connected');
+  await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
+  await expect(incoming.getByText(/SRTP: \w+/)).toBeVisible();
+
+  // Audio arrives and is not silence, in both directions.
+  expect(await receivedAudioLevel(a.page)).toBeGreaterThan(5);
+  expect(await receivedAudioLevel(b.page)).toBeGreaterThan(5);
+
+  // The same security code on both ends.
+  const sasA = await outgoing.locator('.sas-code').textContent();
+  const sasB = await incoming.locator('.sas-code').textContent();
+  expect(sasA).toMatch(/^[A-Z0-9]{4}$/);
+  expect(sasB).toBe(sasA);
+
+  await incoming.getByRole('button', { name: 'Hang up' }).click();
+  await expect(outgoing).toHaveCount(0, { timeout: 2_000 });
+  await expect(incoming).toHaveCount(0);
+});
+
+test('a declined call ends on the caller side', async ({ openApp }) => {
+  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
+  const a = await openApp({ name: 'alice' });
+  const b = await openApp({ name: 'bob' });
+  await enterSipAccount(a.page, alice);
+  await enterSipAccount(b.page, bob);
+  await expectRegistered(a.page);
+  await expectRegistered(b.page);
+  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
+  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
+  await incoming.getByRole('button', { name: 'Decline' }).click();
+  await expect(a.page.getByRole('region', { name: /^Call with / })).toHaveCount(0);
+});
+
+test('a wrong password and an untrusted certificate give different, correct messages', async ({
+  openApp,
+}) => {
+  const [carol, dave] = [await createSipUser('carol'), await createSipUser('dave')];
+  const wrong = await openApp({ name: 'wrong-password' });
+  await enterSipAccount(wrong.page, carol, { password: 'not-the-password' });
+  await expect(wrong.page.getByRole('navigation').getByRole('status')).toHaveText(
+    'Sign-in to the phone server failed: the user name or password is wrong.',
+    { timeout: 10_000 },
+  );
+  const untrusted = await openApp({ name: 'untrusted', trustTestCa: false });
+  await enterSipAccount(untrusted.page, dave);
+  await expect(untrusted.page.getByRole('navigation').getByRole('status')).toHaveText(
+    "The phone server's certificate is not trusted. Ask your IT department.",
+    { timeout: 10_000 },
+  );
+});
