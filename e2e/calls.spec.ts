@@ -71,3 +71,35 @@ test('a wrong password and an untrusted certificate give different, correct mess
     { timeout: 10_000 },
   );
 });
+
+test('hold and mute take effect on the far side', async ({ openApp }) => {
+  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
+  const a = await openApp({ name: 'alice' });
+  const b = await openApp({ name: 'bob' });
+  await enterSipAccount(a.page, alice);
+  await enterSipAccount(b.page, bob);
+  await expectRegistered(a.page);
+  await expectRegistered(b.page);
+  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
+  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+  const outgoing = a.page.getByRole('region', { name: /^Call with / });
+  await expect(outgoing.getByRole('status').first()).toContainText('Connected');
+
+  // Mute: the far side hears silence; unmute: the tone is back.
+  await outgoing.getByRole('button', { name: 'Mute' }).click();
+  await expect(outgoing.getByRole('button', { name: 'Mute' })).toHaveAttribute('aria-pressed', 'true');
+  expect(await receivedAudioLevel(b.page)).toBeLessThan(3);
+  await outgoing.getByRole('button', { name: 'Mute' }).click();
+  expect(await receivedAudioLevel(b.page)).toBeGreaterThan(5);
+
+  // Hold is signalled in the SDP (a=sendonly) and the far side says so.
+  await outgoing.getByRole('button', { name: 'Hold' }).click();
+  await expect(incoming.getByRole('status').first()).toContainText('Put on hold by the other side');
+  await expect(outgoing.getByRole('status').first()).toContainText('On hold');
+  await outgoing.getByRole('button', { name: 'Hold' }).click();
+  await expect(incoming.getByRole('status').first()).toContainText('Connected');
+  await outgoing.getByRole('button', { name: 'Hang up' }).click();
+  await expect(incoming).toHaveCount(0, { timeout: 2_000 });
+});

@@ -74,7 +74,7 @@ test('the dial pad and the number field work from the keyboard', async ({ openAp
   await expect(page.getByRole('alert')).toHaveText('Use digits, +, *, # or a SIP address (sip:name@domain).');
   await field.fill('030 1234567');
   await page.getByRole('button', { name: 'Call' }).click();
-  await expect(page.getByRole('status')).toContainText('No SIP account is set up yet');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('No SIP account is set up yet');
 });
 
 test('German by default on a German system; the language setting switches everything', async ({
