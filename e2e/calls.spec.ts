@@ -103,3 +103,52 @@ test('hold and mute take effect on the far side', async ({ openApp }) => {
   await outgoing.getByRole('button', { name: 'Hang up' }).click();
   await expect(incoming).toHaveCount(0, { timeout: 2_000 });
 });
+
+test('calls appear in History, where search, filters, call back and delete work', async ({ openApp }) => {
+  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
+  const a = await openApp({ name: 'alice' });
+  const b = await openApp({ name: 'bob' });
+  await enterSipAccount(a.page, alice);
+  await enterSipAccount(b.page, bob);
+  await expectRegistered(a.page);
+  await expectRegistered(b.page);
+  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
+  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+  const outgoing = a.page.getByRole('region', { name: /^Call with / });
+  await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
+  await outgoing.getByRole('button', { name: 'Hang up' }).click();
+  await expect(outgoing).toHaveCount(0);
+
+  await a.page.getByRole('link', { name: 'History' }).click();
+  const row = a.page.getByRole('listitem').filter({ hasText: bob.username });
+  await expect(row).toContainText('Outgoing · answered');
+  await expect(row).toContainText('encrypted');
+  await a.page.getByRole('button', { name: 'Missed' }).click();
+  await expect(a.page.getByText('No calls yet')).toBeVisible();
+  await a.page.getByRole('button', { name: 'Outgoing' }).click();
+  await expect(row).toBeVisible();
+  await a.page.getByRole('button', { name: 'All', exact: true }).click();
+  await a.page.getByLabel('Search by name or number').fill('nobody-by-that-name');
+  await expect(a.page.getByText('No calls yet')).toBeVisible();
+  await a.page.getByLabel('Search by name or number').fill(bob.username.slice(0, 5));
+  await expect(row).toBeVisible();
+
+  // Call back from the history row rings the other side again.
+  await row.getByRole('button', { name: `Call back ${bob.username}` }).click();
+  await expect(b.page.getByRole('region', { name: `Call with ${alice.username}` })).toBeVisible();
+  await b.page.getByRole('button', { name: 'Decline' }).click();
+  await a.page.getByRole('link', { name: 'History' }).click();
+  await a.page.getByLabel('Search by name or number').fill('');
+  const rows = a.page.getByRole('main').getByRole('listitem');
+  await expect(rows).toHaveCount(2);
+  await rows
+    .first()
+    .getByRole('button', { name: /^Delete call with/ })
+    .click();
+  await expect(rows).toHaveCount(1);
+  await a.page.getByRole('button', { name: 'Delete all calls' }).click();
+  await a.page.getByRole('button', { name: 'Delete all', exact: true }).click();
+  await expect(a.page.getByText('No calls yet')).toBeVisible();
+});

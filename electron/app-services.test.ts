@@ -22,9 +22,12 @@ afterEach(async () => {
 function memorySecrets() {
   const items = new Map<string, string>();
   return {
+    service: 'memory',
     get: async (key: string) => items.get(key) ?? null,
     set: async (key: string, value: string) => void items.set(key, value),
     delete: async (key: string) => items.delete(key),
+    list: async () => [...items.keys()],
+    clear: async () => items.clear(),
   };
 }
 
@@ -145,6 +148,61 @@ describe('app services', () => {
     expect(await services.router.handle(APP_URL, 'sipAccount.save', input)).toMatchObject({
       ok: false,
       error: { code: 'refused' },
+    });
+  });
+
+  it('writes reported calls to the history and lists, searches and deletes them', async () => {
+    const { services } = await start(null);
+    const report = (event: object) => services.router.handle(APP_URL, 'call.report', event);
+    await report({
+      type: 'started',
+      callId: 'a',
+      at: 10,
+      direction: 'outgoing',
+      account: 'sip:me@x.eu',
+      remoteUri: 'sip:+4989123456@x.eu',
+      remoteName: 'Erika Mustermann',
+    });
+    await report({ type: 'ended', callId: 'a', at: 20, disposition: 'cancelled', cause: 'Canceled' });
+    await report({
+      type: 'started',
+      callId: 'b',
+      at: 30,
+      direction: 'incoming',
+      account: 'sip:me@x.eu',
+      remoteUri: 'sip:200@x.eu',
+      remoteName: null,
+    });
+    await report({ type: 'ended', callId: 'b', at: 40, disposition: 'missed', cause: 'Canceled' });
+    expect(await report({ type: 'ended', callId: 'b', at: 'later' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+
+    const all = await services.router.handle(APP_URL, 'history.list', {});
+    expect(all).toMatchObject({
+      ok: true,
+      value: [
+        { id: 'b', disposition: 'missed' },
+        { id: 'a', disposition: 'cancelled' },
+      ],
+    });
+    expect(await services.router.handle(APP_URL, 'history.list', { filter: 'missed' })).toMatchObject({
+      value: [{ id: 'b' }],
+    });
+    expect(await services.router.handle(APP_URL, 'history.list', { search: 'muster' })).toMatchObject({
+      value: [{ id: 'a' }],
+    });
+    expect(await services.router.handle(APP_URL, 'history.list', { search: '+49 89' })).toMatchObject({
+      value: [{ id: 'a' }],
+    });
+    expect(await services.router.handle(APP_URL, 'history.delete', { id: 'a' })).toEqual({
+      ok: true,
+      value: true,
+    });
+    expect(await services.router.handle(APP_URL, 'history.deleteAll', undefined)).toEqual({
+      ok: true,
+      value: 1,
     });
   });
 

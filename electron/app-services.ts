@@ -1,14 +1,19 @@
 import type { CallEvent } from '../shared/domain/calls.js';
+import type { StorageStatus } from '../shared/domain/history.js';
 import type { AppInfo, EventName, EventPayload, SettingsState } from '../shared/ipc/contract.js';
 import { ServiceError } from '../shared/ipc/errors.js';
 import { resolvePolicy, type EffectivePolicy, type PolicyFile } from '../shared/policy/schema.js';
 import type { SettingKey, Settings } from '../shared/settings/settings.js';
+import { join } from 'node:path';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
 import { probeTls } from './net/tls-probe.js';
 import { isAllowedExternalUrl } from './platform/navigation.js';
 import { InvalidPolicyError, type PolicySource } from './policy/source.js';
 import { openSettingsStore } from './settings/settings-store.js';
-import { createSipAccountService, type SecretSlot } from './sip/sip-account-service.js';
+import { DatabaseOpenError, openEncryptedDatabase, type SqlDatabase } from './storage/database.js';
+import { createHistoryStore, type HistoryStore } from './storage/history.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import { createSipAccountService } from './sip/sip-account-service.js';
 
 export interface AppServicesDeps {
   dataDir: string;
@@ -21,7 +26,7 @@ export interface AppServicesDeps {
   isTrustedSender(senderUrl: string): boolean;
   openExternal(url: string): Promise<void>;
   /** The OS keychain. */
-  secrets: SecretSlot;
+  secrets: SecretStore;
   /** Where unexpected service failures are reported; the default writes to stderr. */
   logError?(message: string, error: unknown): void;
 }
@@ -72,6 +77,22 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   let policyFile = await readPolicyOrThrow(deps.policy);
   const settingsStore = await openSettingsStore(deps.dataDir);
   const listeners = new Set<EventListener>();
+  // The encrypted database: a failure to open it is reported to the UI, never papered over with a new file.
+  let database: SqlDatabase | null = null;
+  let history: HistoryStore | null = null;
+  let storage: StorageStatus;
+  try {
+    database = await openEncryptedDatabase(join(deps.dataDir, 'softphone.db'), deps.secrets);
+    history = createHistoryStore(database);
+    storage = { state: 'ready' };
+  } catch (error) {
+    if (!(error instanceof DatabaseOpenError)) throw error;
+    storage = { state: 'error', reason: error.reason };
+  }
+  const requireHistory = (): HistoryStore => {
+    if (!history) throw new ServiceError('not-available', 'the database is not open');
+    return history;
+  };
   const callListeners = new Set<(event: CallEvent) => void>();
   const sipAccounts = createSipAccountService({
     secrets: deps.secrets,
@@ -128,8 +149,25 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       'sipAccount.registration': () => sipAccounts.registration(),
       'tls.probe': ({ url }) => probeTls(url, trust()),
       'call.report': (event) => {
+        history?.apply(event);
+        if (event.type === 'started' || event.type === 'ended') emit('history.changed', {});
         for (const listener of callListeners) listener(event);
         return undefined;
+      },
+      'storage.status': () => storage,
+      'history.list': (query) => {
+        const store = requireHistory();
+        return query.search ? store.search(query.search, query.limit) : store.list(query);
+      },
+      'history.delete': ({ id }) => {
+        const deleted = requireHistory().delete(id);
+        emit('history.changed', {});
+        return deleted;
+      },
+      'history.deleteAll': () => {
+        const count = requireHistory().deleteAll();
+        emit('history.changed', {});
+        return count;
       },
     },
     {
@@ -171,6 +209,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       stopWatching();
       listeners.clear();
       callListeners.clear();
+      database?.close();
     },
   };
 }

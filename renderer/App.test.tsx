@@ -28,6 +28,8 @@ function fakeBridge(systemLocale: string): SoftphoneBridge {
     'policy.get': () => resolvePolicy({}),
     'sipAccount.get': () => ({ account: null, source: null, manualAllowed: true }),
     'sipAccount.registration': () => null,
+    'storage.status': () => ({ state: 'ready' }),
+    'history.list': () => [],
   };
   return {
     invoke: async (channel, input) => {

@@ -22,6 +22,10 @@ function spyHandlers() {
     'sipAccount.registration': null,
     'tls.probe': { outcome: 'ok' },
     'call.report': undefined,
+    'storage.status': { state: 'ready' },
+    'history.list': [],
+    'history.delete': true,
+    'history.deleteAll': 0,
   };
   const spies = Object.fromEntries(
     channelNames.map((name) => [name, vi.fn(() => outputs[name])]),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallEvent } from '../domain/calls.js';
+import { CallRecord, HistoryQuery, StorageStatus } from '../domain/history.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
 import { Settings, SettingsPatch } from '../settings/settings.js';
@@ -46,6 +47,11 @@ export const channels = {
   'tls.probe': { input: z.object({ url: z.string().max(2048) }).strict(), output: TlsProbeResult },
   /** Call lifecycle reported by the phone engine; history and audit consume it in main. */
   'call.report': { input: CallEvent, output: z.undefined() },
+  /** Whether the encrypted database is open, or why not. */
+  'storage.status': { input: NoInput, output: StorageStatus },
+  'history.list': { input: HistoryQuery, output: z.array(CallRecord) },
+  'history.delete': { input: z.object({ id: z.string().min(1).max(128) }).strict(), output: z.boolean() },
+  'history.deleteAll': { input: NoInput, output: z.number() },
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -57,6 +63,7 @@ export const events = {
   'settings.changed': SettingsState,
   'policy.changed': EffectivePolicySchema,
   'sipAccount.changed': SipAccountState,
+  'history.changed': z.object({}),
 } as const;
 
 export type EventName = keyof typeof events;

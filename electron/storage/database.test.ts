@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestKeyring, type TestKeyring } from '../../e2e/provider/keyring.js';
+import { createKeytarSecretStore, type SecretStore } from '../secrets/secret-store.js';
+import { DATABASE_KEY_ITEM, DatabaseOpenError, migrate, openEncryptedDatabase } from './database.js';
+import { createHistoryStore } from './history.js';
+import { migrations } from './migrations.js';
+
+const run = promisify(execFile);
+let dir: string;
+let keyring: TestKeyring;
+let secrets: SecretStore;
+
+// A real Secret Service (gnome-keyring on a private D-Bus), started and stopped by this file.
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'storage-'));
+  keyring = await startTestKeyring(dir);
+  process.env.DBUS_SESSION_BUS_ADDRESS = keyring.busAddress;
+  secrets = createKeytarSecretStore({ service: `secure-softphone-test-${randomBytes(4).toString('hex')}` });
+}, 20_000);
+
+afterAll(async () => {
+  await secrets?.clear();
+  await keyring?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const NAME = 'Zoë Quixotic-Brandt';
+const NUMBER = '+4930987654321';
+
+async function filesOf(path: string): Promise<Buffer[]> {
+  const names = (await readdir(dir)).filter((name) => name.startsWith(path.split('/').pop()!));
+  return Promise.all(names.map((name) => readFile(join(dir, name))));
+}
+
+function containsPlaintext(files: Buffer[]): boolean {
+  return files.some(
+    (bytes) =>
+      bytes.includes(Buffer.from(NAME)) ||
+      bytes.includes(Buffer.from(NUMBER)) ||
+      bytes.includes(Buffer.from('987654321')),
+  );
+}
+
+describe('encrypted database with the key in the OS keychain', () => {
+  const path = () => join(dir, 'softphone.db');
+
+  it('keeps the key in the keychain and nothing readable on disk, also while open', async () => {
+    const db = await openEncryptedDatabase(path(), secrets);
+    const { stdout } = await run(
+      'secret-tool',
+      ['lookup', 'service', secrets.service, 'account', DATABASE_KEY_ITEM],
+      {
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.busAddress },
+      },
+    );
+    expect(stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(db.pragma('cipher', { simple: true })).toBe('sqlcipher');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+
+    const history = createHistoryStore(db);
+    history.apply({
+      type: 'started',
+      callId: 'c1',
+      at: 1000,
+      direction: 'incoming',
+      account: 'sip:me@example.eu',
+      remoteUri: `sip:${NUMBER}@example.eu`,
+      remoteName: NAME,
+    });
+    history.apply({ type: 'answered', callId: 'c1', at: 2000 });
+    history.apply({ type: 'ended', callId: 'c1', at: 5000, disposition: 'answered', cause: 'Terminated' });
+    expect(containsPlaintext(await filesOf(path()))).toBe(false);
+    db.close();
+    expect(containsPlaintext(await filesOf(path()))).toBe(false);
+
+    const reopened = await openEncryptedDatabase(path(), secrets);
+    const [call] = createHistoryStore(reopened).list();
+    expect(call).toMatchObject({ id: 'c1', remoteName: NAME, durationMs: 3000, disposition: 'answered' });
+    expect(createHistoryStore(reopened).search('4930987')).toHaveLength(1);
+    expect(createHistoryStore(reopened).search('zoë quix')).toHaveLength(1);
+    reopened.close();
+  });
+
+  it('refuses a wrong key and leaves the file byte-identical', async () => {
+    const before = await readFile(path());
+    const rightKey = (await secrets.get(DATABASE_KEY_ITEM))!;
+    await secrets.set(DATABASE_KEY_ITEM, randomBytes(32).toString('hex'));
+    await expect(openEncryptedDatabase(path(), secrets)).rejects.toMatchObject({ reason: 'wrong-key' });
+    expect((await readFile(path())).equals(before)).toBe(true);
+    await secrets.set(DATABASE_KEY_ITEM, rightKey);
+  });
+
+  it('refuses to open when the key is missing, and never creates a new database over the old one', async () => {
+    const before = await readFile(path());
+    const rightKey = (await secrets.get(DATABASE_KEY_ITEM))!;
+    await secrets.delete(DATABASE_KEY_ITEM);
+    const error = await openEncryptedDatabase(path(), secrets).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    expect((error as DatabaseOpenError).reason).toBe('key-missing');
+    expect((await readFile(path())).equals(before)).toBe(true);
+    expect(await secrets.get(DATABASE_KEY_ITEM)).toBeNull();
+    await secrets.set(DATABASE_KEY_ITEM, rightKey);
+  });
+
+  it('names a foreign (unencrypted) SQLite file and leaves it alone', async () => {
+    const foreign = join(dir, 'foreign.db');
+    const plain = new Database(foreign);
+    plain.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1);');
+    plain.close();
+    const before = await readFile(foreign);
+    await expect(openEncryptedDatabase(foreign, secrets)).rejects.toMatchObject({ reason: 'foreign-file' });
+    expect((await readFile(foreign)).equals(before)).toBe(true);
+  });
+
+  it('treats random bytes as not openable with the key', async () => {
+    const junk = join(dir, 'junk.db');
+    await import('node:fs/promises').then(({ writeFile }) => writeFile(junk, randomBytes(8192)));
+    await expect(openEncryptedDatabase(junk, secrets)).rejects.toMatchObject({ reason: 'wrong-key' });
+  });
+});
+
+describe('migrations', () => {
+  it('bring every earlier version to the current one', () => {
+    for (let from = 0; from < migrations.length; from += 1) {
+      const db = new Database(':memory:');
+      migrate(db, migrations.slice(0, from));
+      expect(db.pragma('user_version', { simple: true })).toBe(from);
+      migrate(db);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'call'").get()).toBeTruthy();
+      db.close();
+    }
+  });
+
+  it('roll back a failing step as a whole', () => {
+    const db = new Database(':memory:');
+    expect(() =>
+      migrate(db, ['CREATE TABLE a (x);', 'CREATE TABLE b (x); SELECT * FROM missing;']),
+    ).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
+    db.close();
+  });
+});

@@ -1,0 +1,172 @@
+import type { CallEvent } from '../../shared/domain/calls.js';
+import type { CallRecord, HistoryFilter } from '../../shared/domain/history.js';
+import type { SqlDatabase } from './database.js';
+
+interface CallRow {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  account: string;
+  remote_uri: string;
+  remote_name: string | null;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  duration_ms: number | null;
+  disposition: CallRecord['disposition'];
+  cause: string | null;
+  dtls_state: string | null;
+  srtp_cipher: string | null;
+  encryption_scope: string | null;
+  sas_matched: number | null;
+}
+
+function toRecord(row: CallRow): CallRecord {
+  return {
+    id: row.id,
+    direction: row.direction,
+    account: row.account,
+    remoteUri: row.remote_uri,
+    remoteName: row.remote_name,
+    startedAt: row.started_at,
+    answeredAt: row.answered_at,
+    endedAt: row.ended_at,
+    durationMs: row.duration_ms,
+    disposition: row.disposition,
+    cause: row.cause,
+    dtlsState: row.dtls_state,
+    srtpCipher: row.srtp_cipher,
+    encryptionScope: row.encryption_scope,
+    sasMatched: row.sas_matched === null ? null : row.sas_matched === 1,
+  };
+}
+
+/** The digits of a SIP URI's user part, for number-prefix search ("sip:+4930123@x" -> "4930123"). */
+export function uriDigits(uri: string): string {
+  const user = uri.replace(/^sips?:/, '').split('@')[0] ?? '';
+  return user.replace(/\D/g, '');
+}
+
+/** Call history, written from the validated call events the phone reports to main. */
+export function createHistoryStore(db: SqlDatabase) {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO call (id, direction, account, remote_uri, remote_name, remote_digits, started_at)
+     VALUES (@id, @direction, @account, @remoteUri, @remoteName, @digits, @at)`,
+  );
+  const answered = db.prepare('UPDATE call SET answered_at = ? WHERE id = ? AND answered_at IS NULL');
+  const encryption = db.prepare(
+    'UPDATE call SET dtls_state = ?, srtp_cipher = ?, encryption_scope = ? WHERE id = ?',
+  );
+  const sas = db.prepare('UPDATE call SET sas_matched = ? WHERE id = ?');
+  const ended = db.prepare(
+    `UPDATE call SET ended_at = @at, disposition = @disposition, cause = @cause,
+       duration_ms = CASE WHEN answered_at IS NULL THEN 0 ELSE @at - answered_at END
+     WHERE id = @id AND ended_at IS NULL`,
+  );
+  const filters: Record<HistoryFilter, string> = {
+    all: '1',
+    missed: "disposition = 'missed'",
+    incoming: "direction = 'incoming'",
+    outgoing: "direction = 'outgoing'",
+  };
+
+  return {
+    apply(event: CallEvent): void {
+      switch (event.type) {
+        case 'started':
+          insert.run({ ...event, id: event.callId, digits: uriDigits(event.remoteUri) });
+          break;
+        case 'answered':
+          answered.run(event.at, event.callId);
+          break;
+        case 'encryption':
+          encryption.run(
+            event.encryption.dtlsState,
+            event.encryption.srtpCipher,
+            event.encryption.scope,
+            event.callId,
+          );
+          break;
+        case 'sasCompared':
+          sas.run(event.matched ? 1 : 0, event.callId);
+          break;
+        case 'ended':
+          ended.run({ id: event.callId, at: event.at, disposition: event.disposition, cause: event.cause });
+          break;
+        case 'ringing':
+        case 'held':
+        case 'transferred':
+          break;
+      }
+    },
+
+    /** Newest first, by keyset pagination: pass the last record of a page to get the next. */
+    list(
+      options: { filter?: HistoryFilter; before?: { startedAt: number; id: string }; limit?: number } = {},
+    ): CallRecord[] {
+      const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+      const where = filters[options.filter ?? 'all'];
+      const rows = options.before
+        ? db
+            .prepare(
+              `SELECT * FROM call WHERE ${where} AND (started_at, id) < (?, ?) ORDER BY started_at DESC, id DESC LIMIT ?`,
+            )
+            .all(options.before.startedAt, options.before.id, limit)
+        : db
+            .prepare(`SELECT * FROM call WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT ?`)
+            .all(limit);
+      return (rows as CallRow[]).map(toRecord);
+    },
+
+    /** Digits search the number by prefix; anything else searches names and addresses with FTS5. */
+    search(query: string, limit = 50): CallRecord[] {
+      const digits = query.replace(/[\s\-()/.]/g, '').replace(/^\+/, '');
+      if (/^\d+$/.test(digits)) {
+        return (
+          db
+            .prepare(
+              `SELECT * FROM call WHERE remote_digits >= ? AND remote_digits < ? ORDER BY started_at DESC LIMIT ?`,
+            )
+            .all(digits, `${digits}:`, limit) as CallRow[]
+        ).map(toRecord);
+      }
+      const terms = query
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((term) => `"${term.replace(/"/g, '""')}"*`);
+      if (terms.length === 0) return [];
+      return (
+        db
+          .prepare(
+            `SELECT call.* FROM call_fts JOIN call ON call.rowid = call_fts.rowid WHERE call_fts MATCH ? ORDER BY call.started_at DESC LIMIT ?`,
+          )
+          .all(terms.join(' '), limit) as CallRow[]
+      ).map(toRecord);
+    },
+
+    delete(id: string): boolean {
+      return db.prepare('DELETE FROM call WHERE id = ?').run(id).changes > 0;
+    },
+
+    deleteAll(): number {
+      return db.prepare('DELETE FROM call').run().changes;
+    },
+
+    missedUnseen(): number {
+      return (
+        db.prepare("SELECT count(*) AS n FROM call WHERE disposition = 'missed' AND seen = 0").get() as {
+          n: number;
+        }
+      ).n;
+    },
+
+    markSeen(): void {
+      db.prepare('UPDATE call SET seen = 1 WHERE seen = 0').run();
+    },
+
+    /** Retention: removes calls that started before `cutoff` (ms since the epoch). */
+    purgeBefore(cutoff: number): number {
+      return db.prepare('DELETE FROM call WHERE started_at < ?').run(cutoff).changes;
+    },
+  };
+}
+export type HistoryStore = ReturnType<typeof createHistoryStore>;
