@@ -25,8 +25,8 @@ test('two instances register, call each other with audio both ways, and the far 
   await expect(incoming.getByText(/SRTP: \w+/)).toBeVisible();
 
   // Audio arrives and is not silence, in both directions.
-  expect(await receivedAudioLevel(a.page)).toBeGreaterThan(5);
-  expect(await receivedAudioLevel(b.page)).toBeGreaterThan(5);
+  await expect.poll(() => receivedAudioLevel(a.page), { timeout: 10_000 }).toBeGreaterThan(5);
+  await expect.poll(() => receivedAudioLevel(b.page), { timeout: 10_000 }).toBeGreaterThan(5);
 
   // The same security code on both ends.
   const sasA = await outgoing.locator('.sas-code').textContent();
@@ -90,9 +90,10 @@ test('hold and mute take effect on the far side', async ({ openApp }) => {
   // Mute: the far side hears silence; unmute: the tone is back.
   await outgoing.getByRole('button', { name: 'Mute' }).click();
   await expect(outgoing.getByRole('button', { name: 'Mute' })).toHaveAttribute('aria-pressed', 'true');
-  expect(await receivedAudioLevel(b.page)).toBeLessThan(3);
+  // Audio already in the far side's jitter buffer plays out first: poll until the silence arrives.
+  await expect.poll(() => receivedAudioLevel(b.page), { timeout: 10_000 }).toBeLessThan(3);
   await outgoing.getByRole('button', { name: 'Mute' }).click();
-  expect(await receivedAudioLevel(b.page)).toBeGreaterThan(5);
+  await expect.poll(() => receivedAudioLevel(b.page), { timeout: 10_000 }).toBeGreaterThan(5);
 
   // Hold is signalled in the SDP (a=sendonly) and the far side says so.
   await outgoing.getByRole('button', { name: 'Hold' }).click();
