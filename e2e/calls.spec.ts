@@ -1,32 +1,24 @@
 import { expect, test } from './support/fixtures.js';
-import { createSipUser, enterSipAccount, expectRegistered, receivedAudioLevel } from './support/phone.js';
+import {
+  connectedCall,
+  createSipUser,
+  dial,
+  enterSipAccount,
+  receivedAudioLevel,
+  twoRegisteredPhones,
+} from './support/phone.js';
 
 test('two instances register, call each other with audio both ways, and the far end hangs up', async ({
   openApp,
 }) => {
-  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
-  const a = await openApp({ name: 'alice' });
-  const b = await openApp({ name: 'bob' });
-  await enterSipAccount(a.page, alice);
-  await enterSipAccount(b.page, bob);
-  await expectRegistered(a.page);
-  await expectRegistered(b.page);
-
-  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
-  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
-  await expect(incoming.getByRole('status')).toHaveText('Incoming call');
-  await incoming.getByRole('button', { name: 'Answer' }).click();
-
-  const outgoing = a.page.getByRole('region', { name: /^Call with / });
-  await expect(outgoing.getByRole('status').first()).toContainText('Connected');
-  await expect(incoming.getByRole('status').first()).toContainText('Connected');
+  const phones = await twoRegisteredPhones(openApp);
+  const { outgoing, incoming } = await connectedCall(phones);
   await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
   await expect(incoming.getByText(/SRTP: \w+/)).toBeVisible();
 
   // Audio arrives and is not silence, in both directions.
-  await expect.poll(() => receivedAudioLevel(a.page), { timeout: 10_000 }).toBeGreaterThan(5);
-  await expect.poll(() => receivedAudioLevel(b.page), { timeout: 10_000 }).toBeGreaterThan(5);
+  await expect.poll(() => receivedAudioLevel(phones.a), { timeout: 10_000 }).toBeGreaterThan(5);
+  await expect.poll(() => receivedAudioLevel(phones.b), { timeout: 10_000 }).toBeGreaterThan(5);
 
   // The same security code on both ends.
   const sasA = await outgoing.locator('.sas-code').textContent();
@@ -40,18 +32,10 @@ test('two instances register, call each other with audio both ways, and the far 
 });
 
 test('a declined call ends on the caller side', async ({ openApp }) => {
-  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
-  const a = await openApp({ name: 'alice' });
-  const b = await openApp({ name: 'bob' });
-  await enterSipAccount(a.page, alice);
-  await enterSipAccount(b.page, bob);
-  await expectRegistered(a.page);
-  await expectRegistered(b.page);
-  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
-  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
+  const phones = await twoRegisteredPhones(openApp);
+  const { outgoing, incoming } = await dial(phones);
   await incoming.getByRole('button', { name: 'Decline' }).click();
-  await expect(a.page.getByRole('region', { name: /^Call with / })).toHaveCount(0);
+  await expect(outgoing).toHaveCount(0);
 });
 
 test('a wrong password and an untrusted certificate give different, correct messages', async ({
@@ -73,27 +57,16 @@ test('a wrong password and an untrusted certificate give different, correct mess
 });
 
 test('hold and mute take effect on the far side', async ({ openApp }) => {
-  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
-  const a = await openApp({ name: 'alice' });
-  const b = await openApp({ name: 'bob' });
-  await enterSipAccount(a.page, alice);
-  await enterSipAccount(b.page, bob);
-  await expectRegistered(a.page);
-  await expectRegistered(b.page);
-  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
-  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
-  await incoming.getByRole('button', { name: 'Answer' }).click();
-  const outgoing = a.page.getByRole('region', { name: /^Call with / });
-  await expect(outgoing.getByRole('status').first()).toContainText('Connected');
+  const phones = await twoRegisteredPhones(openApp);
+  const { outgoing, incoming } = await connectedCall(phones);
 
-  // Mute: the far side hears silence; unmute: the tone is back.
+  // Mute: the far side hears silence; unmute: the tone is back. Audio already in the far side's jitter
+  // buffer plays out first, so the level is polled until the change arrives.
   await outgoing.getByRole('button', { name: 'Mute' }).click();
   await expect(outgoing.getByRole('button', { name: 'Mute' })).toHaveAttribute('aria-pressed', 'true');
-  // Audio already in the far side's jitter buffer plays out first: poll until the silence arrives.
-  await expect.poll(() => receivedAudioLevel(b.page), { timeout: 10_000 }).toBeLessThan(3);
+  await expect.poll(() => receivedAudioLevel(phones.b), { timeout: 10_000 }).toBeLessThan(3);
   await outgoing.getByRole('button', { name: 'Mute' }).click();
-  await expect.poll(() => receivedAudioLevel(b.page), { timeout: 10_000 }).toBeGreaterThan(5);
+  await expect.poll(() => receivedAudioLevel(phones.b), { timeout: 10_000 }).toBeGreaterThan(5);
 
   // Hold is signalled in the SDP (a=sendonly) and the far side says so.
   await outgoing.getByRole('button', { name: 'Hold' }).click();
@@ -106,50 +79,41 @@ test('hold and mute take effect on the far side', async ({ openApp }) => {
 });
 
 test('calls appear in History, where search, filters, call back and delete work', async ({ openApp }) => {
-  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
-  const a = await openApp({ name: 'alice' });
-  const b = await openApp({ name: 'bob' });
-  await enterSipAccount(a.page, alice);
-  await enterSipAccount(b.page, bob);
-  await expectRegistered(a.page);
-  await expectRegistered(b.page);
-  await a.page.getByLabel('Number or SIP address').fill(bob.uri);
-  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = b.page.getByRole('region', { name: `Call with ${alice.username}` });
-  await incoming.getByRole('button', { name: 'Answer' }).click();
-  const outgoing = a.page.getByRole('region', { name: /^Call with / });
+  const phones = await twoRegisteredPhones(openApp);
+  const { a, b, alice, bob } = phones;
+  const { outgoing } = await connectedCall(phones);
   await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
   await outgoing.getByRole('button', { name: 'Hang up' }).click();
   await expect(outgoing).toHaveCount(0);
 
-  await a.page.getByRole('link', { name: 'History' }).click();
-  const row = a.page.getByRole('listitem').filter({ hasText: bob.username });
+  await a.getByRole('link', { name: 'History' }).click();
+  const row = a.getByRole('listitem').filter({ hasText: bob.username });
   await expect(row).toContainText('Outgoing · answered');
   await expect(row).toContainText('encrypted');
-  await a.page.getByRole('button', { name: 'Missed' }).click();
-  await expect(a.page.getByText('No calls yet')).toBeVisible();
-  await a.page.getByRole('button', { name: 'Outgoing' }).click();
+  await a.getByRole('button', { name: 'Missed' }).click();
+  await expect(a.getByText('No calls yet')).toBeVisible();
+  await a.getByRole('button', { name: 'Outgoing' }).click();
   await expect(row).toBeVisible();
-  await a.page.getByRole('button', { name: 'All', exact: true }).click();
-  await a.page.getByLabel('Search by name or number').fill('nobody-by-that-name');
-  await expect(a.page.getByText('No calls yet')).toBeVisible();
-  await a.page.getByLabel('Search by name or number').fill(bob.username.slice(0, 5));
+  await a.getByRole('button', { name: 'All', exact: true }).click();
+  await a.getByLabel('Search by name or number').fill('nobody-by-that-name');
+  await expect(a.getByText('No calls yet')).toBeVisible();
+  await a.getByLabel('Search by name or number').fill(bob.username.slice(0, 5));
   await expect(row).toBeVisible();
 
   // Call back from the history row rings the other side again.
   await row.getByRole('button', { name: `Call back ${bob.username}` }).click();
-  await expect(b.page.getByRole('region', { name: `Call with ${alice.username}` })).toBeVisible();
-  await b.page.getByRole('button', { name: 'Decline' }).click();
-  await a.page.getByRole('link', { name: 'History' }).click();
-  await a.page.getByLabel('Search by name or number').fill('');
-  const rows = a.page.getByRole('main').getByRole('listitem');
+  await expect(b.getByRole('region', { name: `Call with ${alice.username}` })).toBeVisible();
+  await b.getByRole('button', { name: 'Decline' }).click();
+  await a.getByRole('link', { name: 'History' }).click();
+  await a.getByLabel('Search by name or number').fill('');
+  const rows = a.getByRole('main').getByRole('listitem');
   await expect(rows).toHaveCount(2);
   await rows
     .first()
     .getByRole('button', { name: /^Delete call with/ })
     .click();
   await expect(rows).toHaveCount(1);
-  await a.page.getByRole('button', { name: 'Delete all calls' }).click();
-  await a.page.getByRole('button', { name: 'Delete all', exact: true }).click();
-  await expect(a.page.getByText('No calls yet')).toBeVisible();
+  await a.getByRole('button', { name: 'Delete all calls' }).click();
+  await a.getByRole('button', { name: 'Delete all', exact: true }).click();
+  await expect(a.getByText('No calls yet')).toBeVisible();
 });

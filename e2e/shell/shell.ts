@@ -1,9 +1,10 @@
 import { build } from 'esbuild';
 import { mkdir, readFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../electron/app-services.js';
+import { appResponseHeaders, mimeTypeOf } from '../../electron/platform/app-protocol.js';
 import { contentSecurityPolicy } from '../../electron/platform/csp.js';
 import type { PolicySource } from '../../electron/policy/source.js';
 import { createKeytarSecretStore, probeSecretStore } from '../../electron/secrets/secret-store.js';
@@ -17,18 +18,6 @@ export const SHELL_ORIGIN = 'https://softphone.shell';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(repoRoot, 'dist', 'renderer');
-
-const mimeTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.wav': 'audio/wav',
-  '.ogg': 'audio/ogg',
-};
 
 export interface ShellOptions {
   policy: PolicySource;
@@ -112,17 +101,11 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
 
   await context.route(`${SHELL_ORIGIN}/**`, async (route) => {
     const file = assetPath(route.request().url());
-    const body = file ? await readFile(file).catch(() => null) : null;
-    if (!file || !body) return route.fulfill({ status: 404, body: 'not found' });
-    await route.fulfill({
-      status: 200,
-      body,
-      headers: {
-        'Content-Type': mimeTypes[extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': csp,
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
+    const mimeType = file && mimeTypeOf(file);
+    const body = file && mimeType ? await readFile(file).catch(() => null) : null;
+    if (!body || !mimeType) return route.fulfill({ status: 404, body: 'not found' });
+    // The same headers as Electron's app:// handler, CSP included.
+    await route.fulfill({ status: 200, body, headers: appResponseHeaders(csp, mimeType) });
   });
   await context.exposeBinding('__softphoneInvoke', (source, channel: unknown, input: unknown) =>
     services.router.handle(source.frame.url(), channel, input),

@@ -1,4 +1,6 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import type { Shell } from '../shell/shell.js';
+import type { OpenAppOptions } from './fixtures.js';
 import { expect } from '@playwright/test';
 import { setSipUser } from '../provider/kamailio.js';
 import { readStackState } from './stack-state.js';
@@ -62,4 +64,43 @@ export async function receivedAudioLevel(page: Page): Promise<number> {
     await context.close();
     return peak;
   });
+}
+
+export interface TwoPhones {
+  alice: SipUser;
+  bob: SipUser;
+  a: Page;
+  b: Page;
+}
+
+/** Two app instances with their own registered SIP users. */
+export async function twoRegisteredPhones(
+  openApp: (options?: OpenAppOptions) => Promise<Shell>,
+): Promise<TwoPhones> {
+  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
+  const a = (await openApp({ name: 'alice' })).page;
+  const b = (await openApp({ name: 'bob' })).page;
+  await enterSipAccount(a, alice);
+  await enterSipAccount(b, bob);
+  await expectRegistered(a);
+  await expectRegistered(b);
+  return { alice, bob, a, b };
+}
+
+/** Alice calls Bob through the dial field; returns both call cards once Bob sees the incoming call. */
+export async function dial(phones: TwoPhones): Promise<{ outgoing: Locator; incoming: Locator }> {
+  await phones.a.getByLabel('Number or SIP address').fill(phones.bob.uri);
+  await phones.a.getByRole('button', { name: 'Call', exact: true }).click();
+  const incoming = phones.b.getByRole('region', { name: `Call with ${phones.alice.username}` });
+  await expect(incoming.getByRole('status').first()).toHaveText('Incoming call');
+  return { outgoing: phones.a.getByRole('region', { name: /^Call with / }), incoming };
+}
+
+/** A call from Alice to Bob, answered and connected on both sides. */
+export async function connectedCall(phones: TwoPhones): Promise<{ outgoing: Locator; incoming: Locator }> {
+  const call = await dial(phones);
+  await call.incoming.getByRole('button', { name: 'Answer' }).click();
+  await expect(call.outgoing.getByRole('status').first()).toContainText('Connected');
+  await expect(call.incoming.getByRole('status').first()).toContainText('Connected');
+  return call;
 }

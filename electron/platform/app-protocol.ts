@@ -55,8 +55,13 @@ export function resolveAppAsset(
   const root = resolve(rootDir);
   const filePath = resolve(root, `.${path === '/' ? '/index.html' : path}`);
   if (!filePath.startsWith(root + sep)) return null;
-  const mimeType = mimeTypes[extname(filePath).toLowerCase()];
+  const mimeType = mimeTypeOf(filePath);
   return mimeType ? { filePath, mimeType } : null;
+}
+
+/** The content type of a renderer file, or null for types the app does not serve. */
+export function mimeTypeOf(filePath: string): string | null {
+  return mimeTypes[extname(filePath).toLowerCase()] ?? null;
 }
 
 /** Headers of every app:// response. */
