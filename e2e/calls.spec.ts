@@ -117,3 +117,21 @@ test('calls appear in History, where search, filters, call back and delete work'
   await a.getByRole('button', { name: 'Delete all', exact: true }).click();
   await expect(a.getByText('No calls yet')).toBeVisible();
 });
+
+test('"Delete all my data" removes history and the SIP account and starts over', async ({ openApp }) => {
+  const phones = await twoRegisteredPhones(openApp);
+  const { outgoing, incoming } = await dial(phones);
+  await incoming.getByRole('button', { name: 'Busy' }).click();
+  await expect(outgoing).toHaveCount(0);
+  const { a } = phones;
+  await a.getByRole('link', { name: 'History' }).click();
+  await expect(a.getByRole('main').getByRole('listitem')).toHaveCount(1);
+
+  await a.getByRole('link', { name: 'Settings' }).click();
+  await a.getByRole('button', { name: 'Delete all my data on this device' }).click();
+  await a.getByRole('button', { name: 'Delete everything' }).click();
+  await expect(a.getByText('All your data on this device was deleted.')).toBeVisible();
+  await expect(a.getByRole('navigation').getByRole('status')).toHaveText('Offline');
+  await a.getByRole('link', { name: 'History' }).click();
+  await expect(a.getByText('No calls yet')).toBeVisible();
+});

@@ -18,6 +18,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+let secrets = memorySecrets();
+beforeEach(() => {
+  secrets = memorySecrets();
+});
+
 /** The keychain is not under test here: an in-memory map stands in (the keychain has its own integration tests). */
 function memorySecrets() {
   const items = new Map<string, string>();
@@ -31,7 +36,7 @@ function memorySecrets() {
   };
 }
 
-async function start(policy: object | null, openExternal = vi.fn(async () => {})) {
+async function start(policy: object | null, openExternal = vi.fn(async () => {}), now = () => Date.now()) {
   const policyPath = join(dir, 'policy.json');
   if (policy) await writeFile(policyPath, JSON.stringify(policy));
   services = await createAppServices({
@@ -44,7 +49,8 @@ async function start(policy: object | null, openExternal = vi.fn(async () => {})
     appVersion: '0.1.0',
     isTrustedSender: (url) => url === APP_URL,
     openExternal,
-    secrets: memorySecrets(),
+    secrets,
+    now,
     logError: () => {},
   });
   return { services, policyPath, openExternal };
@@ -204,6 +210,66 @@ describe('app services', () => {
       ok: true,
       value: 1,
     });
+  });
+
+  it('purges history older than the retention period at start', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const first = await start(null, undefined, () => 100 * day);
+    const report = (callId: string, at: number) =>
+      first.services.router.handle(APP_URL, 'call.report', {
+        type: 'started',
+        callId,
+        at,
+        direction: 'incoming',
+        account: 'sip:me@x.eu',
+        remoteUri: 'sip:1@x.eu',
+        remoteName: null,
+      });
+    await report('old', 10 * day);
+    await report('recent', 99 * day);
+    await first.services.dispose();
+    services = null;
+    const second = await start({ historyRetentionDays: 30 }, undefined, () => 100 * day);
+    expect(await second.services.router.handle(APP_URL, 'history.list', {})).toMatchObject({
+      ok: true,
+      value: [{ id: 'recent' }],
+    });
+  });
+
+  it('deletes all data by crypto-shredding and starts over, unless policy forbids it', async () => {
+    const { services } = await start(null);
+    await services.router.handle(APP_URL, 'settings.update', { theme: 'dark' });
+    await services.router.handle(APP_URL, 'sipAccount.save', {
+      displayName: '',
+      sipUri: 'sip:a@b.eu',
+      authorizationUser: 'a',
+      wssUrl: 'wss://b.eu',
+      password: 'x',
+    });
+    const oldKey = await secrets.get('database-key');
+    expect(await services.router.handle(APP_URL, 'data.deleteAll', { confirm: false })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+    expect(await services.router.handle(APP_URL, 'data.deleteAll', { confirm: true })).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(await secrets.get('sip-account')).toBeNull();
+    expect(await secrets.get('database-key')).not.toBe(oldKey);
+    expect(await services.router.handle(APP_URL, 'settings.get', undefined)).toMatchObject({
+      value: { settings: { theme: 'system' } },
+    });
+    expect(await services.router.handle(APP_URL, 'storage.status', undefined)).toEqual({
+      ok: true,
+      value: { state: 'ready' },
+    });
+
+    await services.dispose();
+    const forbidden = await start({ allowDelete: false });
+    expect(
+      await forbidden.services.router.handle(APP_URL, 'data.deleteAll', { confirm: true }),
+    ).toMatchObject({ ok: false, error: { code: 'refused' } });
   });
 
   it('applies a changed policy file without a restart', async () => {

@@ -12,6 +12,7 @@ import { InvalidPolicyError, type PolicySource } from './policy/source.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { DatabaseOpenError, openEncryptedDatabase, type SqlDatabase } from './storage/database.js';
 import { createHistoryStore, type HistoryStore } from './storage/history.js';
+import { shredAllData } from './storage/shred.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { createSipAccountService } from './sip/sip-account-service.js';
 
@@ -29,6 +30,7 @@ export interface AppServicesDeps {
   secrets: SecretStore;
   /** Where unexpected service failures are reported; the default writes to stderr. */
   logError?(message: string, error: unknown): void;
+  now?(): number;
 }
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -78,17 +80,30 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   const settingsStore = await openSettingsStore(deps.dataDir);
   const listeners = new Set<EventListener>();
   // The encrypted database: a failure to open it is reported to the UI, never papered over with a new file.
+  const databasePath = join(deps.dataDir, 'softphone.db');
+  const now = deps.now ?? Date.now;
   let database: SqlDatabase | null = null;
   let history: HistoryStore | null = null;
-  let storage: StorageStatus;
-  try {
-    database = await openEncryptedDatabase(join(deps.dataDir, 'softphone.db'), deps.secrets);
-    history = createHistoryStore(database);
-    storage = { state: 'ready' };
-  } catch (error) {
-    if (!(error instanceof DatabaseOpenError)) throw error;
-    storage = { state: 'error', reason: error.reason };
-  }
+  let storage: StorageStatus = { state: 'error', reason: 'corrupt' };
+  const openStorage = async () => {
+    try {
+      database = await openEncryptedDatabase(databasePath, deps.secrets);
+      history = createHistoryStore(database);
+      storage = { state: 'ready' };
+    } catch (error) {
+      if (!(error instanceof DatabaseOpenError)) throw error;
+      storage = { state: 'error', reason: error.reason };
+    }
+  };
+  await openStorage();
+  // Retention from policy, at start and daily after that.
+  const DAY = 24 * 60 * 60 * 1000;
+  const applyRetention = () => {
+    const days = resolvePolicy(policyFile).historyRetentionDays;
+    if (days !== null && history && history.purgeBefore(now() - days * DAY) > 0) emit('history.changed', {});
+  };
+  const retentionTimer = setInterval(applyRetention, DAY);
+  retentionTimer.unref?.();
   const requireHistory = (): HistoryStore => {
     if (!history) throw new ServiceError('not-available', 'the database is not open');
     return history;
@@ -106,6 +121,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
+  applyRetention();
   const settingsState = (): SettingsState => ({
     settings: applyPolicy(settingsStore.get(), policyFile),
     locked: lockedSettings(policyFile),
@@ -169,6 +185,20 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         emit('history.changed', {});
         return count;
       },
+      'data.deleteAll': async () => {
+        if (!resolvePolicy(policyFile).allowDelete)
+          throw new ServiceError('refused', 'deleting data is turned off by policy');
+        await shredAllData({ db: database, path: databasePath, secrets: deps.secrets });
+        database = null;
+        history = null;
+        await settingsStore.reset();
+        // First run again: a new key and an empty database.
+        await openStorage();
+        emit('history.changed', {});
+        emit('settings.changed', settingsState());
+        void sipAccounts.state().then((state) => emit('sipAccount.changed', state));
+        return undefined;
+      },
     },
     {
       isTrustedSender: deps.isTrustedSender,
@@ -207,6 +237,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     policy: () => resolvePolicy(policyFile),
     async dispose() {
       stopWatching();
+      clearInterval(retentionTimer);
       listeners.clear();
       callListeners.clear();
       database?.close();

@@ -26,6 +26,7 @@ function spyHandlers() {
     'history.list': [],
     'history.delete': true,
     'history.deleteAll': 0,
+    'data.deleteAll': undefined,
   };
   const spies = Object.fromEntries(
     channelNames.map((name) => [name, vi.fn(() => outputs[name])]),

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultSettings, Settings, type SettingsPatch } from '../../shared/settings/settings.js';
 
@@ -9,6 +9,8 @@ import { defaultSettings, Settings, type SettingsPatch } from '../../shared/sett
 export interface SettingsStore {
   get(): Settings;
   update(patch: SettingsPatch): Promise<Settings>;
+  /** Back to defaults, the file removed (part of deleting all data). */
+  reset(): Promise<void>;
 }
 
 export async function openSettingsStore(
@@ -28,6 +30,10 @@ export async function openSettingsStore(
       await rename(temp, path);
       current = next;
       return current;
+    },
+    async reset() {
+      await rm(path, { force: true });
+      current = defaultSettings;
     },
   };
 }

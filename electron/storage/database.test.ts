@@ -11,6 +11,7 @@ import { createKeytarSecretStore, type SecretStore } from '../secrets/secret-sto
 import { DATABASE_KEY_ITEM, DatabaseOpenError, migrate, openEncryptedDatabase } from './database.js';
 import { createHistoryStore } from './history.js';
 import { migrations } from './migrations.js';
+import { shredAllData } from './shred.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -123,6 +124,34 @@ describe('encrypted database with the key in the OS keychain', () => {
     const junk = join(dir, 'junk.db');
     await import('node:fs/promises').then(({ writeFile }) => writeFile(junk, randomBytes(8192)));
     await expect(openEncryptedDatabase(junk, secrets)).rejects.toMatchObject({ reason: 'wrong-key' });
+  });
+});
+
+describe('crypto-shredding', () => {
+  it('leaves no database file and no keychain item behind', async () => {
+    const path = join(dir, 'shred.db');
+    const db = await openEncryptedDatabase(path, secrets);
+    createHistoryStore(db).apply({
+      type: 'started',
+      callId: 's',
+      at: 1,
+      direction: 'outgoing',
+      account: 'sip:a@b.eu',
+      remoteUri: 'sip:c@b.eu',
+      remoteName: null,
+    });
+    await secrets.set('sip-account', '{"secret":true}');
+    await shredAllData({ db, path, secrets });
+    expect((await readdir(dir)).filter((name) => name.startsWith('shred.db'))).toEqual([]);
+    expect(await secrets.list()).toEqual([]);
+    const lookup = await run(
+      'secret-tool',
+      ['lookup', 'service', secrets.service, 'account', DATABASE_KEY_ITEM],
+      {
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.busAddress },
+      },
+    ).catch((error: { code?: number }) => error);
+    expect(lookup).toMatchObject({ code: 1 });
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { ScreenHeading } from '../components/ScreenHeading';
 import { errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
+import { DataRightsSection } from './DataRightsSection';
 import { SipAccountForm } from './SipAccountForm';
 
 const countries = [
@@ -153,6 +154,7 @@ export function SettingsScreen() {
           )}
         </section>
         <SipAccountForm />
+        <DataRightsSection />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t('settings.about')}

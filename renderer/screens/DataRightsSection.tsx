@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call, errorKey } from '../ipc/client';
+import { useAppStore } from '../state/app-store';
+
+/** The user's right to erasure on this device: crypto-shredding after an explicit confirmation. */
+export function DataRightsSection() {
+  const { t } = useTranslation();
+  const allowed = useAppStore((s) => s.policy?.allowDelete ?? true);
+  const [confirming, setConfirming] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'error' | 'status'; text: string } | null>(null);
+
+  const deleteAll = () => {
+    call('data.deleteAll', { confirm: true }).then(
+      () => {
+        setConfirming(false);
+        setMessage({ kind: 'status', text: t('data.deleted') });
+      },
+      (error: unknown) => setMessage({ kind: 'error', text: t(errorKey(error)) }),
+    );
+  };
+
+  return (
+    <section className="card settings-card" aria-labelledby="data-title">
+      <h2 id="data-title" className="card-title">
+        {t('data.title')}
+      </h2>
+      <p className="hint">{t('data.intro')}</p>
+      {!allowed ? (
+        <p className="hint locked-hint">{t('data.deleteForbidden')}</p>
+      ) : confirming ? (
+        <div className="button-row confirm-row">
+          <p role="alert">{t('data.confirm')}</p>
+          <button type="button" className="button button-danger" onClick={deleteAll}>
+            {t('data.confirmYes')}
+          </button>
+          <button type="button" className="button button-secondary" onClick={() => setConfirming(false)}>
+            {t('data.cancel')}
+          </button>
+        </div>
+      ) : (
+        <div className="button-row">
+          <button type="button" className="button button-secondary" onClick={() => setConfirming(true)}>
+            {t('data.deleteAll')}
+          </button>
+        </div>
+      )}
+      {message && (
+        <p
+          className={`feedback feedback-${message.kind}`}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+        >
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
