@@ -17,6 +17,8 @@ export default async function globalSetup(): Promise<void> {
     runDir,
     caCertPath: stack.caCertPath,
     caCertPem: stack.caCertPem,
+    serverCertPath: stack.serverCertPath,
+    serverKeyPath: stack.serverKeyPath,
     trustedHome: stack.trustedHome,
     untrustedHome: stack.untrustedHome,
     wssUrl: stack.kamailio.wssUrl,

@@ -67,6 +67,8 @@ modparam("rr", "enable_double_rr", 1)
 modparam("websocket", "keepalive_mechanism", 0)
 
 request_route {
+  # One line per request in the run's kamailio.log, for reading a failed spec.
+  xlog("L_NOTICE", "request $rm $ru from $proto:$si:$sp\n");
   if (!mf_process_maxfwd_header("10")) {
     sl_send_reply("483", "Too Many Hops");
     exit;
@@ -173,6 +175,7 @@ route[RELAY] {
 }
 
 onreply_route[REPLY] {
+  xlog("L_NOTICE", "reply $rs $rm from $proto:$si:$sp\n");
   if (nat_uac_test("64")) {
     add_contact_alias();
   }

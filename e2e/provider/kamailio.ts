@@ -24,6 +24,9 @@ export interface KamailioHandle {
 
 export interface KamailioOptions {
   dir: string;
+  /** Fixed ports, to restart a Kamailio where clients expect it; chosen at run time otherwise. */
+  wssPort?: number;
+  udpPort?: number;
   certificate: string;
   privateKey: string;
   caCertPem: string;
@@ -64,8 +67,8 @@ async function waitForTls(port: number, ca: string, child: ChildProcess, timeout
 }
 
 export async function startKamailio(options: KamailioOptions): Promise<KamailioHandle> {
-  const wssPort = await freePort();
-  const udpPort = await freePort();
+  const wssPort = options.wssPort ?? (await freePort());
+  const udpPort = options.udpPort ?? (await freePort());
   const ctlSocket = join(options.dir, 'kamailio.ctl');
   const configPath = join(options.dir, 'kamailio.cfg');
   const tlsConfigPath = join(options.dir, 'kamailio-tls.cfg');
@@ -76,7 +79,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
     kamailioConfig({ wssPort, udpPort, ctlSocket, tlsConfigPath, modulesDir: MODULES_DIR }),
   );
 
-  const log = createWriteStream(logPath);
+  const log = createWriteStream(logPath, { flags: 'a' });
   const child = spawn(
     'kamailio',
     [
@@ -97,8 +100,10 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  // Two sources share the log: neither may end it; the process's exit does.
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  child.once('close', () => log.end());
   trackChild(child);
   try {
     await waitForTls(wssPort, options.caCertPem, child, 10_000);

@@ -9,6 +9,8 @@ export interface ProviderStack {
   runDir: string;
   caCertPath: string;
   caCertPem: string;
+  serverCertPath: string;
+  serverKeyPath: string;
   /** Browser HOME whose NSS database trusts the run's CA. */
   trustedHome: string;
   /** Browser HOME that trusts nothing extra. */
@@ -42,6 +44,8 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
     runDir,
     caCertPath: pki.caCertPath,
     caCertPem: pki.caCertPem,
+    serverCertPath: pki.serverCertPath,
+    serverKeyPath: pki.serverKeyPath,
     trustedHome,
     untrustedHome,
     kamailio,

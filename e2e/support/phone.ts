@@ -12,11 +12,14 @@ export interface SipUser {
 }
 
 /** Creates a user on the test stack's registrar, unique to this test. */
-export async function createSipUser(prefix: string): Promise<SipUser> {
+export async function createSipUser(
+  prefix: string,
+  ctlSocket = readStackState().ctlSocket,
+): Promise<SipUser> {
   const state = readStackState();
   const username = `${prefix}${Math.random().toString(36).slice(2, 8)}`;
   const password = `pw-${Math.random().toString(36).slice(2)}`;
-  await setSipUser(state.ctlSocket, username, password);
+  await setSipUser(ctlSocket, username, password);
   return { username, password, uri: `sip:${username}@${state.sipDomain}` };
 }
 
@@ -24,7 +27,7 @@ export async function createSipUser(prefix: string): Promise<SipUser> {
 export async function enterSipAccount(
   page: Page,
   user: SipUser,
-  overrides: { password?: string } = {},
+  overrides: { password?: string; wssUrl?: string } = {},
 ): Promise<void> {
   const state = readStackState();
   await page.getByRole('button', { name: 'Continue without signing in' }).click();
@@ -33,7 +36,7 @@ export async function enterSipAccount(
   await page.getByLabel('SIP address').fill(user.uri);
   await page.getByLabel('Authorization user').fill(user.username);
   await page.getByLabel('Password').fill(overrides.password ?? user.password);
-  await page.getByLabel('Server address (wss://)').fill(state.wssUrl);
+  await page.getByLabel('Server address (wss://)').fill(overrides.wssUrl ?? state.wssUrl);
   await page.getByRole('button', { name: 'Save account' }).click();
   await expect(page.getByText('The SIP account was saved.')).toBeVisible();
   await page.getByRole('link', { name: 'Phone' }).click();
@@ -76,12 +79,16 @@ export interface TwoPhones {
 /** Two app instances with their own registered SIP users. */
 export async function twoRegisteredPhones(
   openApp: (options?: OpenAppOptions) => Promise<Shell>,
+  edge: { ctlSocket?: string; wssUrl?: string } = {},
 ): Promise<TwoPhones> {
-  const [alice, bob] = [await createSipUser('alice'), await createSipUser('bob')];
+  const [alice, bob] = [
+    await createSipUser('alice', edge.ctlSocket),
+    await createSipUser('bob', edge.ctlSocket),
+  ];
   const a = (await openApp({ name: 'alice' })).page;
   const b = (await openApp({ name: 'bob' })).page;
-  await enterSipAccount(a, alice);
-  await enterSipAccount(b, bob);
+  await enterSipAccount(a, alice, { wssUrl: edge.wssUrl });
+  await enterSipAccount(b, bob, { wssUrl: edge.wssUrl });
   await expectRegistered(a);
   await expectRegistered(b);
   return { alice, bob, a, b };

@@ -5,6 +5,8 @@ export interface StackState {
   runDir: string;
   caCertPath: string;
   caCertPem: string;
+  serverCertPath: string;
+  serverKeyPath: string;
   trustedHome: string;
   untrustedHome: string;
   wssUrl: string;

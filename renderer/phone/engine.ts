@@ -139,8 +139,16 @@ export class PhoneEngine {
     });
     this.ua = ua;
     this.setStatus({ state: 'connecting' });
+    // After a lost connection, every established call is refreshed (re-INVITE through the new
+    // connection, with the new Contact), so that the far end's BYE still reaches us.
+    let reconnecting = false;
     ua.on('registered', () => {
-      if (this.ua === ua) this.setStatus({ state: 'registered' });
+      if (this.ua !== ua) return;
+      this.setStatus({ state: 'registered' });
+      if (reconnecting) {
+        reconnecting = false;
+        this.refreshCalls();
+      }
     });
     ua.on('unregistered', () => {
       if (this.ua === ua) this.setStatus({ state: 'connecting' });
@@ -152,7 +160,9 @@ export class PhoneEngine {
       this.setStatus({ state: 'error', error });
     });
     ua.on('disconnected', () => {
-      if (this.ua !== ua || this.status.state === 'error') return;
+      if (this.ua !== ua) return;
+      reconnecting = true;
+      if (this.status.state === 'error') return;
       void this.explainDisconnect(registration.wssUrl, ua);
     });
     ua.on('connected', () => {
@@ -177,10 +187,18 @@ export class PhoneEngine {
     this.setStatus(error ? { state: 'error', error } : { state: 'connecting' });
   }
 
+  private refreshCalls(): void {
+    for (const { session, view } of this.calls.values()) {
+      if (view.state === 'active' && session.isEstablished()) session.renegotiate();
+    }
+  }
+
   /** On `online` and on resume: reconnect at once instead of waiting for JsSIP's back-off. */
   reconnectNow(): void {
-    if (!this.ua || this.ua.isConnected() || !this.registration) return;
-    this.start(this.registration);
+    if (!this.ua || this.ua.isConnected()) return;
+    // JsSIP has no public "reconnect now"; its transport's connect() is a no-op while connected or
+    // connecting, and otherwise cuts the back-off short without touching calls in progress.
+    (this.ua as unknown as { _transport?: { connect(): void } })._transport?.connect();
   }
 
   stop(): void {
