@@ -1,28 +1,14 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { kamcmd, startKamailio, type KamailioHandle } from './provider/kamailio.js';
+import { readFile } from 'node:fs/promises';
+import { kamcmd } from './provider/kamailio.js';
 import { expect, test } from './support/fixtures.js';
 import { connectedCall, twoRegisteredPhones } from './support/phone.js';
-import { readStackState } from './support/stack-state.js';
+import { startPrivateEdge } from './support/private-edge.js';
 
 // These specs restart and cut their own SIP edge, so that the shared one stays untouched for the others.
-let edge: KamailioHandle;
-let edgeDir: string;
-
-async function startEdge(ports: { wssPort?: number; udpPort?: number } = {}): Promise<KamailioHandle> {
-  const state = readStackState();
-  return startKamailio({
-    dir: edgeDir,
-    certificate: state.serverCertPath,
-    privateKey: state.serverKeyPath,
-    caCertPem: state.caCertPem,
-    ...ports,
-  });
-}
+let edge: Awaited<ReturnType<typeof startPrivateEdge>>;
 
 test.beforeEach(async () => {
-  edgeDir = await mkdtemp(join(readStackState().runDir, 'edge-'));
-  edge = await startEdge();
+  edge = await startPrivateEdge();
 });
 
 test.afterEach(async () => {
@@ -35,7 +21,7 @@ test('a restart of the SIP edge while registered leads to re-registration within
   const { alice } = await twoRegisteredPhones(openApp, { ctlSocket: edge.ctlSocket, wssUrl: edge.wssUrl });
   const { wssPort, udpPort } = edge;
   await edge.stop();
-  edge = await startEdge({ wssPort, udpPort });
+  edge = await startPrivateEdge({ dir: edge.dir, wssPort, udpPort });
   const restartedAt = Date.now();
   // The registrar is in memory: the user is back only when the app registered again.
   await kamcmd(edge.ctlSocket, 'htable.sets', 'auth', alice.username, alice.password);

@@ -114,6 +114,10 @@ request_route {
   if (is_method("INVITE|SUBSCRIBE|REFER")) {
     record_route();
   }
+  if (is_method("INVITE") && has_body("application/sdp")) {
+    # The edge terminates TLS, so it sees the SDP: logged for the specs that check the offer.
+    xlog("L_NOTICE", "sdp-offer $ci $(rb{s.encode.hexa})\n");
+  }
   route(LOCATION);
 }
 
