@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { filePolicySource, InvalidPolicyError } from '../../electron/policy/source.js';
+import { startTestKeyring, type TestKeyring } from '../provider/keyring.js';
 import { createTrustingHome } from '../provider/nss.js';
 import { launchShell } from './shell.js';
 
@@ -83,14 +84,27 @@ async function main(): Promise<void> {
     );
   }
 
+  // Without a session bus (a headless machine) there is no keychain: use a private, throwaway one.
+  let keyring: TestKeyring | null = null;
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+    keyring = await startTestKeyring(browserHome);
+    Object.assign(process.env, keyring.env);
+    console.log('No session bus: secrets go to a private gnome-keyring that ends with the shell.');
+  }
+
   const dataDir = values['data-dir'] ?? join(homedir(), '.config', 'secure-softphone-shell');
   await mkdir(dataDir, { recursive: true });
+  const systemLanguage = /^[a-z]{2}(_[A-Z]{2})?/.exec(process.env.LANG ?? '')?.[0]?.replace('_', '-');
   const shell = await launchShell({
     policy,
     dataDir,
     browserHome,
     headless: values.headless,
-    systemLocale: values.locale ?? (process.env.LANG?.split('.')[0]?.replace('_', '-') || 'en-US'),
+    systemLocale: values.locale ?? systemLanguage ?? 'en-US',
+  }).catch(async (error: unknown) => {
+    await keyring?.stop();
+    xvfb?.kill();
+    throw error;
   });
   console.log(
     `Secure Softphone shell is running (policy ${policy.location}, data ${dataDir}). Close the window or press Ctrl+C to stop.`,
@@ -98,6 +112,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await shell.close().catch(() => {});
+    await keyring?.stop();
     xvfb?.kill();
     process.exit(0);
   };

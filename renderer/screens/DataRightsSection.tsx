@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { LockedHint } from '../components/LockedHint';
 import { useTranslation } from 'react-i18next';
 import { call, errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
@@ -27,7 +28,7 @@ export function DataRightsSection() {
       </h2>
       <p className="hint">{t('data.intro')}</p>
       {!allowed ? (
-        <p className="hint locked-hint">{t('data.deleteForbidden')}</p>
+        <LockedHint>{t('data.deleteForbidden')}</LockedHint>
       ) : confirming ? (
         <div className="button-row confirm-row">
           <p role="alert">{t('data.confirm')}</p>

@@ -1,4 +1,5 @@
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/min';
+import { LockedHint } from '../components/LockedHint';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -52,7 +53,7 @@ function SettingRow({
         {label}
       </label>
       {children(id)}
-      {locked && <p className="hint locked-hint">{t('settings.locked')}</p>}
+      {locked && <LockedHint>{t('settings.locked')}</LockedHint>}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { LockedHint } from '../components/LockedHint';
 import { useTranslation } from 'react-i18next';
 import { SaveSipAccount } from '../../shared/domain/sip-account';
 import { errorKey } from '../ipc/client';
@@ -33,7 +34,7 @@ export function SipAccountForm() {
         <h2 id="sip-account-title" className="card-title">
           {t('sipAccount.title')}
         </h2>
-        <p className="hint locked-hint">{t('sipAccount.forbidden')}</p>
+        <LockedHint>{t('sipAccount.forbidden')}</LockedHint>
       </section>
     );
   }
