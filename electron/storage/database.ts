@@ -11,7 +11,7 @@ export type DatabaseFailure =
   | 'key-missing' // a database file exists, but the keychain has no key for it
   | 'wrong-key' // the key does not open the file (or the file is damaged beyond its header)
   | 'foreign-file' // an unencrypted SQLite file, not ours
-  | 'corrupt'; // opened, but the integrity check fails
+  | 'corrupt'; // opened, but its schema is newer than this app or damaged
 
 export class DatabaseOpenError extends Error {
   constructor(
@@ -85,9 +85,8 @@ export async function openEncryptedDatabase(path: string, secrets: SecretStore):
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
-    if (exists && db.pragma('quick_check', { simple: true }) !== 'ok') {
-      throw new DatabaseOpenError('corrupt', 'quick_check failed');
-    }
+    // Decrypted pages are cached: searches over a large history read the same index pages again.
+    db.pragma('cache_size = -16000');
     migrate(db);
     return db;
   } catch (error) {

@@ -122,12 +122,18 @@ export function createHistoryStore(db: SqlDatabase) {
       const digits = query.replace(/[\s\-()/.]/g, '').replace(/^\+/, '');
       if (/^\d+$/.test(digits)) {
         return (
-          db
-            .prepare(
-              `SELECT * FROM call WHERE remote_digits >= ? AND remote_digits < ? ORDER BY started_at DESC LIMIT ?`,
-            )
-            .all(digits, `${digits}:`, limit) as CallRow[]
-        ).map(toRecord);
+          (
+            db
+              // The newest matches are chosen on the covering (digits, start) index; only they are read
+              // from the table, which saves decrypting the pages of every other match.
+              .prepare(
+                `SELECT * FROM call WHERE rowid IN (
+                 SELECT rowid FROM call WHERE remote_digits >= ? AND remote_digits < ? ORDER BY started_at DESC LIMIT ?)
+               ORDER BY started_at DESC`,
+              )
+              .all(digits, `${digits}:`, limit) as CallRow[]
+          ).map(toRecord)
+        );
       }
       const terms = query
         .split(/\s+/)
@@ -137,7 +143,10 @@ export function createHistoryStore(db: SqlDatabase) {
       return (
         db
           .prepare(
-            `SELECT call.* FROM call_fts JOIN call ON call.rowid = call_fts.rowid WHERE call_fts MATCH ? ORDER BY call.started_at DESC LIMIT ?`,
+            // Rows are inserted as calls start, so the newest matches are the highest rowids: FTS5 walks
+            // its index backwards and stops at the limit instead of sorting every match.
+            `SELECT call.* FROM call JOIN (SELECT rowid FROM call_fts WHERE call_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS hit
+               ON call.rowid = hit.rowid ORDER BY call.started_at DESC`,
           )
           .all(terms.join(' '), limit) as CallRow[]
       ).map(toRecord);

@@ -21,7 +21,7 @@ export const migrations: readonly string[] = [
      seen INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX call_started ON call (started_at DESC, id DESC);
-   CREATE INDEX call_digits ON call (remote_digits);
+   CREATE INDEX call_digits ON call (remote_digits, started_at);
    CREATE VIRTUAL TABLE call_fts USING fts5 (remote_name, remote_uri, content='call', content_rowid='rowid', tokenize='unicode61');
    CREATE TRIGGER call_ai AFTER INSERT ON call BEGIN
      INSERT INTO call_fts (rowid, remote_name, remote_uri) VALUES (new.rowid, new.remote_name, new.remote_uri);
