@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { migrate, type SqlDatabase } from '../electron/storage/database.js';
+import { configureConnection, migrate, type SqlDatabase } from '../electron/storage/database.js';
 import { createHistoryStore } from '../electron/storage/history.js';
 import { percentile, type BenchReport, type Metric } from './report.js';
 
@@ -65,11 +65,7 @@ function open(path: string, key: string | null): SqlDatabase {
     db.pragma(`key="x'${key}'"`);
   }
   db.prepare('SELECT count(*) FROM sqlite_master').get();
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('secure_delete = ON');
-  db.pragma('cache_size = -16000');
+  configureConnection(db);
   migrate(db);
   return db;
 }

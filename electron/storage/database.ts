@@ -81,18 +81,23 @@ export async function openEncryptedDatabase(path: string, secrets: SecretStore):
   const db = new Database(path);
   try {
     applyKey(db, key);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('secure_delete = ON');
-    // Decrypted pages are cached: searches over a large history read the same index pages again.
-    db.pragma('cache_size = -16000');
+    configureConnection(db);
     migrate(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** Durability and privacy settings of every connection, after the key. */
+export function configureConnection(db: SqlDatabase): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('secure_delete = ON');
+  // Decrypted pages are cached: searches over a large history read the same index pages again.
+  db.pragma('cache_size = -16000');
 }
 
 /** Applies the migrations after the file's version, each in its own transaction. */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { LockedHint } from '../components/LockedHint';
 import { useTranslation } from 'react-i18next';
 import { call, errorKey } from '../ipc/client';
@@ -9,7 +10,7 @@ export function DataRightsSection() {
   const { t } = useTranslation();
   const allowed = useAppStore((s) => s.policy?.allowDelete ?? true);
   const [confirming, setConfirming] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'status'; text: string } | null>(null);
+  const [message, setMessage] = useState<FeedbackMessage>(null);
 
   const deleteAll = () => {
     call('data.deleteAll', { confirm: true }).then(
@@ -46,14 +47,7 @@ export function DataRightsSection() {
           </button>
         </div>
       )}
-      {message && (
-        <p
-          className={`feedback feedback-${message.kind}`}
-          role={message.kind === 'error' ? 'alert' : 'status'}
-        >
-          {message.text}
-        </p>
-      )}
+      <Feedback message={message} />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { useTranslation } from 'react-i18next';
 import { DialPad } from '../components/DialPad';
 import { Icon } from '../components/Icon';
@@ -8,8 +9,6 @@ import { useAppStore } from '../state/app-store';
 import { usePhoneStore } from '../state/phone-store';
 import { useSipAccountStore } from '../state/sip-account-store';
 
-type Feedback = { kind: 'error' | 'status'; text: string } | null;
-
 export function PhoneScreen() {
   const { t } = useTranslation();
   const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
@@ -17,7 +16,7 @@ export function PhoneScreen() {
   const registered = usePhoneStore((s) => s.registration.state === 'registered');
   const engine = usePhoneStore((s) => s.engine);
   const [number, setNumber] = useState('');
-  const [feedback, setFeedback] = useState<Feedback>(null);
+  const [feedback, setFeedback] = useState<FeedbackMessage>(null);
   const field = useRef<HTMLInputElement>(null);
 
   // Digits typed anywhere on this screen go into the number field.
@@ -110,15 +109,7 @@ export function PhoneScreen() {
             <Icon name="phone" />
             <span>{t('phone.call')}</span>
           </button>
-          {feedback && (
-            <p
-              id="dial-feedback"
-              className={`feedback feedback-${feedback.kind}`}
-              role={feedback.kind === 'error' ? 'alert' : 'status'}
-            >
-              {feedback.text}
-            </p>
-          )}
+          <Feedback message={feedback} id="dial-feedback" />
         </form>
       </div>
     </section>

@@ -1,4 +1,5 @@
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/min';
+import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { LockedHint } from '../components/LockedHint';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -63,7 +64,7 @@ export function SettingsScreen() {
   const state = useAppStore((s) => s.settings);
   const info = useAppStore((s) => s.info);
   const updateSettings = useAppStore((s) => s.updateSettings);
-  const [message, setMessage] = useState<{ kind: 'error' | 'status'; text: string } | null>(null);
+  const [message, setMessage] = useState<FeedbackMessage>(null);
   if (!state) return null;
   const { settings, locked } = state;
   const isLocked = (key: SettingKey) => locked.includes(key);
@@ -145,14 +146,7 @@ export function SettingsScreen() {
               </select>
             )}
           </SettingRow>
-          {message && (
-            <p
-              className={`feedback feedback-${message.kind}`}
-              role={message.kind === 'error' ? 'alert' : 'status'}
-            >
-              {message.text}
-            </p>
-          )}
+          <Feedback message={message} />
         </section>
         <SipAccountForm />
         <DataRightsSection />

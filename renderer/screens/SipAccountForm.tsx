@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { LockedHint } from '../components/LockedHint';
 import { useTranslation } from 'react-i18next';
 import { SaveSipAccount } from '../../shared/domain/sip-account';
@@ -26,7 +27,7 @@ export function SipAccountForm() {
     realm: account?.realm ?? '',
   });
   const [invalid, setInvalid] = useState<Field[]>([]);
-  const [message, setMessage] = useState<{ kind: 'error' | 'status'; text: string } | null>(null);
+  const [message, setMessage] = useState<FeedbackMessage>(null);
 
   if (state && !state.manualAllowed) {
     return (
@@ -110,14 +111,7 @@ export function SipAccountForm() {
             </button>
           )}
         </div>
-        {message && (
-          <p
-            className={`feedback feedback-${message.kind}`}
-            role={message.kind === 'error' ? 'alert' : 'status'}
-          >
-            {message.text}
-          </p>
-        )}
+        <Feedback message={message} />
       </form>
     </section>
   );
