@@ -135,3 +135,18 @@ test('"Delete all my data" removes history and the SIP account and starts over',
   await a.getByRole('link', { name: 'History' }).click();
   await expect(a.getByText('No calls yet')).toBeVisible();
 });
+
+test('a call cancelled while ringing is missed on the far side, with a badge that clears when seen', async ({
+  openApp,
+}) => {
+  const phones = await twoRegisteredPhones(openApp);
+  const { outgoing, incoming } = await dial(phones);
+  await outgoing.getByRole('button', { name: 'Hang up' }).click();
+  await expect(incoming).toHaveCount(0);
+  const badge = phones.b.getByRole('navigation').getByLabel('1 missed call');
+  await expect(badge).toHaveText('1');
+  await phones.b.getByRole('link', { name: /^History/ }).click();
+  await expect(phones.b.getByRole('main').getByRole('listitem')).toContainText('Incoming · missed');
+  await expect(badge).toHaveCount(0);
+  await expect(phones.a.getByRole('navigation').getByLabel(/missed call/)).toHaveCount(0);
+});

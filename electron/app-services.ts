@@ -185,6 +185,12 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         emit('history.changed', {});
         return count;
       },
+      'history.missedCount': () => history?.missedUnseen() ?? 0,
+      'history.markSeen': () => {
+        requireHistory().markSeen();
+        emit('history.changed', {});
+        return undefined;
+      },
       'data.deleteAll': async () => {
         if (!resolvePolicy(policyFile).allowDelete)
           throw new ServiceError('refused', 'deleting data is turned off by policy');

@@ -30,6 +30,7 @@ function fakeBridge(systemLocale: string): SoftphoneBridge {
     'sipAccount.registration': () => null,
     'storage.status': () => ({ state: 'ready' }),
     'history.list': () => [],
+    'history.missedCount': () => 0,
   };
   return {
     invoke: async (channel, input) => {

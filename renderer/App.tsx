@@ -10,6 +10,7 @@ import { PhoneScreen } from './screens/PhoneScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { useAppStore } from './state/app-store';
+import { useHistoryStore } from './state/history-store';
 import { usePhoneStore } from './state/phone-store';
 import { useSipAccountStore } from './state/sip-account-store';
 
@@ -50,7 +51,11 @@ export function App() {
       .start()
       .then(() => {
         if (useAppStore.getState().load.status !== 'ready') return;
-        return Promise.all([useSipAccountStore.getState().load(), usePhoneStore.getState().connect()]);
+        return Promise.all([
+          useSipAccountStore.getState().load(),
+          usePhoneStore.getState().connect(),
+          useHistoryStore.getState().watch(),
+        ]);
       });
   }, []);
 

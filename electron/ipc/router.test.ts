@@ -27,6 +27,8 @@ function spyHandlers() {
     'history.delete': true,
     'history.deleteAll': 0,
     'data.deleteAll': undefined,
+    'history.missedCount': 0,
+    'history.markSeen': undefined,
   };
   const spies = Object.fromEntries(
     channelNames.map((name) => [name, vi.fn(() => outputs[name])]),

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore, type Screen } from '../state/app-store';
+import { useHistoryStore } from '../state/history-store';
 import { Icon, type IconName } from './Icon';
 import { RegistrationIndicator } from './RegistrationStatus';
 
@@ -14,6 +15,7 @@ export function Sidebar() {
   const { t } = useTranslation();
   const screen = useAppStore((s) => s.screen);
   const navigate = useAppStore((s) => s.navigate);
+  const missed = useHistoryStore((s) => s.missed);
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>
       <div className="brand">
@@ -36,6 +38,11 @@ export function Sidebar() {
             >
               <Icon name={item.icon} />
               <span>{t(`nav.${item.screen}`)}</span>
+              {item.screen === 'history' && missed > 0 && (
+                <span className="badge" aria-label={t('nav.missedCalls', { count: missed })}>
+                  {missed}
+                </span>
+              )}
             </a>
           </li>
         ))}

@@ -55,9 +55,15 @@ export function HistoryScreen() {
   const [confirmAll, setConfirmAll] = useState(false);
   const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
 
+  const markSeen = useHistoryStore((s) => s.markSeen);
+  const missed = useHistoryStore((s) => s.missed);
   useEffect(() => {
     void load();
   }, [load]);
+  // Seeing the list clears the missed-calls badge.
+  useEffect(() => {
+    if (missed > 0) void markSeen();
+  }, [missed, markSeen]);
 
   const callBack = (record: CallRecord) => {
     navigate('phone');

@@ -10,6 +10,11 @@ interface HistoryState {
   search: string;
   records: CallRecord[];
   hasMore: boolean;
+  /** Missed calls not yet seen: the badge on the History link. */
+  missed: number;
+  /** Follows main's changes (missed-call badge included); called once at start. */
+  watch(): Promise<void>;
+  markSeen(): Promise<void>;
   load(): Promise<void>;
   setFilter(filter: HistoryFilter): Promise<void>;
   setSearch(search: string): Promise<void>;
@@ -19,6 +24,8 @@ interface HistoryState {
 }
 
 let subscribed = false;
+/** Whether the History screen has loaded the list (only then is it refreshed on changes). */
+let viewing = false;
 
 /** The call history as main keeps it in the encrypted database; reloaded when main says it changed. */
 export const useHistoryStore = create<HistoryState>()((set, get) => {
@@ -38,11 +45,22 @@ export const useHistoryStore = create<HistoryState>()((set, get) => {
     search: '',
     records: [],
     hasMore: false,
+    missed: 0,
+    async watch() {
+      if (subscribed) return;
+      subscribed = true;
+      const refresh = async () => set({ missed: await call('history.missedCount', undefined) });
+      subscribe('history.changed', () => {
+        void refresh();
+        if (viewing) void fetchFirstPage();
+      });
+      await refresh();
+    },
+    async markSeen() {
+      if (get().missed > 0) await call('history.markSeen', undefined);
+    },
     async load() {
-      if (!subscribed) {
-        subscribed = true;
-        subscribe('history.changed', () => void fetchFirstPage());
-      }
+      viewing = true;
       await fetchFirstPage();
     },
     async setFilter(filter) {

@@ -52,6 +52,9 @@ export const channels = {
   'history.list': { input: HistoryQuery, output: z.array(CallRecord) },
   'history.delete': { input: z.object({ id: z.string().min(1).max(128) }).strict(), output: z.boolean() },
   'history.deleteAll': { input: NoInput, output: z.number() },
+  /** Missed calls not yet seen in History (the badge), and marking them seen. */
+  'history.missedCount': { input: NoInput, output: z.number().int().nonnegative() },
+  'history.markSeen': { input: NoInput, output: z.undefined() },
   /** "Delete all my data on this device": crypto-shredding, then back to first run. */
   'data.deleteAll': { input: z.object({ confirm: z.literal(true) }).strict(), output: z.undefined() },
 } as const;
