@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProviderStack } from './provider/stack.js';
-import { STATE_ENV, type StackState } from './support/stack-state.js';
+import { STATE_ENV, stackStateOf } from './support/stack-state.js';
 
 /** Starts the provider test stack once per run; workers read its state from the file named in the environment. */
 export default async function globalSetup(): Promise<void> {
@@ -13,20 +13,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const runDir = await mkdtemp(join(tmpdir(), 'softphone-e2e-'));
   const stack = await startProviderStack(runDir);
-  const state: StackState = {
-    runDir,
-    caCertPath: stack.caCertPath,
-    caCertPem: stack.caCertPem,
-    serverCertPath: stack.serverCertPath,
-    serverKeyPath: stack.serverKeyPath,
-    trustedHome: stack.trustedHome,
-    untrustedHome: stack.untrustedHome,
-    wssUrl: stack.kamailio.wssUrl,
-    udpPort: stack.kamailio.udpPort,
-    sipDomain: stack.kamailio.sipDomain,
-    ctlSocket: stack.kamailio.ctlSocket,
-    pids: [stack.kamailio.pid, ...stack.keyring.pids],
-  };
+  const state = stackStateOf(stack);
   const statePath = join(runDir, 'state.json');
   await writeFile(statePath, JSON.stringify(state, null, 2));
   process.env[STATE_ENV] = statePath;

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppServices, type AppServices } from './app-services.js';
+import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 import { filePolicySource, InvalidPolicyError } from './policy/source.js';
 
 const APP_URL = 'app://softphone/index.html';
@@ -18,23 +19,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-let secrets = memorySecrets();
+let secrets = createMemorySecretStore();
 beforeEach(() => {
-  secrets = memorySecrets();
+  secrets = createMemorySecretStore();
 });
 
-/** The keychain is not under test here: an in-memory map stands in (the keychain has its own integration tests). */
-function memorySecrets() {
-  const items = new Map<string, string>();
-  return {
-    service: 'memory',
-    get: async (key: string) => items.get(key) ?? null,
-    set: async (key: string, value: string) => void items.set(key, value),
-    delete: async (key: string) => items.delete(key),
-    list: async () => [...items.keys()],
-    clear: async () => items.clear(),
-  };
-}
+/** Records the notifications main was asked to show, and lets a test press their buttons. */
+const shownNotifications = new Map<string, (action: 'answer' | 'decline' | 'show') => void>();
+const notifier = {
+  show: (notice: { callId: string }, onAction: (action: 'answer' | 'decline' | 'show') => void) =>
+    void shownNotifications.set(notice.callId, onAction),
+  dismiss: (callId: string) => void shownNotifications.delete(callId),
+};
+beforeEach(() => shownNotifications.clear());
 
 async function start(policy: object | null, openExternal = vi.fn(async () => {}), now = () => Date.now()) {
   const policyPath = join(dir, 'policy.json');
@@ -52,6 +49,7 @@ async function start(policy: object | null, openExternal = vi.fn(async () => {})
     secrets,
     now,
     logError: () => {},
+    notifier,
   });
   return { services, policyPath, openExternal };
 }
@@ -283,6 +281,210 @@ describe('app services', () => {
     expect(await changed).toMatchObject({ defaultCountry: 'AT', requireMfa: false });
     expect(await services.router.handle(APP_URL, 'settings.get', undefined)).toMatchObject({
       value: { settings: { defaultCountry: 'AT' } },
+    });
+  });
+
+  it('shows a ringing call as an OS notification and hands its buttons back to the renderer', async () => {
+    const { services } = await start(null);
+    const actions: unknown[] = [];
+    services.onEvent((event, payload) => {
+      if (event === 'call.notificationAction') actions.push(payload);
+    });
+    const notice = {
+      callId: 'call-1',
+      title: 'Anruf von Erika',
+      body: 'sip:erika@example.eu',
+      answerLabel: 'Annehmen',
+      declineLabel: 'Ablehnen',
+    };
+    expect(await services.router.handle(APP_URL, 'call.notifyIncoming', notice)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    shownNotifications.get('call-1')?.('answer');
+    expect(actions).toEqual([{ callId: 'call-1', action: 'answer' }]);
+    await services.router.handle(APP_URL, 'call.dismissNotification', { callId: 'call-1' });
+    expect(shownNotifications.has('call-1')).toBe(false);
+    // The notice is validated like every IPC input: no unknown keys, no empty button labels.
+    expect(
+      await services.router.handle(APP_URL, 'call.notifyIncoming', { ...notice, answerLabel: '' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('tells the renderer when the computer resumed from sleep', async () => {
+    const { services } = await start(null);
+    const events: string[] = [];
+    services.onEvent((event) => events.push(event));
+    services.systemResumed();
+    expect(events).toEqual(['system.resumed']);
+  });
+});
+
+describe('contacts', () => {
+  const vcard = [
+    'BEGIN:VCARD',
+    'VERSION:4.0',
+    'FN:Erika Mustermann',
+    'ORG:Beispiel GmbH',
+    'TEL;TYPE=cell:0170 1234567',
+    'EMAIL:erika@example.de',
+    'END:VCARD',
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    'FN:Ohne Nummer',
+    'END:VCARD',
+  ].join('\r\n');
+
+  it('creates, edits, favours, searches and deletes contacts, and says when they changed', async () => {
+    const { services } = await start(null);
+    const events: string[] = [];
+    services.onEvent((event) => events.push(event));
+    const call = (channel: string, input: unknown) => services.router.handle(APP_URL, channel, input);
+
+    const created = await call('contacts.create', {
+      name: '  Hans Meier ',
+      numbers: [{ label: 'work', number: '+49 89 123456' }],
+    });
+    expect(created).toMatchObject({
+      ok: true,
+      value: { name: 'Hans Meier', organisation: null, favourite: false },
+    });
+    expect(events).toEqual(['contacts.changed', 'history.changed']);
+    const id = (created as { value: { id: string } }).value.id;
+
+    expect(await call('contacts.create', { name: '', numbers: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', fields: ['name', 'numbers'] },
+    });
+    expect(
+      await call('contacts.create', { name: 'X', numbers: [{ label: 'work', number: '1' }], extra: 1 }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+
+    expect(
+      await call('contacts.update', {
+        id,
+        name: 'Hans Meier',
+        organisation: 'Meier AG',
+        numbers: [{ label: 'mobile', number: '0171 555' }],
+      }),
+    ).toMatchObject({ ok: true, value: { organisation: 'Meier AG', numbers: [{ number: '0171 555' }] } });
+    expect(
+      await call('contacts.update', { id: 'gone', name: 'X', numbers: [{ label: 'work', number: '1' }] }),
+    ).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(await call('contacts.setFavourite', { id, favourite: true })).toMatchObject({
+      value: { favourite: true },
+    });
+    expect(await call('contacts.list', { search: 'meier ag', favouritesOnly: true })).toMatchObject({
+      value: [{ id }],
+    });
+    expect(await call('contacts.list', { search: '0171' })).toMatchObject({ value: [{ id }] });
+    expect(await call('contacts.get', { id })).toMatchObject({ value: { id, name: 'Hans Meier' } });
+    expect(await call('contacts.lookup', { uri: 'sip:0171555@x.eu' })).toEqual({
+      ok: true,
+      value: 'Hans Meier',
+    });
+    expect(await call('contacts.delete', { id })).toEqual({ ok: true, value: true });
+    expect(await call('contacts.list', {})).toEqual({ ok: true, value: [] });
+    expect(await call('contacts.lookup', { uri: 'sip:0171555@x.eu' })).toEqual({ ok: true, value: null });
+  });
+
+  it('imports a file, reports what it skipped, refuses bad files and names callers in the history', async () => {
+    const { services } = await start(null);
+    const call = (channel: string, input: unknown) => services.router.handle(APP_URL, channel, input);
+    await call('call.report', {
+      type: 'started',
+      callId: 'in-1',
+      at: 10,
+      direction: 'incoming',
+      account: 'sip:me@x.eu',
+      remoteUri: 'sip:+491701234567@x.eu',
+      remoteName: 'Caller-supplied name',
+    });
+    expect(await call('history.list', {})).toMatchObject({ value: [{ remoteName: 'Caller-supplied name' }] });
+
+    expect(await call('contacts.import', { format: 'vcard', text: vcard })).toEqual({
+      ok: true,
+      value: { status: 'imported', imported: 1, skipped: 1, problems: [{ entry: 2, reason: 'no-number' }] },
+    });
+    // Importing the same file again adds nothing.
+    expect(await call('contacts.import', { format: 'vcard', text: vcard })).toMatchObject({
+      value: { status: 'imported', imported: 0, skipped: 2 },
+    });
+    expect(await call('history.list', {})).toMatchObject({ value: [{ remoteName: 'Erika Mustermann' }] });
+    expect(await call('history.list', { search: '4917012' })).toMatchObject({
+      value: [{ remoteName: 'Erika Mustermann' }],
+    });
+    expect(await call('contacts.lookup', { uri: 'sip:01701234567@pbx' })).toEqual({
+      ok: true,
+      value: 'Erika Mustermann',
+    });
+
+    expect(
+      await call('contacts.import', {
+        format: 'csv',
+        text: 'Vorname;Nachname;Mobiltelefon\nMax;Muster;0171 1\n',
+      }),
+    ).toMatchObject({ value: { status: 'imported', imported: 1, skipped: 0 } });
+    expect(await call('contacts.import', { format: 'vcard', text: 'hello' })).toEqual({
+      ok: true,
+      value: { status: 'refused', reason: 'not-vcard' },
+    });
+    expect(await call('contacts.import', { format: 'csv', text: '\u0000\u0001\u0002' })).toEqual({
+      ok: true,
+      value: { status: 'refused', reason: 'binary' },
+    });
+    expect(
+      await call('contacts.import', { format: 'vcard', text: 'x'.repeat(5 * 1024 * 1024 + 1) }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input', fields: ['text'] } });
+    expect(await call('contacts.import', { format: 'xls', text: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', fields: ['format'] },
+    });
+    expect(await call('contacts.list', {})).toMatchObject({
+      value: [{ name: 'Erika Mustermann' }, { name: 'Max Muster' }],
+    });
+  });
+
+  it('reads national numbers for caller ID with the default country from settings', async () => {
+    const { services } = await start(null);
+    const call = (channel: string, input: unknown) => services.router.handle(APP_URL, channel, input);
+    await call('contacts.create', { name: 'Büro Wien', numbers: [{ label: 'work', number: '01 5123456' }] });
+    expect(await call('contacts.lookup', { uri: 'sip:+4315123456@x' })).toEqual({ ok: true, value: null });
+    await call('settings.update', { defaultCountry: 'AT' });
+    expect(await call('contacts.lookup', { uri: 'sip:+4315123456@x' })).toEqual({
+      ok: true,
+      value: 'Büro Wien',
+    });
+  });
+
+  it('are gone after "delete all my data", and the renderer is told', async () => {
+    const { services } = await start(null);
+    const call = (channel: string, input: unknown) => services.router.handle(APP_URL, channel, input);
+    await call('contacts.import', { format: 'vcard', text: vcard });
+    const events: string[] = [];
+    services.onEvent((event) => events.push(event));
+    expect(await call('data.deleteAll', { confirm: true })).toEqual({ ok: true, value: undefined });
+    expect(events).toContain('contacts.changed');
+    expect(await call('contacts.list', {})).toEqual({ ok: true, value: [] });
+    expect(await call('contacts.lookup', { uri: 'sip:01701234567@pbx' })).toEqual({ ok: true, value: null });
+  });
+
+  it('refuses contacts and caller names while the database is not open', async () => {
+    await mkdir(join(dir, 'data'), { recursive: true });
+    await writeFile(join(dir, 'data', 'softphone.db'), Buffer.from('SQLite format 3\0'.padEnd(4096, '\0')));
+    const { services } = await start(null);
+    const call = (channel: string, input: unknown) => services.router.handle(APP_URL, channel, input);
+    expect(await call('contacts.list', {})).toMatchObject({ ok: false, error: { code: 'not-available' } });
+    expect(await call('contacts.import', { format: 'vcard', text: vcard })).toMatchObject({
+      ok: false,
+      error: { code: 'not-available' },
+    });
+    expect(await call('contacts.lookup', { uri: 'sip:+491701234567@x.eu' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-available' },
     });
   });
 });

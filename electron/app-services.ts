@@ -1,6 +1,12 @@
 import type { CallEvent } from '../shared/domain/calls.js';
 import type { StorageStatus } from '../shared/domain/history.js';
-import type { AppInfo, EventName, EventPayload, SettingsState } from '../shared/ipc/contract.js';
+import type {
+  AppInfo,
+  EventName,
+  EventPayload,
+  IncomingCallNotice,
+  SettingsState,
+} from '../shared/ipc/contract.js';
 import { ServiceError } from '../shared/ipc/errors.js';
 import { resolvePolicy, type EffectivePolicy, type PolicyFile } from '../shared/policy/schema.js';
 import type { SettingKey, Settings } from '../shared/settings/settings.js';
@@ -11,9 +17,13 @@ import { isAllowedExternalUrl } from './platform/navigation.js';
 import { InvalidPolicyError, type PolicySource } from './policy/source.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { DatabaseOpenError, openEncryptedDatabase, type SqlDatabase } from './storage/database.js';
+import { buildDiagnosticsReport, gatherStorageFacts } from './storage/diagnostics.js';
+import { createContactStore, type ContactStore } from './storage/contacts.js';
+import { parseContactFile } from './storage/contacts-import.js';
 import { createHistoryStore, type HistoryStore } from './storage/history.js';
 import { shredAllData } from './storage/shred.js';
-import type { SecretStore } from './secrets/secret-store.js';
+import { moveDatabaseAside } from './storage/start-over.js';
+import { KeychainUnavailableError, probeSecretStore, type SecretStore } from './secrets/secret-store.js';
 import { createSipAccountService } from './sip/sip-account-service.js';
 
 export interface AppServicesDeps {
@@ -26,11 +36,21 @@ export interface AppServicesDeps {
   appVersion: string;
   isTrustedSender(senderUrl: string): boolean;
   openExternal(url: string): Promise<void>;
-  /** The OS keychain. */
+  /**
+   * The OS keychain. It is probed (write, read back, delete) at start and on `storage.retry`; while it
+   * fails, nothing that needs it is stored anywhere: the database stays closed and secrets are refused.
+   */
   secrets: SecretStore;
   /** Where unexpected service failures are reported; the default writes to stderr. */
   logError?(message: string, error: unknown): void;
   now?(): number;
+  /** OS notifications of ringing calls (Electron's Notification; the e2e shell records them). */
+  notifier: IncomingCallNotifier;
+}
+
+export interface IncomingCallNotifier {
+  show(notice: IncomingCallNotice, onAction: (action: 'answer' | 'decline' | 'show') => void): void;
+  dismiss(callId: string): void;
 }
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -41,6 +61,8 @@ export interface AppServices {
   /** Validated call lifecycle events from the phone engine. */
   onCallEvent(listener: (event: CallEvent) => void): () => void;
   policy(): EffectivePolicy;
+  /** The operating system resumed from sleep (Electron's powerMonitor). */
+  systemResumed(): void;
   dispose(): Promise<void>;
 }
 
@@ -84,11 +106,25 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   const now = deps.now ?? Date.now;
   let database: SqlDatabase | null = null;
   let history: HistoryStore | null = null;
+  let contacts: ContactStore | null = null;
   let storage: StorageStatus = { state: 'error', reason: 'corrupt' };
   const openStorage = async () => {
     try {
+      await probeSecretStore(deps.secrets);
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      storage = { state: 'keychain-unavailable', reason: error.reason };
+      return;
+    }
+    try {
       database = await openEncryptedDatabase(databasePath, deps.secrets);
-      history = createHistoryStore(database);
+      const contactStore = createContactStore(database, {
+        defaultCountry: () => applyPolicy(settingsStore.get(), policyFile).defaultCountry,
+        now,
+      });
+      contacts = contactStore;
+      // History rows are named from contacts (caller ID), looked up when they are listed.
+      history = createHistoryStore(database, { nameFor: (uri) => contactStore.nameForUri(uri) });
       storage = { state: 'ready' };
     } catch (error) {
       if (!(error instanceof DatabaseOpenError)) throw error;
@@ -96,6 +132,17 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     }
   };
   await openStorage();
+  // Opening, moving aside and shredding one after the other: two clicks on "Try again" open one database.
+  let storageQueue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = storageQueue.then(task);
+    storageQueue = result.catch(() => {});
+    return result;
+  };
+  const keychainUsable = () => storage.state !== 'keychain-unavailable';
+  const requireKeychain = () => {
+    if (!keychainUsable()) throw new ServiceError('not-available', 'the system keychain is not available');
+  };
   // Retention from policy, at start and daily after that.
   const DAY = 24 * 60 * 60 * 1000;
   const applyRetention = () => {
@@ -104,6 +151,22 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   };
   const retentionTimer = setInterval(applyRetention, DAY);
   retentionTimer.unref?.();
+  const emitSipAccount = () => {
+    if (!keychainUsable()) return;
+    sipAccounts.state().then(
+      (state) => emit('sipAccount.changed', state),
+      (error: unknown) => logError('Reading the SIP account failed', error),
+    );
+  };
+  const requireContacts = (): ContactStore => {
+    if (!contacts) throw new ServiceError('not-available', 'the database is not open');
+    return contacts;
+  };
+  /** Contacts changed: their list, and the names caller ID gives history rows. */
+  const contactsChanged = () => {
+    emit('contacts.changed', {});
+    emit('history.changed', {});
+  };
   const requireHistory = (): HistoryStore => {
     if (!history) throw new ServiceError('not-available', 'the database is not open');
     return history;
@@ -151,18 +214,26 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         await deps.openExternal(url);
         return undefined;
       },
-      'sipAccount.get': () => sipAccounts.state(),
+      'sipAccount.get': () => {
+        requireKeychain();
+        return sipAccounts.state();
+      },
       'sipAccount.save': async (input) => {
+        requireKeychain();
         const state = await sipAccounts.save(input);
         emit('sipAccount.changed', state);
         return state;
       },
       'sipAccount.remove': async () => {
+        requireKeychain();
         const state = await sipAccounts.remove();
         emit('sipAccount.changed', state);
         return state;
       },
-      'sipAccount.registration': () => sipAccounts.registration(),
+      'sipAccount.registration': () => {
+        requireKeychain();
+        return sipAccounts.registration();
+      },
       'tls.probe': ({ url }) => probeTls(url, trust()),
       'call.report': (event) => {
         history?.apply(event);
@@ -170,7 +241,55 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         for (const listener of callListeners) listener(event);
         return undefined;
       },
+      'call.notifyIncoming': (notice) => {
+        deps.notifier.show(notice, (action) =>
+          emit('call.notificationAction', { callId: notice.callId, action }),
+        );
+        return undefined;
+      },
+      'call.dismissNotification': ({ callId }) => {
+        deps.notifier.dismiss(callId);
+        return undefined;
+      },
       'storage.status': () => storage,
+      'storage.retry': () =>
+        exclusive(async () => {
+          if (storage.state === 'ready') return storage;
+          const before = storage.state;
+          await openStorage();
+          // (TypeScript still narrows `storage` from before the await.)
+          if ((storage as StorageStatus).state === 'ready') applyRetention();
+          // Screens that need the database ask for its status again when history changes.
+          emit('history.changed', {});
+          if (before === 'keychain-unavailable') emitSipAccount();
+          return storage;
+        }),
+      'storage.exportDiagnostics': async () =>
+        buildDiagnosticsReport(
+          await gatherStorageFacts({
+            path: databasePath,
+            secrets: deps.secrets,
+            status: storage,
+            app: {
+              name: deps.appName,
+              version: deps.appVersion,
+              runtime: deps.runtime,
+              platform: platformName(deps.platform),
+            },
+            now: now(),
+          }),
+        ),
+      'storage.startOver': () =>
+        exclusive(async () => {
+          // Only a database that does not open is moved aside; a working one, or one whose key cannot be
+          // looked at because the keychain is unavailable, is never touched.
+          if (storage.state !== 'error')
+            throw new ServiceError('refused', `nothing to start over: storage is ${storage.state}`);
+          const keptAs = await moveDatabaseAside({ path: databasePath, secrets: deps.secrets, now: now() });
+          await openStorage();
+          emit('history.changed', {});
+          return { status: storage, keptAs };
+        }),
       'history.list': (query) => {
         const store = requireHistory();
         return query.search ? store.search(query.search, query.limit) : store.list(query);
@@ -191,20 +310,61 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         emit('history.changed', {});
         return undefined;
       },
-      'data.deleteAll': async () => {
-        if (!resolvePolicy(policyFile).allowDelete)
-          throw new ServiceError('refused', 'deleting data is turned off by policy');
-        await shredAllData({ db: database, path: databasePath, secrets: deps.secrets });
-        database = null;
-        history = null;
-        await settingsStore.reset();
-        // First run again: a new key and an empty database.
-        await openStorage();
-        emit('history.changed', {});
-        emit('settings.changed', settingsState());
-        void sipAccounts.state().then((state) => emit('sipAccount.changed', state));
-        return undefined;
+      'contacts.list': (query) => requireContacts().list(query),
+      'contacts.get': ({ id }) => requireContacts().get(id),
+      'contacts.create': (input) => {
+        const contact = requireContacts().create(input);
+        contactsChanged();
+        return contact;
       },
+      'contacts.update': ({ id, ...input }) => {
+        const contact = requireContacts().update(id, input);
+        if (contact) contactsChanged();
+        return contact;
+      },
+      'contacts.delete': ({ id }) => {
+        const deleted = requireContacts().delete(id);
+        if (deleted) contactsChanged();
+        return deleted;
+      },
+      'contacts.setFavourite': ({ id, favourite }) => {
+        const contact = requireContacts().setFavourite(id, favourite);
+        if (contact) emit('contacts.changed', {});
+        return contact;
+      },
+      'contacts.import': ({ format, text }) => {
+        const store = requireContacts();
+        const parsed = parseContactFile(format, text);
+        if (!parsed.ok) return { status: 'refused', reason: parsed.reason };
+        const { imported, duplicates } = store.importMany(parsed.entries);
+        const problems = [
+          ...parsed.problems,
+          ...duplicates.map((entry) => ({ entry, reason: 'duplicate' as const })),
+        ].sort((a, b) => a.entry - b.entry);
+        if (imported > 0) contactsChanged();
+        return { status: 'imported', imported, skipped: problems.length, problems: problems.slice(0, 50) };
+      },
+      // Refused (not null) while the database is closed, so that the renderer does not remember "no name".
+      'contacts.lookup': ({ uri }) => requireContacts().nameForUri(uri),
+      'data.deleteAll': () =>
+        exclusive(async () => {
+          if (!resolvePolicy(policyFile).allowDelete)
+            throw new ServiceError('refused', 'deleting data is turned off by policy');
+          // Shredding starts with the keys: without a working keychain they cannot be destroyed.
+          requireKeychain();
+          await shredAllData({ db: database, path: databasePath, secrets: deps.secrets });
+          database = null;
+          history = null;
+          contacts = null;
+          await settingsStore.reset();
+          // First run again: a new key and an empty database.
+          await openStorage();
+          emit('history.changed', {});
+          emit('contacts.changed', {});
+          emit('settings.changed', settingsState());
+          emitSipAccount();
+          return undefined;
+        }),
     },
     {
       isTrustedSender: deps.isTrustedSender,
@@ -226,7 +386,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       policyFile = result.status === 'ok' ? result.policy : {};
       emit('policy.changed', resolvePolicy(policyFile));
       emit('settings.changed', settingsState());
-      void sipAccounts.state().then((state) => emit('sipAccount.changed', state));
+      emitSipAccount();
     });
   });
 
@@ -241,6 +401,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       return () => callListeners.delete(listener);
     },
     policy: () => resolvePolicy(policyFile),
+    systemResumed: () => emit('system.resumed', {}),
     async dispose() {
       stopWatching();
       clearInterval(retentionTimer);

@@ -1,19 +1,16 @@
-import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, shell } from 'electron';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
+import { createCallNotifier } from './platform/call-notification.js';
 import { contentSecurityPolicy } from './platform/csp.js';
 import { installGuards } from './platform/install-guards.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
 import { mainWindowOptions } from './platform/web-preferences.js';
 import { filePolicySource, InvalidPolicyError, LINUX_POLICY_PATH } from './policy/source.js';
-import {
-  createKeytarSecretStore,
-  KeychainUnavailableError,
-  probeSecretStore,
-} from './secrets/secret-store.js';
+import { createKeytarSecretStore } from './secrets/secret-store.js';
 
 // Bootstrap only: every decision lives in a service or in platform/.
 protocol.registerSchemesAsPrivileged([...privilegedSchemes]);
@@ -33,7 +30,8 @@ async function start(): Promise<void> {
   const secrets = createKeytarSecretStore({
     service: app.isPackaged ? 'secure-softphone' : 'secure-softphone-dev',
   });
-  await probeSecretStore(secrets);
+  // The services probe the keychain themselves: without one the window still opens and explains, in the
+  // user's language, what to install or unlock; nothing is stored meanwhile.
   services = await createAppServices({
     dataDir: app.getPath('userData'),
     policy: filePolicySource(process.env.SOFTPHONE_POLICY ?? LINUX_POLICY_PATH),
@@ -45,6 +43,13 @@ async function start(): Promise<void> {
     isTrustedSender: isAppUrl,
     openExternal: (url) => shell.openExternal(url),
     secrets,
+    notifier: createCallNotifier(
+      (options) => new Notification(options),
+      () => {
+        window?.show();
+        window?.focus();
+      },
+    ),
   });
   const current = services;
   installGuards({
@@ -69,6 +74,7 @@ async function start(): Promise<void> {
     if (!target.isDestroyed()) target.webContents.send(EVENT_CHANNEL, name, payload);
   });
   target.once('ready-to-show', () => target.show());
+  powerMonitor.on('resume', () => current.systemResumed());
   await target.loadURL(APP_ENTRY_URL);
 }
 
@@ -77,9 +83,7 @@ function fail(error: unknown): void {
   const detail =
     error instanceof InvalidPolicyError
       ? `${error.location}:\n${error.problems.map((p) => `• ${p.key}: ${p.message}`).join('\n')}`
-      : error instanceof KeychainUnavailableError
-        ? `The system keychain is not usable (${error.reason}). Install and unlock a keychain (GNOME Keyring or KWallet on Linux), then start the app again.`
-        : String(error);
+      : String(error);
   dialog.showErrorBox('Secure Softphone cannot start', detail);
   app.exit(1);
 }

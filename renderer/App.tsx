@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallDock } from './components/CallDock';
 import { Sidebar } from './components/Sidebar';
@@ -6,13 +6,16 @@ import { chooseLanguage } from './i18n/language';
 import { applyLanguage } from './i18n/i18n';
 import { ContactsScreen } from './screens/ContactsScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
+import { KeychainUnavailableScreen } from './screens/KeychainUnavailableScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
+import { StorageProblem } from './screens/StorageProblem';
 import { useAppStore } from './state/app-store';
 import { useHistoryStore } from './state/history-store';
 import { usePhoneStore } from './state/phone-store';
 import { useSipAccountStore } from './state/sip-account-store';
+import { useStorageStore } from './state/storage-store';
 
 function useLanguageAndTheme() {
   const settings = useAppStore((s) => s.settings?.settings);
@@ -43,6 +46,8 @@ export function App() {
   const { t } = useTranslation();
   const load = useAppStore((s) => s.load);
   const screen = useAppStore((s) => s.screen);
+  const storage = useStorageStore((s) => s.status);
+  const storageLoadError = useStorageStore((s) => s.loadError);
   useLanguageAndTheme();
 
   useEffect(() => {
@@ -51,13 +56,23 @@ export function App() {
       .start()
       .then(() => {
         if (useAppStore.getState().load.status !== 'ready') return;
-        return Promise.all([
-          useSipAccountStore.getState().load(),
-          usePhoneStore.getState().connect(),
-          useHistoryStore.getState().watch(),
-        ]);
+        return useStorageStore.getState().load();
       });
   }, []);
+
+  // Accounts, phone and history need the keychain: they start once it is usable (at once, or after
+  // "Try again" on the keychain screen), and only once.
+  const keychainUsable = storage !== null && storage.state !== 'keychain-unavailable';
+  const sessionStarted = useRef(false);
+  useEffect(() => {
+    if (!keychainUsable || sessionStarted.current) return;
+    sessionStarted.current = true;
+    void Promise.all([
+      useSipAccountStore.getState().load(),
+      usePhoneStore.getState().connect(),
+      useHistoryStore.getState().watch(),
+    ]);
+  }, [keychainUsable]);
 
   useEffect(() => {
     document.title = t('app.name');
@@ -66,8 +81,12 @@ export function App() {
   if (load.status === 'no-bridge')
     return <StartupMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
   if (load.status === 'failed') return <StartupMessage title={t('app.loadFailed')} body={t(load.errorKey)} />;
-  if (load.status === 'loading') return <StartupMessage title={t('app.loading')} />;
+  if (storageLoadError) return <StartupMessage title={t('app.loadFailed')} body={t(storageLoadError)} />;
+  if (load.status === 'loading' || storage === null) return <StartupMessage title={t('app.loading')} />;
+  if (storage.state === 'keychain-unavailable') return <KeychainUnavailableScreen />;
   if (screen === 'signIn') return <SignInScreen />;
+  // Screens that need the encrypted database give way to the explanation and the choices.
+  const storageProblem = storage.state === 'error';
 
   return (
     <div className="layout">
@@ -75,8 +94,8 @@ export function App() {
       <main className="content">
         <CallDock />
         {screen === 'phone' && <PhoneScreen />}
-        {screen === 'history' && <HistoryScreen />}
-        {screen === 'contacts' && <ContactsScreen />}
+        {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}
+        {screen === 'contacts' && (storageProblem ? <StorageProblem /> : <ContactsScreen />)}
         {screen === 'settings' && <SettingsScreen />}
       </main>
     </div>

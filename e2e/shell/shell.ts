@@ -7,8 +7,9 @@ import { createAppServices, type AppServices } from '../../electron/app-services
 import { appResponseHeaders, mimeTypeOf } from '../../electron/platform/app-protocol.js';
 import { contentSecurityPolicy } from '../../electron/platform/csp.js';
 import type { PolicySource } from '../../electron/policy/source.js';
-import { createKeytarSecretStore, probeSecretStore } from '../../electron/secrets/secret-store.js';
+import { createKeytarSecretStore, type SecretStore } from '../../electron/secrets/secret-store.js';
 import { launchChromium } from '../support/chromium.js';
+import { ShellNotifier } from './notifier.js';
 
 /**
  * The browser shell: the built renderer in Debian's Chromium, with `window.softphone` bound to the real
@@ -28,12 +29,16 @@ export interface ShellOptions {
   headless?: boolean;
   /** The operating system language the app should see, e.g. "de-DE". */
   systemLocale?: string;
+  /** Whether the app may use the microphone (a person who refused the permission: 'denied'). */
+  microphone?: 'granted' | 'denied';
   /** Extra Chromium arguments (fake audio files and the like). */
   chromiumArgs?: string[];
   /** Reuse an already launched browser (several app instances in one test). */
   browser?: Browser;
   /** Keychain service name of this instance (several instances must not share secrets). */
   secretService?: string;
+  /** Puts something in front of the real keychain, e.g. one that fails the way a locked keyring does. */
+  wrapSecrets?(keychain: SecretStore): SecretStore;
 }
 
 export interface Shell {
@@ -41,6 +46,8 @@ export interface Shell {
   context: BrowserContext;
   page: Page;
   services: AppServices;
+  /** OS notifications the app showed, with their buttons. */
+  notifications: ShellNotifier;
   close(): Promise<void>;
 }
 
@@ -69,8 +76,10 @@ function assetPath(url: string): string | null {
 export async function launchShell(options: ShellOptions): Promise<Shell> {
   await mkdir(options.dataDir, { recursive: true });
   const systemLocale = options.systemLocale ?? 'en-US';
-  const secrets = createKeytarSecretStore({ service: options.secretService ?? 'secure-softphone-shell' });
-  await probeSecretStore(secrets);
+  const keytar = createKeytarSecretStore({ service: options.secretService ?? 'secure-softphone-shell' });
+  // The services probe the keychain; a test may stand a failing one in front of it.
+  const secrets = options.wrapSecrets ? options.wrapSecrets(keytar) : keytar;
+  const notifications = new ShellNotifier();
   const services = await createAppServices({
     dataDir: options.dataDir,
     policy: options.policy,
@@ -86,6 +95,7 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       await external.goto(url);
     },
     secrets,
+    notifier: notifications,
   });
 
   const ownsBrowser = options.browser === undefined;
@@ -95,6 +105,7 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       home: options.browserHome,
       headless: options.headless ?? true,
       extraArgs: options.chromiumArgs ?? [],
+      microphone: options.microphone,
     }));
   const context = await browser.newContext({ locale: systemLocale, viewport: { width: 1100, height: 760 } });
   const csp = contentSecurityPolicy({});
@@ -130,6 +141,7 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
     context,
     page,
     services,
+    notifications,
     async close() {
       stopEvents();
       await context.close();

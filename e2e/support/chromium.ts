@@ -5,12 +5,14 @@ export interface ChromiumOptions {
   home: string;
   headless?: boolean;
   extraArgs?: string[];
+  /** Whether the app may use the (fake) microphone: granted without a prompt, or refused like a denied prompt. */
+  microphone?: 'granted' | 'denied';
 }
 
 /** Debian's Chromium with the flags WebRTC tests need on loopback (FIELD-NOTES). */
 export function launchChromium(options: ChromiumOptions): Promise<Browser> {
   const args = [
-    '--use-fake-ui-for-media-stream',
+    options.microphone === 'denied' ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
     '--allow-loopback-in-peer-connection',
     // One --disable-features flag only (Chromium honours the last). Local Network Access checks would

@@ -1,7 +1,7 @@
 import { test as base } from '@playwright/test';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { filePolicySource } from '../../electron/policy/source.js';
-import { launchShell, type Shell } from '../shell/shell.js';
+import { launchShell, type Shell, type ShellOptions } from '../shell/shell.js';
 import { readStackState } from './stack-state.js';
 
 export interface OpenAppOptions {
@@ -16,6 +16,12 @@ export interface OpenAppOptions {
    * in main through the policy's extra CA certificates.
    */
   trustTestCa?: boolean;
+  /** 'denied': the person refused the app the microphone. */
+  microphone?: 'granted' | 'denied';
+  /** Puts files into the app's profile folder before the app starts (e.g. a database it cannot open). */
+  prepareDataDir?(dataDir: string): Promise<void>;
+  /** Puts something in front of the real keychain, e.g. one that fails the way a locked keyring does. */
+  wrapSecrets?: ShellOptions['wrapSecrets'];
 }
 
 /** `openApp` starts the app in the browser shell against the running provider test stack, and closes it after the test. */
@@ -30,9 +36,16 @@ export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise
       const policyPath = testInfo.outputPath(`${name}-policy.json`);
       const policy = trusted ? { extraCaCertificates: [state.caCertPem], ...options.policy } : options.policy;
       if (policy) await writeFile(policyPath, JSON.stringify(policy, null, 2));
+      const dataDir = testInfo.outputPath(`${name}-data`);
+      if (options.prepareDataDir) {
+        await mkdir(dataDir, { recursive: true });
+        await options.prepareDataDir(dataDir);
+      }
       const shell = await launchShell({
         policy: filePolicySource(policyPath),
-        dataDir: testInfo.outputPath(`${name}-data`),
+        dataDir,
+        wrapSecrets: options.wrapSecrets,
+        microphone: options.microphone,
         browserHome: trusted ? state.trustedHome : state.untrustedHome,
         systemLocale: options.systemLocale ?? 'en-US',
         secretService: `secure-softphone-e2e-${testInfo.testId}-${name}`,

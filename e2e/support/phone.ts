@@ -111,3 +111,46 @@ export async function connectedCall(phones: TwoPhones): Promise<{ outgoing: Loca
   await expect(call.incoming.getByRole('status').first()).toContainText('Connected');
   return call;
 }
+
+export interface RegisteredPhone {
+  user: SipUser;
+  page: Page;
+  shell: Shell;
+}
+
+/** One app instance with its own registered SIP user (a third party for transfers and conferences). */
+export async function registeredPhone(
+  openApp: (options?: OpenAppOptions) => Promise<Shell>,
+  prefix: string,
+  options: OpenAppOptions = {},
+): Promise<RegisteredPhone> {
+  const user = await createSipUser(prefix);
+  const shell = await openApp({ name: prefix, ...options });
+  await enterSipAccount(shell.page, user);
+  await expectRegistered(shell.page);
+  return { user, page: shell.page, shell };
+}
+
+/** `from` dials `to` and `to` answers; returns the call cards on both sides once both say Connected. */
+export async function callAndAnswer(
+  from: RegisteredPhone,
+  to: RegisteredPhone,
+): Promise<{ caller: Locator; callee: Locator }> {
+  await from.page.getByRole('link', { name: 'Phone' }).click();
+  await from.page.getByLabel('Number or SIP address').fill(to.user.uri);
+  await from.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const callee = to.page.getByRole('region', { name: `Call with ${from.user.username}` });
+  await callee.getByRole('button', { name: 'Answer' }).click();
+  const caller = from.page.getByRole('region', { name: `Call with ${to.user.username}` });
+  await expect(caller.getByRole('status').first()).toContainText(/Connected|In conference/);
+  await expect(callee.getByRole('status').first()).toContainText('Connected');
+  return { caller, callee };
+}
+
+/** Whether a call-progress tone (ringback, ringtone, callWaiting) is playing on the page. */
+export function playingTone(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const tone = document.querySelector<HTMLAudioElement>('audio[data-tone]');
+    return tone && !tone.paused ? (tone.dataset.tone ?? null) : null;
+  });
+}

@@ -15,6 +15,7 @@ describe('window security settings', () => {
     ['allowRunningInsecureContent', false],
     ['experimentalFeatures', false],
     ['navigateOnDragDrop', false],
+    ['autoplayPolicy', 'no-user-gesture-required'],
   ] as const)('%s is %s', (key, value) => {
     expect(prefs[key]).toBe(value);
   });
@@ -23,6 +24,7 @@ describe('window security settings', () => {
     expect(Object.keys(prefs).sort()).toEqual(
       [
         'allowRunningInsecureContent',
+        'autoplayPolicy',
         'contextIsolation',
         'devTools',
         'experimentalFeatures',

@@ -17,6 +17,8 @@ export function secureWebPreferences(preloadPath: string) {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // A phone must ring without a click first: incoming calls start audio on their own.
+    autoplayPolicy: 'no-user-gesture-required',
     devTools: true,
   } as const;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
+import type { keychainFailures } from '../../shared/domain/history.js';
 
 /** The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) under one service name. */
 export interface SecretStore {
@@ -11,7 +12,7 @@ export interface SecretStore {
   clear(): Promise<void>;
 }
 
-export type KeychainFailure = 'no-bus' | 'no-service' | 'locked' | 'probe-mismatch' | 'error';
+export type KeychainFailure = (typeof keychainFailures)[number];
 
 /** The keychain cannot be used; there is no fallback to storing anything in plaintext. */
 export class KeychainUnavailableError extends Error {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKeyring, type TestKeyring } from '../../e2e/provider/keyring.js';
 import { createKeytarSecretStore, type SecretStore } from '../secrets/secret-store.js';
 import { DATABASE_KEY_ITEM, DatabaseOpenError, migrate, openEncryptedDatabase } from './database.js';
+import { createContactStore } from './contacts.js';
 import { createHistoryStore } from './history.js';
 import { migrations } from './migrations.js';
 import { shredAllData } from './shred.js';
@@ -164,7 +165,57 @@ describe('migrations', () => {
       migrate(db);
       expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'call'").get()).toBeTruthy();
+      for (const table of ['contact', 'contact_number', 'contact_fts'])
+        expect(db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)).toBeTruthy();
       db.close();
+    }
+  });
+
+  it('bring an encrypted version 1 database with calls to version 2, keeping every call', async () => {
+    const path = join(dir, 'v1.db');
+    const v1Secrets = createKeytarSecretStore({
+      service: `secure-softphone-test-v1-${randomBytes(4).toString('hex')}`,
+    });
+    const key = randomBytes(32).toString('hex');
+    await v1Secrets.set(DATABASE_KEY_ITEM, key);
+    // A file as version 1 of the app left it: SQLCipher 4, raw key, only the first migration.
+    const old = new Database(path);
+    old.pragma(`cipher='sqlcipher'`);
+    old.pragma(`key="x'${key}'"`);
+    migrate(old, migrations.slice(0, 1));
+    const history = createHistoryStore(old);
+    for (const [callId, at, remoteUri] of [
+      ['old-1', 100, 'sip:+4930123456@x.eu'],
+      ['old-2', 200, 'sip:bob@x.eu'],
+    ] as const) {
+      history.apply({
+        type: 'started',
+        callId,
+        at,
+        direction: 'incoming',
+        account: 'sip:me@x.eu',
+        remoteUri,
+        remoteName: 'Von früher',
+      });
+      history.apply({ type: 'ended', callId, at: at + 50, disposition: 'missed', cause: 'Canceled' });
+    }
+    const before = history.list();
+    old.close();
+
+    const db = await openEncryptedDatabase(path, v1Secrets);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(createHistoryStore(db).list()).toEqual(before);
+      expect(createHistoryStore(db).search('früher')).toHaveLength(2);
+      expect(createHistoryStore(db).missedUnseen()).toBe(2);
+      // The new tables work on the upgraded file, and contacts name the old calls.
+      const contacts = createContactStore(db, { defaultCountry: () => 'DE' });
+      contacts.create({ name: 'Berta', numbers: [{ label: 'work', number: '030 123456' }] });
+      const named = createHistoryStore(db, { nameFor: (uri) => contacts.nameForUri(uri) }).list();
+      expect(named.map((call) => call.remoteName)).toEqual(['Von früher', 'Berta']);
+    } finally {
+      db.close();
+      await v1Secrets.clear();
     }
   });
 

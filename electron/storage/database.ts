@@ -24,9 +24,10 @@ export class DatabaseOpenError extends Error {
 }
 
 export const DATABASE_KEY_ITEM = 'database-key';
-const SQLITE_PLAIN_HEADER = 'SQLite format 3\0';
+export const SQLITE_PLAIN_HEADER = 'SQLite format 3\0';
 
-async function fileHeader(path: string): Promise<Buffer | null> {
+/** The first 16 bytes of a file (fewer if it is shorter), or null if there is no file. */
+export async function fileHeader(path: string): Promise<Buffer | null> {
   const handle = await openFile(path, 'r').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;

@@ -46,8 +46,26 @@ export function uriDigits(uri: string): string {
   return user.replace(/\D/g, '');
 }
 
+export interface HistoryStoreOptions {
+  /**
+   * Caller ID from contacts: the name of the contact with this URI's number, or null. A contact's name
+   * wins over the display name the far end sent, and follows the contact when it is renamed.
+   */
+  nameFor?(uri: string): string | null;
+}
+
 /** Call history, written from the validated call events the phone reports to main. */
-export function createHistoryStore(db: SqlDatabase) {
+export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions = {}) {
+  /** Records named from contacts, each remote URI looked up once per page. */
+  const toRecords = (rows: CallRow[]): CallRecord[] => {
+    const { nameFor } = options;
+    if (!nameFor) return rows.map(toRecord);
+    const names = new Map<string, string | null>();
+    return rows.map((row) => {
+      if (!names.has(row.remote_uri)) names.set(row.remote_uri, nameFor(row.remote_uri));
+      return toRecord({ ...row, remote_name: names.get(row.remote_uri) ?? row.remote_name });
+    });
+  };
   const insert = db.prepare(
     `INSERT OR IGNORE INTO call (id, direction, account, remote_uri, remote_name, remote_digits, started_at)
      VALUES (@id, @direction, @account, @remoteUri, @remoteName, @digits, @at)`,
@@ -114,25 +132,23 @@ export function createHistoryStore(db: SqlDatabase) {
         : db
             .prepare(`SELECT * FROM call WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT ?`)
             .all(limit);
-      return (rows as CallRow[]).map(toRecord);
+      return toRecords(rows as CallRow[]);
     },
 
     /** Digits search the number by prefix; anything else searches names and addresses with FTS5. */
     search(query: string, limit = 50): CallRecord[] {
       const digits = query.replace(/[\s\-()/.]/g, '').replace(/^\+/, '');
       if (/^\d+$/.test(digits)) {
-        return (
-          (
-            db
-              // The newest matches are chosen on the covering (digits, start) index; only they are read
-              // from the table, which saves decrypting the pages of every other match.
-              .prepare(
-                `SELECT * FROM call WHERE rowid IN (
+        return toRecords(
+          db
+            // The newest matches are chosen on the covering (digits, start) index; only they are read
+            // from the table, which saves decrypting the pages of every other match.
+            .prepare(
+              `SELECT * FROM call WHERE rowid IN (
                  SELECT rowid FROM call WHERE remote_digits >= ? AND remote_digits < ? ORDER BY started_at DESC LIMIT ?)
                ORDER BY started_at DESC`,
-              )
-              .all(digits, `${digits}:`, limit) as CallRow[]
-          ).map(toRecord)
+            )
+            .all(digits, `${digits}:`, limit) as CallRow[],
         );
       }
       const terms = query
@@ -140,7 +156,7 @@ export function createHistoryStore(db: SqlDatabase) {
         .filter(Boolean)
         .map((term) => `"${term.replace(/"/g, '""')}"*`);
       if (terms.length === 0) return [];
-      return (
+      return toRecords(
         db
           .prepare(
             // Rows are inserted as calls start, so the newest matches are the highest rowids: FTS5 walks
@@ -148,8 +164,8 @@ export function createHistoryStore(db: SqlDatabase) {
             `SELECT call.* FROM call JOIN (SELECT rowid FROM call_fts WHERE call_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS hit
                ON call.rowid = hit.rowid ORDER BY call.started_at DESC`,
           )
-          .all(terms.join(' '), limit) as CallRow[]
-      ).map(toRecord);
+          .all(terms.join(' '), limit) as CallRow[],
+      );
     },
 
     delete(id: string): boolean {

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SqlDatabase } from './database.js';
+import { keptAsideFiles } from './start-over.js';
 
 /** The files SQLite keeps for a WAL database. */
 export function databaseFiles(path: string): string[] {
@@ -8,8 +9,8 @@ export function databaseFiles(path: string): string[] {
 }
 
 /**
- * Crypto-shredding: the key leaves the keychain first (without it the file is noise), then the
- * database and its -wal/-shm files are removed, then every other item of the app in the keychain.
+ * Crypto-shredding: the keys leave the keychain first (without them the files are noise), then the
+ * database and its -wal/-shm files are removed, and so are unreadable databases a start-over kept aside.
  */
 export async function shredAllData(options: {
   db: SqlDatabase | null;
@@ -19,4 +20,5 @@ export async function shredAllData(options: {
   options.db?.close();
   await options.secrets.clear();
   for (const file of databaseFiles(options.path)) await rm(file, { force: true });
+  for (const file of await keptAsideFiles(options.path)) await rm(file, { force: true });
 }

@@ -1,9 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call as callMain } from '../ipc/client';
+import { call as callMain, subscribe } from '../ipc/client';
+import { parseDialInput, targetUri } from '../phone/dial-target';
 import type { CallView } from '../phone/engine';
+import { useAppStore } from '../state/app-store';
+import { contactNameFor, useContactName } from '../state/contacts-store';
 import { usePhoneStore } from '../state/phone-store';
 import { DialPad } from './DialPad';
+import { Feedback, type FeedbackMessage } from './Feedback';
 import { Icon } from './Icon';
 
 function useElapsed(since: number | null): string {
@@ -19,18 +23,123 @@ function useElapsed(since: number | null): string {
   return `${Math.floor(seconds / 3600) > 0 ? `${Math.floor(seconds / 3600)}:` : ''}${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
 }
 
-function CallCard({ view }: { view: CallView }) {
+export function callerName(view: CallView): string {
+  return view.remoteName ?? view.remoteUri.replace(/^sips?:/, '').replace(/;.*$/, '');
+}
+
+/** Transfer: to a typed number at once (blind), after consulting it first, or to the other call (attended). */
+function TransferPanel({ view, others }: { view: CallView; others: CallView[] }) {
+  const { t } = useTranslation();
+  const engine = usePhoneStore((s) => s.engine)();
+  const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
+  const [target, setTarget] = useState('');
+  const [feedback, setFeedback] = useState<FeedbackMessage>(null);
+  const feedbackId = `transfer-feedback-${view.id}`;
+
+  const parsedTarget = () => {
+    const parsed = parseDialInput(target, country);
+    if (parsed.ok) return targetUri(parsed.target, engine.domain);
+    setFeedback({ kind: 'error', text: t(`phone.errors.${parsed.error}`, { country }) });
+    return null;
+  };
+  const blind = (event: FormEvent) => {
+    event.preventDefault();
+    const uri = parsedTarget();
+    if (uri) engine.transfer(view.id, uri);
+  };
+  const consult = () => {
+    const uri = parsedTarget();
+    if (!uri) return;
+    void engine.call(uri).then((result) => {
+      if (!result.ok) setFeedback({ kind: 'error', text: t(`call.problems.${result.problem}`) });
+    });
+  };
+
+  return (
+    <div className="transfer-panel">
+      <form className="transfer-form" onSubmit={blind} noValidate>
+        <label className="field-label" htmlFor={`transfer-${view.id}`}>
+          {t('call.transferTarget')}
+        </label>
+        <input
+          id={`transfer-${view.id}`}
+          className="text-input"
+          type="text"
+          inputMode="tel"
+          autoComplete="off"
+          value={target}
+          aria-invalid={feedback?.kind === 'error'}
+          aria-describedby={feedback ? feedbackId : undefined}
+          onChange={(event) => {
+            setTarget(event.target.value);
+            setFeedback(null);
+          }}
+        />
+        <div className="button-row">
+          <button type="submit" className="button button-secondary">
+            {t('call.transferNow')}
+          </button>
+          <button type="button" className="button button-secondary" onClick={consult}>
+            {t('call.consult')}
+          </button>
+        </div>
+      </form>
+      {others
+        .filter((other) => other.state === 'active')
+        .map((other) => (
+          <button
+            key={other.id}
+            type="button"
+            className="button button-secondary"
+            onClick={() => engine.completeTransfer(view.id, other.id)}
+          >
+            {t('call.transferTo', { who: callerName(other) })}
+          </button>
+        ))}
+      <Feedback message={feedback} id={feedbackId} />
+    </div>
+  );
+}
+
+function QualityIndicator({ view }: { view: CallView }) {
+  const { t } = useTranslation();
+  if (!view.quality) return null;
+  const { level, rttMs, jitterMs, lossPercent } = view.quality;
+  return (
+    <p className={`call-quality quality-${level}`}>
+      <span className="quality-bars" aria-hidden="true">
+        <span />
+        <span />
+        <span />
+      </span>
+      <span>
+        {t(`call.quality.${level}`)}
+        <span className="hint">
+          {' '}
+          {t('call.quality.detail', { rtt: rttMs ?? '–', jitter: jitterMs, loss: lossPercent })}
+        </span>
+      </span>
+    </p>
+  );
+}
+
+function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
   const { t } = useTranslation();
   const engine = usePhoneStore((s) => s.engine)();
   const elapsed = useElapsed(view.answeredAt);
   const [keypad, setKeypad] = useState(false);
+  const [transferOpen, setTransferOpen] = useState(false);
   const [sasAnswer, setSasAnswer] = useState<boolean | null>(null);
-  const who = view.remoteName ?? view.remoteUri.replace(/^sips?:/, '').replace(/;.*$/, '');
+  // Caller ID: a contact's name wins over the display name the far end sends.
+  const who = useContactName(view.remoteUri) ?? callerName(view);
   const stateText = view.heldRemotely
     ? t('call.heldByOther')
     : view.heldLocally
       ? t('call.onHold')
-      : t(`call.state.${view.state}`);
+      : view.conference
+        ? t('call.inConference')
+        : t(`call.state.${view.state}`);
+  const mergeWith = others.find((other) => other.state === 'active' && !view.conference);
 
   const compareSas = (matched: boolean) => {
     setSasAnswer(matched);
@@ -60,6 +169,10 @@ function CallCard({ view }: { view: CallView }) {
           </p>
         )}
       </div>
+      {view.state === 'active' && <QualityIndicator view={view} />}
+      {view.state === 'active' && view.microphoneLabel && (
+        <p className="hint">{t('call.microphone', { name: view.microphoneLabel })}</p>
+      )}
       {view.encryption && (
         <div className="call-security">
           <p className="hint">
@@ -100,10 +213,26 @@ function CallCard({ view }: { view: CallView }) {
           )}
         </div>
       )}
+      {view.microphoneProblem && (
+        <p className="feedback feedback-error" role="alert">
+          {t(`call.problems.${view.microphoneProblem}`)}
+        </p>
+      )}
+      {view.transfer && (
+        <p
+          className={view.transfer === 'failed' ? 'feedback feedback-error' : 'feedback feedback-status'}
+          role={view.transfer === 'failed' ? 'alert' : 'status'}
+        >
+          {t(`call.transferState.${view.transfer}`)}
+        </p>
+      )}
+      {view.dtmfReceived && (
+        <p className="hint">{t('call.dtmfReceived', { tones: view.dtmfReceived.split('').join(' ') })}</p>
+      )}
       <div className="button-row">
         {view.state === 'incoming' ? (
           <>
-            <button type="button" className="button button-call" onClick={() => engine.answer(view.id)}>
+            <button type="button" className="button button-call" onClick={() => void engine.answer(view.id)}>
               {t('call.answer')}
             </button>
             <button type="button" className="button button-danger" onClick={() => engine.decline(view.id)}>
@@ -129,14 +258,16 @@ function CallCard({ view }: { view: CallView }) {
                 >
                   {t('call.mute')}
                 </button>
-                <button
-                  type="button"
-                  className="button button-secondary"
-                  aria-pressed={view.heldLocally}
-                  onClick={() => engine.setHold(view.id, !view.heldLocally)}
-                >
-                  {t('call.hold')}
-                </button>
+                {!view.conference && (
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    aria-pressed={view.heldLocally}
+                    onClick={() => engine.setHold(view.id, !view.heldLocally)}
+                  >
+                    {t('call.hold')}
+                  </button>
+                )}
                 <button
                   type="button"
                   className="button button-secondary"
@@ -145,6 +276,25 @@ function CallCard({ view }: { view: CallView }) {
                 >
                   {t('call.keypad')}
                 </button>
+                {!view.conference && (
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    aria-expanded={transferOpen}
+                    onClick={() => setTransferOpen(!transferOpen)}
+                  >
+                    {t('call.transfer')}
+                  </button>
+                )}
+                {mergeWith && (
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    onClick={() => void engine.merge(view.id, mergeWith.id)}
+                  >
+                    {t('call.merge', { who: callerName(mergeWith) })}
+                  </button>
+                )}
               </>
             )}
             <button type="button" className="button button-danger" onClick={() => engine.hangup(view.id)}>
@@ -154,19 +304,69 @@ function CallCard({ view }: { view: CallView }) {
         )}
       </div>
       {keypad && view.state === 'active' && <DialPad onKey={(key) => engine.sendDtmf(view.id, key)} />}
+      {transferOpen && view.state === 'active' && !view.conference && (
+        <TransferPanel view={view} others={others} />
+      )}
     </section>
   );
+}
+
+/**
+ * Ringing calls also appear as OS notifications (Answer/Decline where the platform has buttons); the
+ * notification goes when the call stops ringing.
+ */
+function useIncomingCallNotifications(calls: CallView[]): void {
+  const { t } = useTranslation();
+  const engine = usePhoneStore((s) => s.engine);
+  const notified = useRef(new Set<string>());
+
+  useEffect(
+    () =>
+      subscribe('call.notificationAction', ({ callId, action }) => {
+        if (action === 'answer') void engine().answer(callId);
+        else if (action === 'decline') engine().decline(callId);
+      }),
+    [engine],
+  );
+
+  useEffect(() => {
+    const ringing = new Set(calls.filter((view) => view.state === 'incoming').map((view) => view.id));
+    for (const view of calls) {
+      if (!ringing.has(view.id) || notified.current.has(view.id)) continue;
+      notified.current.add(view.id);
+      void contactNameFor(view.remoteUri)
+        .catch(() => null)
+        .then((contact) => {
+          // The call may have stopped ringing while the contact was looked up.
+          if (!notified.current.has(view.id)) return;
+          return callMain('call.notifyIncoming', {
+            callId: view.id,
+            title: t('call.notification.title', { who: contact ?? callerName(view) }),
+            body: view.remoteUri.replace(/^sips?:/, ''),
+            answerLabel: t('call.answer'),
+            declineLabel: t('call.decline'),
+          });
+        })
+        .catch(() => undefined);
+    }
+    for (const id of notified.current) {
+      if (ringing.has(id)) continue;
+      notified.current.delete(id);
+      void callMain('call.dismissNotification', { callId: id }).catch(() => undefined);
+    }
+  }, [calls, t]);
 }
 
 /** Calls in progress, incoming ones included, shown above whatever screen is open. */
 export function CallDock() {
   const { t } = useTranslation();
   const calls = usePhoneStore((s) => s.calls);
+  useIncomingCallNotifications(calls);
   if (calls.length === 0) return null;
   return (
     <aside className="call-dock" aria-label={t('call.dock')}>
       {calls.map((view) => (
-        <CallCard key={view.id} view={view} />
+        <CallCard key={view.id} view={view} others={calls.filter((other) => other.id !== view.id)} />
       ))}
     </aside>
   );

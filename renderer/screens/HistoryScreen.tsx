@@ -37,19 +37,8 @@ function duration(ms: number | null): string {
 
 export function HistoryScreen() {
   const { t, i18n } = useTranslation();
-  const {
-    storage,
-    filter,
-    search,
-    records,
-    hasMore,
-    load,
-    setFilter,
-    setSearch,
-    loadMore,
-    remove,
-    removeAll,
-  } = useHistoryStore();
+  const { filter, search, records, hasMore, load, setFilter, setSearch, loadMore, remove, removeAll } =
+    useHistoryStore();
   const navigate = useAppStore((s) => s.navigate);
   const engine = usePhoneStore((s) => s.engine);
   const [confirmAll, setConfirmAll] = useState(false);
@@ -98,11 +87,6 @@ export function HistoryScreen() {
           ))}
         </div>
       </div>
-      {storage?.state === 'error' && (
-        <p className="feedback feedback-error" role="alert">
-          {t(`history.storageError.${storage.reason}`)}
-        </p>
-      )}
       <div className="card list-card">
         {records.length === 0 ? (
           <EmptyState icon="history" title={t('history.empty.title')} body={t('history.empty.body')} />

@@ -14,6 +14,7 @@ export function PhoneScreen() {
   const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
   const account = useSipAccountStore((s) => s.state?.account ?? null);
   const registered = usePhoneStore((s) => s.registration.state === 'registered');
+  const doNotDisturb = useAppStore((s) => s.settings?.settings.doNotDisturb ?? false);
   const engine = usePhoneStore((s) => s.engine);
   const [number, setNumber] = useState('');
   const [feedback, setFeedback] = useState<FeedbackMessage>(null);
@@ -53,12 +54,22 @@ export function PhoneScreen() {
       setFeedback({ kind: 'status', text: t('phone.noAccount', { target: targetLabel(parsed.target) }) });
       return;
     }
-    const phone = engine();
-    if (!registered || phone.call(targetUri(parsed.target, phone.domain)) === null) {
+    if (!registered) {
       setFeedback({ kind: 'error', text: t('phone.notRegistered') });
       return;
     }
-    setFeedback(null);
+    const phone = engine();
+    void phone.call(targetUri(parsed.target, phone.domain)).then((result) => {
+      if (result.ok) setFeedback(null);
+      else
+        setFeedback({
+          kind: 'error',
+          text:
+            result.problem === 'not-registered'
+              ? t('phone.notRegistered')
+              : t(`call.problems.${result.problem}`),
+        });
+    });
   };
 
   return (
@@ -111,6 +122,12 @@ export function PhoneScreen() {
           </button>
           <Feedback message={feedback} id="dial-feedback" />
         </form>
+        {doNotDisturb && (
+          <p className="hint dnd-hint">
+            <Icon name="moon" size={16} />
+            <span>{t('phone.doNotDisturbOn')}</span>
+          </p>
+        )}
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/min';
 import { Feedback, type FeedbackMessage } from '../components/Feedback';
-import { LockedHint } from '../components/LockedHint';
-import { useId, useState, type ReactNode } from 'react';
+import { SettingRow } from '../components/SettingRow';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   themePreferences,
@@ -12,6 +12,7 @@ import {
 import { ScreenHeading } from '../components/ScreenHeading';
 import { errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
+import { CallSettingsSection } from './CallSettingsSection';
 import { DataRightsSection } from './DataRightsSection';
 import { SipAccountForm } from './SipAccountForm';
 
@@ -36,28 +37,6 @@ const countries = [
   'GB',
   'US',
 ];
-
-function SettingRow({
-  label,
-  locked,
-  children,
-}: {
-  label: string;
-  locked: boolean;
-  children: (id: string) => ReactNode;
-}) {
-  const { t } = useTranslation();
-  const id = useId();
-  return (
-    <div className="setting-row">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      {children(id)}
-      {locked && <LockedHint>{t('settings.locked')}</LockedHint>}
-    </div>
-  );
-}
 
 export function SettingsScreen() {
   const { t, i18n } = useTranslation();
@@ -149,6 +128,7 @@ export function SettingsScreen() {
           <Feedback message={message} />
         </section>
         <SipAccountForm />
+        <CallSettingsSection />
         <DataRightsSection />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">

@@ -27,7 +27,7 @@ interface AppState {
 }
 
 /** App-wide state: what main told us (info, settings, policy) and which screen is open. */
-export const useAppStore = create<AppState>()((set) => ({
+export const useAppStore = create<AppState>()((set, get) => ({
   load: { status: 'loading' },
   screen: 'signIn',
   visit: 0,
@@ -56,6 +56,14 @@ export const useAppStore = create<AppState>()((set) => ({
     set((state) => ({ screen, visit: state.visit + 1 }));
   },
   async updateSettings(patch) {
-    set({ settings: await call('settings.update', patch) });
+    // Shown at once, so that controls do not flicker back while main saves; main's answer is final.
+    const before = get().settings;
+    if (before) set({ settings: { ...before, settings: { ...before.settings, ...patch } } });
+    try {
+      set({ settings: await call('settings.update', patch) });
+    } catch (error) {
+      set({ settings: before });
+      throw error;
+    }
   },
 }));

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
+import { defaultSettings } from '../../shared/settings/settings';
 import { call, subscribe } from '../ipc/client';
 import { PhoneEngine, type CallView, type RegistrationStatus } from '../phone/engine';
+import { useAppStore } from './app-store';
 
 interface PhoneState {
   registration: RegistrationStatus;
@@ -11,6 +13,10 @@ interface PhoneState {
 }
 
 let engine: PhoneEngine | null = null;
+
+function preferences() {
+  return useAppStore.getState().settings?.settings ?? defaultSettings;
+}
 
 export const usePhoneStore = create<PhoneState>()((set, get) => ({
   registration: { state: 'offline' },
@@ -25,6 +31,8 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
       probeTls: (url) => call('tls.probe', { url }),
       publish: (update) => set(update),
       now: () => Date.now(),
+      preferences,
+      iceServers: () => useAppStore.getState().policy?.iceServers ?? [],
     });
     return engine;
   },
@@ -37,6 +45,20 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
       else phone.stop();
     };
     subscribe('sipAccount.changed', () => void register());
+    // Main tells us when the computer wakes up: reconnect now rather than after the back-off.
+    subscribe('system.resumed', () => phone.reconnectNow());
+    // A device chosen in Settings applies to calls in progress at once.
+    useAppStore.subscribe((state, previous) => {
+      const now = state.settings?.settings;
+      const before = previous.settings?.settings;
+      if (
+        now &&
+        (now.microphoneId !== before?.microphoneId ||
+          now.speakerId !== before?.speakerId ||
+          now.ringDeviceId !== before?.ringDeviceId)
+      )
+        void phone.applyAudioDevices();
+    });
     await register();
   },
 }));

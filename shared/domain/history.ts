@@ -36,9 +36,27 @@ export const HistoryQuery = z
   .strict();
 export type HistoryQuery = z.input<typeof HistoryQuery>;
 
-export const storageFailures = ['key-missing', 'wrong-key', 'foreign-file', 'corrupt', 'keychain'] as const;
+/** Why the database file cannot be opened (the keychain works): the user chooses what to do. */
+export const storageFailures = ['key-missing', 'wrong-key', 'foreign-file', 'corrupt'] as const;
+/** Why the OS keychain cannot be used; then nothing is stored at all, and nothing in plaintext. */
+export const keychainFailures = ['no-bus', 'no-service', 'locked', 'probe-mismatch', 'error'] as const;
 export const StorageStatus = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ready') }),
   z.object({ state: z.literal('error'), reason: z.enum(storageFailures) }),
+  z.object({ state: z.literal('keychain-unavailable'), reason: z.enum(keychainFailures) }),
 ]);
 export type StorageStatus = z.infer<typeof StorageStatus>;
+
+/** `storage.startOver` needs this literal: the unreadable files are moved aside, a new database begins. */
+export const START_OVER_CONFIRMATION = 'move-aside-and-start-over';
+
+export const StartOverResult = z.object({
+  status: StorageStatus,
+  /** The file name (no directory) the unreadable database was moved to; its -wal/-shm sit beside it. */
+  keptAs: z.string(),
+});
+export type StartOverResult = z.infer<typeof StartOverResult>;
+
+/** A storage diagnostics report without personal data, for the user to save and pass on to IT. */
+export const DiagnosticsReport = z.object({ fileName: z.string(), text: z.string() });
+export type DiagnosticsReport = z.infer<typeof DiagnosticsReport>;

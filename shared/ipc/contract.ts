@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { CallEvent } from '../domain/calls.js';
-import { CallRecord, HistoryQuery, StorageStatus } from '../domain/history.js';
+import {
+  Contact,
+  ContactId,
+  ContactImportInput,
+  ContactImportResult,
+  ContactInput,
+  ContactQuery,
+  ContactUpdate,
+} from '../domain/contacts.js';
+import {
+  CallRecord,
+  DiagnosticsReport,
+  HistoryQuery,
+  START_OVER_CONFIRMATION,
+  StartOverResult,
+  StorageStatus,
+} from '../domain/history.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
 import { Settings, SettingsPatch } from '../settings/settings.js';
@@ -32,6 +48,20 @@ export type SettingsState = z.infer<typeof SettingsState>;
 
 export const ExternalUrl = z.object({ url: z.string().max(2048) }).strict();
 
+const callId = z.string().min(1).max(128);
+
+/** What the notification says, already translated by the renderer (main has no catalogs). */
+export const IncomingCallNotice = z
+  .object({
+    callId,
+    title: z.string().min(1).max(200),
+    body: z.string().max(300),
+    answerLabel: z.string().min(1).max(40),
+    declineLabel: z.string().min(1).max(40),
+  })
+  .strict();
+export type IncomingCallNotice = z.infer<typeof IncomingCallNotice>;
+
 export const channels = {
   'app.getInfo': { input: NoInput, output: AppInfo },
   'settings.get': { input: NoInput, output: SettingsState },
@@ -47,14 +77,44 @@ export const channels = {
   'tls.probe': { input: z.object({ url: z.string().max(2048) }).strict(), output: TlsProbeResult },
   /** Call lifecycle reported by the phone engine; history and audit consume it in main. */
   'call.report': { input: CallEvent, output: z.undefined() },
+  /** An OS notification for a ringing call, with Answer and Decline where the platform offers buttons. */
+  'call.notifyIncoming': { input: IncomingCallNotice, output: z.undefined() },
+  'call.dismissNotification': { input: z.object({ callId }).strict(), output: z.undefined() },
   /** Whether the encrypted database is open, or why not. */
   'storage.status': { input: NoInput, output: StorageStatus },
+  /** Opens the database again (and probes the keychain again), e.g. after the user unlocked the keychain. */
+  'storage.retry': { input: NoInput, output: StorageStatus },
+  /** A report for IT about a database that does not open: no key, no names, no numbers. */
+  'storage.exportDiagnostics': { input: NoInput, output: DiagnosticsReport },
+  /** Moves an unreadable database aside (never deletes it) and starts a new one with a new key. */
+  'storage.startOver': {
+    input: z.object({ confirm: z.literal(START_OVER_CONFIRMATION) }).strict(),
+    output: StartOverResult,
+  },
   'history.list': { input: HistoryQuery, output: z.array(CallRecord) },
   'history.delete': { input: z.object({ id: z.string().min(1).max(128) }).strict(), output: z.boolean() },
   'history.deleteAll': { input: NoInput, output: z.number() },
   /** Missed calls not yet seen in History (the badge), and marking them seen. */
   'history.missedCount': { input: NoInput, output: z.number().int().nonnegative() },
   'history.markSeen': { input: NoInput, output: z.undefined() },
+  /** Contacts, in the encrypted database only: favourites first, search by name, organisation, e-mail or number. */
+  'contacts.list': { input: ContactQuery, output: z.array(Contact) },
+  'contacts.get': { input: z.object({ id: ContactId }).strict(), output: Contact.nullable() },
+  'contacts.create': { input: ContactInput, output: Contact },
+  /** Null when the contact no longer exists. */
+  'contacts.update': { input: ContactUpdate, output: Contact.nullable() },
+  'contacts.delete': { input: z.object({ id: ContactId }).strict(), output: z.boolean() },
+  'contacts.setFavourite': {
+    input: z.object({ id: ContactId, favourite: z.boolean() }).strict(),
+    output: Contact.nullable(),
+  },
+  /** A vCard or CSV file's text, read by the renderer, parsed and stored by main. */
+  'contacts.import': { input: ContactImportInput, output: ContactImportResult },
+  /** Caller ID: the name of the contact with this number or SIP address. */
+  'contacts.lookup': {
+    input: z.object({ uri: z.string().max(2048) }).strict(),
+    output: z.string().nullable(),
+  },
   /** "Delete all my data on this device": crypto-shredding, then back to first run. */
   'data.deleteAll': { input: z.object({ confirm: z.literal(true) }).strict(), output: z.undefined() },
 } as const;
@@ -69,6 +129,11 @@ export const events = {
   'policy.changed': EffectivePolicySchema,
   'sipAccount.changed': SipAccountState,
   'history.changed': z.object({}),
+  'contacts.changed': z.object({}),
+  /** The computer woke from sleep: the phone reconnects at once instead of waiting for its back-off. */
+  'system.resumed': z.object({}),
+  /** The user chose Answer or Decline on the OS notification of a ringing call. */
+  'call.notificationAction': z.object({ callId, action: z.enum(['answer', 'decline', 'show']) }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -8,6 +8,19 @@ const spkiSha256 = z
   .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 of a SubjectPublicKeyInfo')
   .describe('Base64 SHA-256 of the certificate public key (SPKI)');
 
+/** A STUN or TURN server for ICE (RFC 8489 / RFC 8656); TURN over TLS where a firewall allows only 443. */
+export const IceServer = z
+  .object({
+    urls: z
+      .array(z.string().regex(/^(stun|turn|turns):[^\s]+$/, 'must be a stun:, turn: or turns: URL'))
+      .min(1)
+      .max(4),
+    username: z.string().max(200).optional(),
+    credential: z.string().max(200).optional(),
+  })
+  .strict();
+export type IceServer = z.infer<typeof IceServer>;
+
 export const signInMethods = ['google', 'apple', 'company', 'provider'] as const;
 export type SignInMethod = (typeof signInMethods)[number];
 
@@ -49,6 +62,7 @@ export const PolicyFile = z
     updatesDisabled: z.boolean().optional(),
     allowExport: z.boolean().optional(),
     allowDelete: z.boolean().optional(),
+    iceServers: z.array(IceServer).max(8).optional(),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFile>;
@@ -71,6 +85,7 @@ export interface EffectivePolicy {
   updatesDisabled: boolean;
   allowExport: boolean;
   allowDelete: boolean;
+  iceServers: IceServer[];
 }
 
 export const EffectivePolicySchema = z.object({
@@ -91,6 +106,7 @@ export const EffectivePolicySchema = z.object({
   updatesDisabled: z.boolean(),
   allowExport: z.boolean(),
   allowDelete: z.boolean(),
+  iceServers: z.array(IceServer),
 }) satisfies z.ZodType<EffectivePolicy>;
 
 export function resolvePolicy(file: PolicyFile): EffectivePolicy {
@@ -112,6 +128,8 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
     updatesDisabled: file.updatesDisabled ?? false,
     allowExport: file.allowExport ?? true,
     allowDelete: file.allowDelete ?? true,
+    // None by default: on the provider's network host candidates suffice, and no third party learns of calls.
+    iceServers: file.iceServers ?? [],
   };
 }
 

@@ -6,12 +6,23 @@ export const themePreferences = ['system', 'light', 'dark'] as const;
 /** ISO 3166-1 alpha-2 region used to read national numbers, e.g. "DE". */
 export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as DE');
 
+export const dtmfTransports = ['rfc4733', 'info'] as const;
+const deviceId = z.string().max(256);
+
 /** User preferences: no personal data and no secrets, ever (they live in the encrypted database or keychain). */
 export const Settings = z
   .object({
     language: z.enum(languagePreferences),
     theme: z.enum(themePreferences),
     defaultCountry: CountryCode,
+    /** Incoming calls are refused with 486 Busy Here and appear in History as missed. */
+    doNotDisturb: z.boolean(),
+    /** RFC 4733 telephone-events in the media stream, or SIP INFO where a provider's IVR needs it. */
+    dtmfTransport: z.enum(dtmfTransports),
+    /** Audio devices by the browser's device id on this computer; '' is the system default. */
+    microphoneId: deviceId,
+    speakerId: deviceId,
+    ringDeviceId: deviceId,
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -19,6 +30,15 @@ export type Settings = z.infer<typeof Settings>;
 export const SettingsPatch = Settings.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
-export const defaultSettings: Settings = { language: 'system', theme: 'system', defaultCountry: 'DE' };
+export const defaultSettings: Settings = {
+  language: 'system',
+  theme: 'system',
+  defaultCountry: 'DE',
+  doNotDisturb: false,
+  dtmfTransport: 'rfc4733',
+  microphoneId: '',
+  speakerId: '',
+  ringDeviceId: '',
+};
 
 export type SettingKey = keyof Settings;

@@ -1,0 +1,91 @@
+// A bare JsSIP page: no React, no app code. The calls benchmark measures it side by side with the app,
+// with the same User Timing marks, so that the app's overhead shows as a ratio.
+import JsSIP from 'jssip';
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
+
+interface BareConfig {
+  wssUrl: string;
+  uri: string;
+  authorizationUser: string;
+  ha1: string;
+  realm: string;
+  iceServers: RTCIceServer[];
+}
+
+let ua: UA | null = null;
+let config: BareConfig | null = null;
+const sessions = new Set<RTCSession>();
+
+function pcConfig(): RTCConfiguration {
+  return { iceServers: config?.iceServers ?? [], rtcpMuxPolicy: 'require', bundlePolicy: 'max-bundle' };
+}
+
+function follow(session: RTCSession): void {
+  sessions.add(session);
+  session.on('confirmed', () => performance.mark('softphone:confirmed'));
+  session.on('ended', () => sessions.delete(session));
+  session.on('failed', () => sessions.delete(session));
+  session.on('icecandidate', (event) => {
+    if (event.candidate.candidate) event.ready();
+  });
+}
+
+const bare = {
+  /** Starts a user agent and resolves once it is registered. */
+  register(next: BareConfig): Promise<void> {
+    ua?.stop();
+    config = next;
+    const agent = new JsSIP.UA({
+      sockets: [new JsSIP.WebSocketInterface(next.wssUrl)],
+      uri: next.uri,
+      authorization_user: next.authorizationUser,
+      ha1: next.ha1,
+      realm: next.realm,
+      register: true,
+      session_timers: true,
+    });
+    ua = agent;
+    agent.on('newRTCSession', ({ originator, session }: RTCSessionEvent) => {
+      if (originator !== 'remote') return;
+      performance.mark('softphone:incoming');
+      performance.mark('softphone:answer');
+      follow(session);
+      session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: pcConfig() });
+    });
+    performance.mark('softphone:register');
+    agent.start();
+    return new Promise((resolve, reject) => {
+      agent.on('registered', () => {
+        performance.mark('softphone:registered');
+        resolve();
+      });
+      agent.on('registrationFailed', ({ cause }) => reject(new Error(cause)));
+    });
+  },
+  call(target: string): void {
+    if (!ua) throw new Error('not registered');
+    performance.mark('softphone:call');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const session = ua.call(target, {
+      mediaConstraints: { audio: true, video: false },
+      pcConfig: pcConfig(),
+      eventHandlers: {
+        icecandidate: (event) => {
+          clearTimeout(timer);
+          if (event.candidate.candidate) event.ready();
+          else timer = setTimeout(event.ready, 500);
+        },
+      },
+    });
+    follow(session);
+  },
+  hangupAll(): void {
+    for (const session of sessions) session.terminate();
+  },
+  calls(): number {
+    return sessions.size;
+  },
+};
+
+Object.assign(window, { bare });
