@@ -145,11 +145,16 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   };
   // Retention from policy, at start and daily after that.
   const DAY = 24 * 60 * 60 * 1000;
-  const applyRetention = () => {
+  const applyRetention = async () => {
     const days = resolvePolicy(policyFile).historyRetentionDays;
-    if (days !== null && history && history.purgeBefore(now() - days * DAY) > 0) emit('history.changed', {});
+    if (days === null || !history) return;
+    const purged = await history.purgeBefore(now() - days * DAY);
+    if (purged > 0) emit('history.changed', {});
   };
-  const retentionTimer = setInterval(applyRetention, DAY);
+  const retentionTimer = setInterval(
+    () => void applyRetention().catch((error: unknown) => logError('Retention purge failed', error)),
+    DAY,
+  );
   retentionTimer.unref?.();
   const emitSipAccount = () => {
     if (!keychainUsable()) return;
@@ -184,7 +189,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
-  applyRetention();
+  await applyRetention();
   const settingsState = (): SettingsState => ({
     settings: applyPolicy(settingsStore.get(), policyFile),
     locked: lockedSettings(policyFile),
@@ -258,7 +263,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
           const before = storage.state;
           await openStorage();
           // (TypeScript still narrows `storage` from before the await.)
-          if ((storage as StorageStatus).state === 'ready') applyRetention();
+          if ((storage as StorageStatus).state === 'ready') await applyRetention();
           // Screens that need the database ask for its status again when history changes.
           emit('history.changed', {});
           if (before === 'keychain-unavailable') emitSipAccount();
@@ -299,8 +304,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         emit('history.changed', {});
         return deleted;
       },
-      'history.deleteAll': () => {
-        const count = requireHistory().deleteAll();
+      'history.deleteAll': async () => {
+        const count = await requireHistory().deleteAll();
         emit('history.changed', {});
         return count;
       },

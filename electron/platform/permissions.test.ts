@@ -8,6 +8,8 @@ describe('permission handler', () => {
   it('grants the microphone (audio only) and notifications to the app', () => {
     expect(decidePermissionRequest('media', APP, { mediaTypes: ['audio'] })).toBe(true);
     expect(decidePermissionRequest('notifications', APP)).toBe(true);
+    expect(decidePermissionRequest('speaker-selection', APP)).toBe(true);
+    expect(decidePermissionCheck('speaker-selection', APP)).toBe(true);
     expect(decidePermissionCheck('media', 'app://softphone')).toBe(true);
   });
 

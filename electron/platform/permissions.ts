@@ -1,7 +1,8 @@
 import { isAppUrl } from './origin.js';
 
 /** Only these permissions exist for the app, and only for its own origin. */
-const grantable = new Set(['media', 'notifications']);
+// 'speaker-selection': setSinkId, so that calls and the ringtone play on the devices chosen in Settings.
+const grantable = new Set(['media', 'notifications', 'speaker-selection']);
 
 export interface PermissionDetails {
   mediaTypes?: string[];
@@ -9,7 +10,8 @@ export interface PermissionDetails {
 }
 
 /**
- * Permission requests: microphone (audio only: no camera, no screen capture) and notifications, for
+ * Permission requests: microphone (audio only: no camera, no screen capture), notifications and the choice
+ * of audio output, for
  * the app's own origin; everything else is denied.
  */
 export function decidePermissionRequest(

@@ -54,6 +54,26 @@ export interface HistoryStoreOptions {
   nameFor?(uri: string): string | null;
 }
 
+/** Rows deleted per statement: a few milliseconds of work, so main stays responsive (bench/storage.ts). */
+export const DELETE_CHUNK = 250;
+
+/**
+ * Runs a chunked DELETE (its last parameter is the chunk size) until nothing is left, yielding to the
+ * event loop between chunks: deleting a million calls must not freeze IPC, windows or calls.
+ */
+async function inChunks(
+  statement: ReturnType<SqlDatabase['prepare']>,
+  params: (number | string)[],
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { changes } = statement.run([...params, DELETE_CHUNK]);
+    total += changes;
+    if (changes < DELETE_CHUNK) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Call history, written from the validated call events the phone reports to main. */
 export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions = {}) {
   /** Records named from contacts, each remote URI looked up once per page. */
@@ -172,8 +192,15 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
       return db.prepare('DELETE FROM call WHERE id = ?').run(id).changes > 0;
     },
 
-    deleteAll(): number {
-      return db.prepare('DELETE FROM call').run().changes;
+    /** Every call there is now; calls that end meanwhile are kept. */
+    deleteAll(): Promise<number> {
+      const newest = (db.prepare('SELECT max(rowid) AS newest FROM call').get() as { newest: number | null })
+        .newest;
+      if (newest === null) return Promise.resolve(0);
+      return inChunks(
+        db.prepare('DELETE FROM call WHERE rowid IN (SELECT rowid FROM call WHERE rowid <= ? LIMIT ?)'),
+        [newest],
+      );
     },
 
     missedUnseen(): number {
@@ -189,8 +216,13 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
     },
 
     /** Retention: removes calls that started before `cutoff` (ms since the epoch). */
-    purgeBefore(cutoff: number): number {
-      return db.prepare('DELETE FROM call WHERE started_at < ?').run(cutoff).changes;
+    purgeBefore(cutoff: number): Promise<number> {
+      return inChunks(
+        db.prepare(
+          'DELETE FROM call WHERE rowid IN (SELECT rowid FROM call WHERE started_at < ? ORDER BY started_at LIMIT ?)',
+        ),
+        [cutoff],
+      );
     },
   };
 }

@@ -39,7 +39,13 @@ function TransferPanel({ view, others }: { view: CallView; others: CallView[] })
   const parsedTarget = () => {
     const parsed = parseDialInput(target, country);
     if (parsed.ok) return targetUri(parsed.target, engine.domain);
-    setFeedback({ kind: 'error', text: t(`phone.errors.${parsed.error}`, { country }) });
+    const countryName = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'region' }).of(
+      country,
+    );
+    setFeedback({
+      kind: 'error',
+      text: t(`phone.errors.${parsed.error}`, { country: countryName ?? country }),
+    });
     return null;
   };
   const blind = (event: FormEvent) => {
