@@ -217,6 +217,8 @@ export class PhoneEngine {
       if (this.ua !== ua) return;
       performance.mark(marks.registered);
       this.setStatus({ state: 'registered' });
+      // Tones are rendered while nothing else happens, not when the first call rings.
+      this.tones.prepare();
       if (reconnecting) {
         reconnecting = false;
         this.refreshCalls();

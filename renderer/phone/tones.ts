@@ -19,39 +19,51 @@ export const toneShapes: Record<Tone, ToneShape> = {
   ringtone: { frequencies: [660, 880], cadence: [400, 200, 400, 2000], gain: 0.2 },
 };
 
-/** The moments (in seconds from the start) at which the tone switches on and off, for `cycles` cycles. */
-export function cadenceSchedule(cadence: number[], cycles: number): { at: number; on: boolean }[] {
-  const schedule: { at: number; on: boolean }[] = [];
-  let at = 0;
-  for (let cycle = 0; cycle < cycles; cycle += 1) {
-    cadence.forEach((duration, index) => {
-      schedule.push({ at: at / 1000, on: index % 2 === 0 });
-      at += duration;
-    });
-  }
-  return schedule;
+/** Each burst fades in and out over this long, so that tones start and stop without a click. */
+const RAMP_SECONDS = 0.005;
+
+/** One cadence cycle of a tone as samples: the bursts with short ramps, silence in between. */
+export function renderCycle(shape: ToneShape, sampleRate: number): Float32Array<ArrayBuffer> {
+  const lengths = shape.cadence.map((ms) => Math.round((ms / 1000) * sampleRate));
+  const samples = new Float32Array(lengths.reduce((sum, length) => sum + length, 0));
+  const ramp = Math.max(1, Math.round(RAMP_SECONDS * sampleRate));
+  const amplitude = shape.gain / shape.frequencies.length;
+  let offset = 0;
+  lengths.forEach((length, index) => {
+    if (index % 2 === 0) {
+      for (let i = 0; i < length; i += 1) {
+        const envelope = Math.min(1, i / ramp, (length - 1 - i) / ramp);
+        let value = 0;
+        for (const frequency of shape.frequencies)
+          value += Math.sin((2 * Math.PI * frequency * i) / sampleRate);
+        samples[offset + i] = value * amplitude * envelope;
+      }
+    }
+    offset += length;
+  });
+  return samples;
 }
 
-/** Ten minutes of cadence is scheduled at once; no call rings longer (INVITE transactions time out first). */
-const SCHEDULED_MS = 10 * 60 * 1000;
-
 /**
- * Plays one tone at a time. The AudioContext and the <audio> element are made once and kept (suspended
- * while silent): creating a context costs tens of milliseconds, which a ringing call should not wait for.
+ * Plays one tone at a time. The AudioContext, the <audio> element and one looping buffer per tone are
+ * made once (`prepare`, when the phone registers) and kept, the context suspended while silent: making
+ * them costs tens of milliseconds, which a ringing call should not wait for.
  */
 export class TonePlayer {
   private output: {
     context: AudioContext;
     destination: MediaStreamAudioDestinationNode;
     element: HTMLAudioElement;
+    buffers: Map<Tone, AudioBuffer>;
   } | null = null;
-  private playing: { tone: Tone; nodes: AudioNode[] } | null = null;
+  private playing: { tone: Tone; source: AudioBufferSourceNode } | null = null;
 
   get current(): Tone | null {
     return this.playing?.tone ?? null;
   }
 
-  private ensureOutput() {
+  /** Makes the audio output and renders every tone ahead of the first call. */
+  prepare() {
     if (!this.output) {
       const context = new AudioContext();
       const destination = context.createMediaStreamDestination();
@@ -59,7 +71,15 @@ export class TonePlayer {
       element.hidden = true;
       element.srcObject = destination.stream;
       document.body.append(element);
-      this.output = { context, destination, element };
+      const buffers = new Map<Tone, AudioBuffer>();
+      for (const [tone, shape] of Object.entries(toneShapes) as [Tone, ToneShape][]) {
+        const samples = renderCycle(shape, context.sampleRate);
+        const buffer = context.createBuffer(1, samples.length, context.sampleRate);
+        buffer.copyToChannel(samples, 0);
+        buffers.set(tone, buffer);
+      }
+      if (!this.playing) void context.suspend();
+      this.output = { context, destination, element, buffers };
     }
     return this.output;
   }
@@ -68,24 +88,13 @@ export class TonePlayer {
   async play(tone: Tone, sinkId: string): Promise<void> {
     if (this.playing?.tone === tone) return;
     this.stop();
-    const { context, destination, element } = this.ensureOutput();
-    const shape = toneShapes[tone];
-    const gain = context.createGain();
-    gain.gain.value = 0;
-    const startAt = context.currentTime;
-    const cycleMs = shape.cadence.reduce((sum, duration) => sum + duration, 0);
-    for (const { at, on } of cadenceSchedule(shape.cadence, Math.ceil(SCHEDULED_MS / cycleMs))) {
-      gain.gain.setValueAtTime(on ? shape.gain / shape.frequencies.length : 0, startAt + at);
-    }
-    const oscillators = shape.frequencies.map((frequency) => {
-      const oscillator = context.createOscillator();
-      oscillator.frequency.value = frequency;
-      oscillator.connect(gain);
-      oscillator.start();
-      return oscillator;
-    });
-    gain.connect(destination);
-    this.playing = { tone, nodes: [...oscillators, gain] };
+    const { context, destination, element, buffers } = this.prepare();
+    const source = context.createBufferSource();
+    source.buffer = buffers.get(tone)!;
+    source.loop = true;
+    source.connect(destination);
+    source.start();
+    this.playing = { tone, source };
     element.dataset.tone = tone;
     await Promise.all([context.resume(), routeToDevice(element, sinkId)]);
     if (this.playing?.tone !== tone) return;
@@ -96,7 +105,8 @@ export class TonePlayer {
 
   stop(): void {
     if (!this.playing || !this.output) return;
-    for (const node of this.playing.nodes) node.disconnect();
+    this.playing.source.stop();
+    this.playing.source.disconnect();
     this.playing = null;
     const { context, element } = this.output;
     element.pause();
