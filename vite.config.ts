@@ -33,6 +33,7 @@ export default defineConfig({
             'build/**/*.test.ts',
             'eslint/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'e2e/provider/**/*.test.ts',
           ],
         },
       },

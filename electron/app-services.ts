@@ -1,4 +1,6 @@
+import { securityRelevantSettings, type AuditEvent } from '../shared/audit/catalog.js';
 import type { CallEvent } from '../shared/domain/calls.js';
+import type { DataExportRequest, DataExportResult } from '../shared/domain/data-export.js';
 import type { StorageStatus } from '../shared/domain/history.js';
 import type {
   AppInfo,
@@ -11,7 +13,11 @@ import { ServiceError } from '../shared/ipc/errors.js';
 import { resolvePolicy, type EffectivePolicy, type PolicyFile } from '../shared/policy/schema.js';
 import type { SettingKey, Settings } from '../shared/settings/settings.js';
 import { join } from 'node:path';
+import { openAuditStore } from './audit/audit-store.js';
+import { createAuditTrail, type AuditTrail } from './audit/audit-trail.js';
+import { policyApplied, policyChanged, policyInvalid } from './audit/policy-events.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
+import { createLogger } from './logging/logger.js';
 import { probeTls } from './net/tls-probe.js';
 import { isAllowedExternalUrl } from './platform/navigation.js';
 import { InvalidPolicyError, type PolicySource } from './policy/source.js';
@@ -20,6 +26,7 @@ import { DatabaseOpenError, openEncryptedDatabase, type SqlDatabase } from './st
 import { buildDiagnosticsReport, gatherStorageFacts } from './storage/diagnostics.js';
 import { createContactStore, type ContactStore } from './storage/contacts.js';
 import { parseContactFile } from './storage/contacts-import.js';
+import { csvDelimiterFor, exportUserData } from './storage/export.js';
 import { createHistoryStore, type HistoryStore } from './storage/history.js';
 import { shredAllData } from './storage/shred.js';
 import { moveDatabaseAside } from './storage/start-over.js';
@@ -41,8 +48,16 @@ export interface AppServicesDeps {
    * fails, nothing that needs it is stored anywhere: the database stays closed and secrets are refused.
    */
   secrets: SecretStore;
-  /** Where unexpected service failures are reported; the default writes to stderr. */
+  /**
+   * Where unexpected service failures are reported; the default is the redacting logger at info level
+   * (stderr only, no secrets, no personal data).
+   */
   logError?(message: string, error: unknown): void;
+  /**
+   * "Export my data": asks the person for a folder (Electron's folder dialog, with the renderer's translated
+   * texts); null when they cancel. Without it, exporting is not available.
+   */
+  chooseExportFolder?(labels: DataExportRequest): Promise<string | null>;
   now?(): number;
   /** OS notifications of ringing calls (Electron's Notification; the e2e shell records them). */
   notifier: IncomingCallNotifier;
@@ -61,6 +76,11 @@ export interface AppServices {
   /** Validated call lifecycle events from the phone engine. */
   onCallEvent(listener: (event: CallEvent) => void): () => void;
   policy(): EffectivePolicy;
+  /**
+   * The audit trail (electron/audit): every security-relevant event, hash-chained in the encrypted
+   * database; held in memory while the database is closed.
+   */
+  audit: AuditTrail;
   /** The operating system resumed from sleep (Electron's powerMonitor). */
   systemResumed(): void;
   dispose(): Promise<void>;
@@ -97,13 +117,20 @@ async function readPolicyOrThrow(source: PolicySource): Promise<PolicyFile> {
  * through `deps`, so the same code runs in Electron, in the browser shell and in tests.
  */
 export async function createAppServices(deps: AppServicesDeps): Promise<AppServices> {
-  const logError = deps.logError ?? ((message, error) => console.error(message, error));
+  const logError = deps.logError ?? ((message, error) => createLogger().error(message, error));
   let policyFile = await readPolicyOrThrow(deps.policy);
   const settingsStore = await openSettingsStore(deps.dataDir);
   const listeners = new Set<EventListener>();
   // The encrypted database: a failure to open it is reported to the UI, never papered over with a new file.
   const databasePath = join(deps.dataDir, 'softphone.db');
   const now = deps.now ?? Date.now;
+  // Events wait in memory until the database opens (openStorage attaches the store); never trusted from
+  // the renderer, which may only report its small subset through `audit.report`.
+  const audit = createAuditTrail({ now });
+  const record = (event: AuditEvent) =>
+    void audit.record(event).catch((error: unknown) => logError(`Recording ${event.type} failed`, error));
+  record({ type: 'app.started', details: { runtime: deps.runtime, platform: platformName(deps.platform) } });
+  record(policyApplied(policyFile));
   let database: SqlDatabase | null = null;
   let history: HistoryStore | null = null;
   let contacts: ContactStore | null = null;
@@ -114,6 +141,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
       storage = { state: 'keychain-unavailable', reason: error.reason };
+      record({ type: 'keychain.unavailable', details: { reason: error.reason } });
       return;
     }
     try {
@@ -125,10 +153,16 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       contacts = contactStore;
       // History rows are named from contacts (caller ID), looked up when they are listed.
       history = createHistoryStore(database, { nameFor: (uri) => contactStore.nameForUri(uri) });
+      // Writes what waited in memory, and a chain found broken (verify() at opening) as an event.
+      await openAuditStore({ db: database, secrets: deps.secrets, appVersion: deps.appVersion, now }).then(
+        (store) => audit.attach(store),
+        (error: unknown) => logError('The audit log cannot be opened; its events stay in memory', error),
+      );
       storage = { state: 'ready' };
     } catch (error) {
       if (!(error instanceof DatabaseOpenError)) throw error;
       storage = { state: 'error', reason: error.reason };
+      record({ type: 'database.openFailed', details: { reason: error.reason } });
     }
   };
   await openStorage();
@@ -149,7 +183,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     const days = resolvePolicy(policyFile).historyRetentionDays;
     if (days === null || !history) return;
     const purged = await history.purgeBefore(now() - days * DAY);
-    if (purged > 0) emit('history.changed', {});
+    if (purged > 0) {
+      record({ type: 'data.purged', details: { scope: 'call-history', count: purged, retentionDays: days } });
+      emit('history.changed', {});
+    }
   };
   const retentionTimer = setInterval(
     () => void applyRetention().catch((error: unknown) => logError('Retention purge failed', error)),
@@ -208,7 +245,12 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       'settings.update': async (patch) => {
         const locked = lockedSettings(policyFile).filter((key) => key in patch);
         if (locked.length > 0) throw new ServiceError('refused', `set by policy: ${locked.join(', ')}`);
+        const before = settingsStore.get();
         await settingsStore.update(patch);
+        const after = settingsStore.get();
+        for (const setting of securityRelevantSettings)
+          if (after[setting] !== before[setting])
+            record({ type: 'settings.changed', details: { setting, value: after[setting] } });
         const state = settingsState();
         emit('settings.changed', state);
         return state;
@@ -239,10 +281,27 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         requireKeychain();
         return sipAccounts.registration();
       },
-      'tls.probe': ({ url }) => probeTls(url, trust()),
+      'tls.probe': async ({ url }) => {
+        const result = await probeTls(url, trust());
+        const { outcome } = result;
+        if (
+          outcome === 'untrusted' ||
+          outcome === 'hostname-mismatch' ||
+          outcome === 'expired' ||
+          outcome === 'pin-mismatch'
+        )
+          record({
+            type: 'tls.certificateRejected',
+            details: { host: new URL(url).hostname, reason: outcome },
+          });
+        return result;
+      },
       'call.report': (event) => {
         history?.apply(event);
-        if (event.type === 'started' || event.type === 'ended') emit('history.changed', {});
+        if (event.type === 'sasCompared' && !event.matched)
+          record({ type: 'call.sasMismatchReported', details: { callId: event.callId } });
+        // History lists finished calls; one refresh per call, when it ends.
+        if (event.type === 'ended') emit('history.changed', {});
         for (const listener of callListeners) listener(event);
         return undefined;
       },
@@ -254,6 +313,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       },
       'call.dismissNotification': ({ callId }) => {
         deps.notifier.dismiss(callId);
+        return undefined;
+      },
+      'audit.report': async (event) => {
+        await audit.reportFromRenderer(event);
         return undefined;
       },
       'storage.status': () => storage,
@@ -306,6 +369,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       },
       'history.deleteAll': async () => {
         const count = await requireHistory().deleteAll();
+        record({ type: 'data.deleted', details: { scope: 'call-history', count } });
         emit('history.changed', {});
         return count;
       },
@@ -357,6 +421,9 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
             throw new ServiceError('refused', 'deleting data is turned off by policy');
           // Shredding starts with the keys: without a working keychain they cannot be destroyed.
           requireKeychain();
+          // The shredding destroys the log too: the event waits in memory and begins the new database's log.
+          audit.detach();
+          record({ type: 'data.deleted', details: { scope: 'all', count: null } });
           await shredAllData({ db: database, path: databasePath, secrets: deps.secrets });
           database = null;
           history = null;
@@ -370,6 +437,38 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
           emitSipAccount();
           return undefined;
         }),
+      'data.export': async (labels): Promise<DataExportResult> => {
+        const requireAllowed = () => {
+          if (!resolvePolicy(policyFile).allowExport)
+            throw new ServiceError('refused', 'exporting data is turned off by policy');
+        };
+        requireAllowed();
+        if (!deps.chooseExportFolder) throw new ServiceError('not-available', 'no folder can be chosen here');
+        requireHistory();
+        // The folder dialog stays open as long as the person likes: it holds up nothing else.
+        const parent = await deps.chooseExportFolder(labels);
+        if (parent === null) return { status: 'cancelled' };
+        return exclusive(async () => {
+          // Policy or storage may have changed while the dialog was open.
+          requireAllowed();
+          if (!database) throw new ServiceError('not-available', 'the database is not open');
+          return exportUserData(
+            {
+              // The history as stored (the name the far end sent); contacts are exported beside it.
+              history: createHistoryStore(database),
+              contacts: requireContacts(),
+              settings: settingsStore.get(),
+              audit,
+            },
+            {
+              parent,
+              now: now(),
+              delimiter: csvDelimiterFor(deps.systemLocale),
+              app: { name: deps.appName, version: deps.appVersion },
+            },
+          );
+        });
+      },
     },
     {
       isTrustedSender: deps.isTrustedSender,
@@ -377,6 +476,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     },
   );
 
+  let lastInvalidPolicyKeys: string | null = null;
   const stopWatching = deps.policy.watch(() => {
     void deps.policy.read().then((result) => {
       // A policy that turns invalid while running keeps the last valid one in force (fail closed:
@@ -386,9 +486,17 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
           `Policy in ${deps.policy.location} is invalid`,
           new InvalidPolicyError(deps.policy.location, result.problems),
         );
+        // Once per invalid file, not on every change notification about it.
+        const invalid = policyInvalid(result.problems);
+        if (invalid.details.keys !== lastInvalidPolicyKeys) record(invalid);
+        lastInvalidPolicyKeys = invalid.details.keys;
         return;
       }
-      policyFile = result.status === 'ok' ? result.policy : {};
+      lastInvalidPolicyKeys = null;
+      const next = result.status === 'ok' ? result.policy : {};
+      const changed = policyChanged(policyFile, next);
+      if (changed) record(changed);
+      policyFile = next;
       emit('policy.changed', resolvePolicy(policyFile));
       emit('settings.changed', settingsState());
       emitSipAccount();
@@ -406,12 +514,14 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       return () => callListeners.delete(listener);
     },
     policy: () => resolvePolicy(policyFile),
+    audit,
     systemResumed: () => emit('system.resumed', {}),
     async dispose() {
       stopWatching();
       clearInterval(retentionTimer);
       listeners.clear();
       callListeners.clear();
+      audit.detach();
       database?.close();
     },
   };

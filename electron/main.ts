@@ -2,19 +2,24 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, protoc
 import { join } from 'node:path';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
+import { createLogger, parseLogLevel } from './logging/logger.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
 import { createCallNotifier } from './platform/call-notification.js';
 import { contentSecurityPolicy } from './platform/csp.js';
+import { createExportFolderChooser } from './platform/export-folder.js';
 import { installGuards } from './platform/install-guards.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
 import { mainWindowOptions } from './platform/web-preferences.js';
-import { filePolicySource, InvalidPolicyError, LINUX_POLICY_PATH } from './policy/source.js';
+import { platformPolicySource } from './policy/platform-source.js';
+import { InvalidPolicyError } from './policy/source.js';
 import { createKeytarSecretStore } from './secrets/secret-store.js';
 
 // Bootstrap only: every decision lives in a service or in platform/.
 protocol.registerSchemesAsPrivileged([...privilegedSchemes]);
 app.enableSandbox();
+// To stderr only, never to a file; secrets never, personal data only at debug (SOFTPHONE_LOG_LEVEL=debug).
+const logger = createLogger({ level: parseLogLevel(process.env.SOFTPHONE_LOG_LEVEL) });
 
 let window: BrowserWindow | null = null;
 let services: AppServices | null = null;
@@ -22,7 +27,9 @@ let services: AppServices | null = null;
 if (enforceSingleInstance(app, () => window?.show())) {
   app.whenReady().then(start, fail);
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => void services?.dispose());
+  app.on('will-quit', () => {
+    services?.dispose().catch((error: unknown) => logger.error('Closing the services failed', error));
+  });
 }
 
 async function start(): Promise<void> {
@@ -34,7 +41,11 @@ async function start(): Promise<void> {
   // user's language, what to install or unlock; nothing is stored meanwhile.
   services = await createAppServices({
     dataDir: app.getPath('userData'),
-    policy: filePolicySource(process.env.SOFTPHONE_POLICY ?? LINUX_POLICY_PATH),
+    // Registry (Windows), managed preferences (macOS), /etc (Linux). SOFTPHONE_POLICY names a JSON file
+    // instead, in development only: in an installed app the user must not be able to swap IT's policy.
+    policy: platformPolicySource(process.platform, {
+      overridePath: app.isPackaged ? undefined : process.env.SOFTPHONE_POLICY,
+    }),
     systemLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
     runtime: 'electron',
     platform: process.platform,
@@ -43,6 +54,11 @@ async function start(): Promise<void> {
     isTrustedSender: isAppUrl,
     openExternal: (url) => shell.openExternal(url),
     secrets,
+    logError: (message, error) => logger.error(message, error),
+    chooseExportFolder: createExportFolderChooser(
+      (options) => (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)),
+      () => app.getPath('documents'),
+    ),
     notifier: createCallNotifier(
       (options) => new Notification(options),
       () => {
@@ -79,6 +95,7 @@ async function start(): Promise<void> {
 }
 
 function fail(error: unknown): void {
+  logger.error('Secure Softphone cannot start', error);
   // Fail closed with a message that says what to fix; nothing starts half-configured.
   const detail =
     error instanceof InvalidPolicyError

@@ -1,5 +1,10 @@
-// Bundles the main process and the preload. Deterministic: same input, same bytes (no timestamps, no maps).
+// Bundles the main process and the preload. Deterministic: same input, same bytes (no timestamps, no maps);
+// build/reproducible-build.test.ts builds twice and compares hashes.
+// Usage: node scripts/build-electron.mjs [output folder, default dist/electron]
 import { build } from 'esbuild';
+import { join } from 'node:path';
+
+const outDir = process.argv[2] ?? 'dist/electron';
 
 const common = {
   bundle: true,
@@ -12,11 +17,11 @@ const common = {
   external: ['electron', 'keytar', 'better-sqlite3-multiple-ciphers'],
 };
 
-await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' });
+await build({ ...common, entryPoints: ['electron/main.ts'], outfile: join(outDir, 'main.cjs') });
 // A sandboxed preload may require only 'electron': everything else is bundled in.
 await build({
   ...common,
   entryPoints: ['electron/preload.ts'],
-  outfile: 'dist/electron/preload.cjs',
+  outfile: join(outDir, 'preload.cjs'),
   external: ['electron'],
 });

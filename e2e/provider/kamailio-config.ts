@@ -7,6 +7,116 @@ export interface KamailioConfigOptions {
   ctlSocket: string;
   tlsConfigPath: string;
   modulesDir: string;
+  /**
+   * rtpengine's NG control socket (`udp:127.0.0.1:PORT`): when given, calls between a WebRTC client and a
+   * plain-RTP UDP client are bridged through it. Calls between two WebRTC clients never touch it.
+   */
+  rtpengineSocket?: string;
+}
+
+/**
+ * rtpengine flags for an SDP on its way to a WebRTC client (FIELD-NOTES): ICE, DTLS-SRTP with rtpengine
+ * as the passive DTLS end, the SAVPF profile, RTCP multiplexed on the RTP port, no SDES keys, a=mid.
+ */
+export const RTPENGINE_TO_WEBRTC =
+  'ICE=force DTLS=passive UDP/TLS/RTP/SAVPF rtcp-mux-offer rtcp-mux-require SDES-off generate-mid replace-origin replace-session-connection';
+/**
+ * rtpengine flags for an SDP on its way to a plain-RTP phone: RTP/AVP (no SRTP, so neither DTLS nor SDES
+ * is offered), no ICE, RTCP on its own port. Not `DTLS=off`: in an offer from a WebRTC client it also
+ * stops rtpengine from accepting that client's DTLS, and the call has no keys on the WebRTC side.
+ */
+export const RTPENGINE_TO_RTP =
+  'RTP/AVP ICE=remove SDES-off rtcp-mux-demux replace-origin replace-session-connection';
+
+/**
+ * The media bridge: a call is bridged when exactly one side speaks WebSocket (a WebRTC client) and the
+ * other is a UDP contact (an RTP phone). The initial INVITE decides it from its source transport and the
+ * destination the registrar found; the decision rides in the Record-Route (";mb=1") for every later
+ * request of the dialog and in a transaction flag for the replies. Every SDP of a bridged dialog then goes
+ * through rtpengine with the flags of its recipient, which is the opposite kind of the side it came from.
+ */
+function bridgeRoutes(): string {
+  return `
+route[BRIDGE_DECIDE] {
+  if (!is_method("INVITE")) {
+    return;
+  }
+  $var(from_ws) = 0;
+  if ($proto == "ws" || $proto == "wss") {
+    $var(from_ws) = 1;
+  }
+  $var(to_ws) = 0;
+  if ($ru =~ ";transport=wss?" || ($du != $null && $du =~ ";transport=wss?")) {
+    $var(to_ws) = 1;
+  }
+  if ($var(from_ws) != $var(to_ws)) {
+    xlog("L_NOTICE", "bridging media of $ci through rtpengine (from ws: $var(from_ws))\n");
+    setflag(FLT_BRIDGE);
+    add_rr_param(";mb=1");
+    route(BRIDGE_MEDIA);
+  }
+}
+
+# A request of a bridged dialog: BYE ends the media session, an SDP goes to the other kind of client.
+route[BRIDGE_MEDIA] {
+  if (is_method("BYE")) {
+    rtpengine_delete();
+    return;
+  }
+  if (!has_body("application/sdp")) {
+    return;
+  }
+  $var(to_webrtc) = 1;
+  if ($proto == "ws" || $proto == "wss") {
+    $var(to_webrtc) = 0;
+  }
+  route(BRIDGE_SDP);
+}
+
+# A reply of a bridged transaction: its SDP goes to the caller, the other kind of client than the
+# callee that sent it. A failed INVITE ends the media session.
+route[BRIDGE_REPLY] {
+  if (!isflagset(FLT_BRIDGE)) {
+    return;
+  }
+  if ($rs >= 300 && is_method("INVITE")) {
+    rtpengine_delete();
+    return;
+  }
+  if (!has_body("application/sdp")) {
+    return;
+  }
+  $var(to_webrtc) = 1;
+  if ($proto == "ws" || $proto == "wss") {
+    $var(to_webrtc) = 0;
+  }
+  route(BRIDGE_SDP);
+}
+
+# rtpengine rewrites the SDP into $var(rtpe_sdp) (write_sdp_pv), and the body is replaced from there.
+route[BRIDGE_SDP] {
+  $var(rtpe_sdp) = "";
+  if ($var(to_webrtc) == 1) {
+    rtpengine_manage("${RTPENGINE_TO_WEBRTC}");
+  } else {
+    rtpengine_manage("${RTPENGINE_TO_RTP}");
+  }
+  if ($(var(rtpe_sdp){s.len}) == 0) {
+    xlog("L_ERR", "rtpengine returned no SDP for $ci\n");
+    return;
+  }
+  # rtpengine 10.5 drops a=group:BUNDLE and never adds it, but a WebRTC client with bundlePolicy
+  # max-bundle refuses an offer without it, and an answer that leaves the BUNDLE group it offered.
+  # One audio stream: the group is its mid, placed before the m= line (session level).
+  if ($var(to_webrtc) == 1 && $(var(rtpe_sdp){line.sw,a=group:}{s.len}) == 0) {
+    $var(mid) = $(var(rtpe_sdp){line.sw,a=mid:}{s.substr,6,0}{s.trim});
+    $var(m_line) = "\\r\\nm=";
+    $var(grouped_m_line) = "\\r\\na=group:BUNDLE " + $var(mid) + "\\r\\nm=";
+    $var(rtpe_sdp) = $(var(rtpe_sdp){s.replace,$var(m_line),$var(grouped_m_line)});
+  }
+  set_body("$var(rtpe_sdp)", "application/sdp");
+}
+`;
 }
 
 /**
@@ -16,7 +126,9 @@ export interface KamailioConfigOptions {
  * addresses).
  */
 export function kamailioConfig(o: KamailioConfigOptions): string {
+  const bridge = o.rtpengineSocket !== undefined;
   return `#!KAMAILIO
+#!define FLT_BRIDGE 5
 debug=2
 log_stderror=yes
 log_prefix="{$mt $hdr(CSeq) $ci} "
@@ -55,6 +167,7 @@ loadmodule "nathelper.so"
 loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
+${bridge ? 'loadmodule "rtpengine.so"' : ''}
 
 modparam("ctl", "binrpc", "unix:${o.ctlSocket}")
 modparam("tls", "config", "${o.tlsConfigPath}")
@@ -65,6 +178,12 @@ modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("registrar", "max_expires", 3600)
 modparam("rr", "enable_double_rr", 1)
 modparam("websocket", "keepalive_mechanism", 0)
+${
+  bridge
+    ? `modparam("rtpengine", "rtpengine_sock", "${o.rtpengineSocket}")
+modparam("rtpengine", "write_sdp_pv", "$var(rtpe_sdp)")`
+    : ''
+}
 
 request_route {
   # One line per request in the run's kamailio.log, for reading a failed spec.
@@ -127,7 +246,15 @@ route[WITHINDLG] {
       sl_send_reply("400", "Bad Alias");
       exit;
     }
-    route(RELAY);
+${
+  bridge
+    ? `    if (check_route_param("mb=1")) {
+      setflag(FLT_BRIDGE);
+      route(BRIDGE_MEDIA);
+    }
+`
+    : ''
+}    route(RELAY);
     exit;
   }
   if (is_method("ACK")) {
@@ -165,7 +292,7 @@ route[LOCATION] {
     sl_send_reply("480", "Temporarily Unavailable");
     exit;
   }
-  route(RELAY);
+${bridge ? '  route(BRIDGE_DECIDE);\n' : ''}  route(RELAY);
 }
 
 route[RELAY] {
@@ -183,8 +310,8 @@ onreply_route[REPLY] {
   if (nat_uac_test("64")) {
     add_contact_alias();
   }
-}
-
+${bridge ? '  route(BRIDGE_REPLY);\n' : ''}}
+${bridge ? bridgeRoutes() : ''}
 event_route[xhttp:request] {
   set_reply_close();
   set_reply_no_connect();

@@ -30,6 +30,8 @@ export interface KamailioOptions {
   certificate: string;
   privateKey: string;
   caCertPem: string;
+  /** rtpengine's NG control socket: WebRTC-to-UDP calls are bridged through it (none: no bridging). */
+  rtpengineSocket?: string;
 }
 
 /** Runs `kamcmd` against a Kamailio's ctl socket (usable from any process that knows the socket). */
@@ -76,7 +78,14 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
   await writeFile(tlsConfigPath, tlsConfig(options.certificate, options.privateKey));
   await writeFile(
     configPath,
-    kamailioConfig({ wssPort, udpPort, ctlSocket, tlsConfigPath, modulesDir: MODULES_DIR }),
+    kamailioConfig({
+      wssPort,
+      udpPort,
+      ctlSocket,
+      tlsConfigPath,
+      modulesDir: MODULES_DIR,
+      rtpengineSocket: options.rtpengineSocket,
+    }),
   );
 
   const log = createWriteStream(logPath, { flags: 'a' });

@@ -4,6 +4,9 @@ import { createTestPki } from './certs.js';
 import { startKamailio, type KamailioHandle } from './kamailio.js';
 import { startTestKeyring, type TestKeyring } from './keyring.js';
 import { createTrustingHome } from './nss.js';
+import { startRtpengine, type RtpengineHandle } from './rtpengine.js';
+import type { LoginBroker } from './login-broker.js';
+import { startStackBroker, type SignInUsers } from './stack-broker.js';
 
 export interface ProviderStack {
   runDir: string;
@@ -16,11 +19,20 @@ export interface ProviderStack {
   /** Browser HOME that trusts nothing extra. */
   untrustedHome: string;
   kamailio: KamailioHandle;
+  /** The media gateway Kamailio bridges WebRTC-to-RTP calls through. */
+  rtpengine: RtpengineHandle;
   keyring: TestKeyring;
+  /** The login broker (OIDC issuer) and provider API, in this process; it provisions SIP users in Kamailio. */
+  broker: LoginBroker;
+  /** The broker's seeded test users, one per sign-in choice. */
+  signInUsers: SignInUsers;
   stop(): Promise<void>;
 }
 
-/** The provider test stack on 127.0.0.1: a per-run CA, Kamailio with WSS, and an unlocked keyring. */
+/**
+ * The provider test stack on 127.0.0.1: a per-run CA, rtpengine, Kamailio with WSS (and UDP for RTP
+ * phones, bridged through rtpengine), an unlocked keyring, and the login broker with the provider API.
+ */
 export async function startProviderStack(runDir: string): Promise<ProviderStack> {
   const pki = await createTestPki(runDir);
   const trustedHome = await createTrustingHome(join(runDir, 'home-trusted'), pki.caCertPath);
@@ -28,6 +40,14 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
   const kamailioDir = join(runDir, 'kamailio');
   await mkdir(kamailioDir, { recursive: true });
   const keyring = await startTestKeyring(runDir);
+  let rtpengine: RtpengineHandle;
+  try {
+    // rtpengine first: Kamailio pings it at start and would otherwise mark it down for a minute.
+    rtpengine = await startRtpengine(kamailioDir);
+  } catch (error) {
+    await keyring.stop();
+    throw error;
+  }
   let kamailio: KamailioHandle;
   try {
     kamailio = await startKamailio({
@@ -35,8 +55,20 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
       certificate: pki.serverCertPath,
       privateKey: pki.serverKeyPath,
       caCertPem: pki.caCertPem,
+      rtpengineSocket: rtpengine.controlSocket,
     });
   } catch (error) {
+    await rtpengine.stop();
+    await keyring.stop();
+    throw error;
+  }
+  let broker: LoginBroker;
+  let signInUsers: SignInUsers;
+  try {
+    ({ broker, users: signInUsers } = await startStackBroker(pki, kamailio));
+  } catch (error) {
+    await kamailio.stop();
+    await rtpengine.stop();
     await keyring.stop();
     throw error;
   }
@@ -49,9 +81,14 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
     trustedHome,
     untrustedHome,
     kamailio,
+    rtpengine,
     keyring,
+    broker,
+    signInUsers,
     async stop() {
+      await broker.stop();
       await kamailio.stop();
+      await rtpengine.stop();
       await keyring.stop();
     },
   };

@@ -101,6 +101,8 @@ async function main(): Promise<void> {
     browserHome,
     headless: values.headless,
     systemLocale: values.locale ?? systemLanguage ?? 'en-US',
+    // The shell has no folder dialog: "Export my data" writes into Documents, where Electron's dialog starts.
+    exportDir: join(homedir(), 'Documents'),
   }).catch(async (error: unknown) => {
     await keyring?.stop();
     xvfb?.kill();

@@ -39,6 +39,11 @@ export interface ShellOptions {
   secretService?: string;
   /** Puts something in front of the real keychain, e.g. one that fails the way a locked keyring does. */
   wrapSecrets?(keychain: SecretStore): SecretStore;
+  /**
+   * The folder "Export my data" writes into, as if the person had chosen it in the folder dialog (created
+   * if missing); without one, the person cancels the dialog.
+   */
+  exportDir?: string;
 }
 
 export interface Shell {
@@ -96,6 +101,11 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
     },
     secrets,
     notifier: notifications,
+    chooseExportFolder: async () => {
+      if (!options.exportDir) return null;
+      await mkdir(options.exportDir, { recursive: true, mode: 0o700 });
+      return options.exportDir;
+    },
   });
 
   const ownsBrowser = options.browser === undefined;

@@ -46,6 +46,8 @@ export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise
         dataDir,
         wrapSecrets: options.wrapSecrets,
         microphone: options.microphone,
+        // "Export my data" writes here, as if the person had chosen this folder.
+        exportDir: testInfo.outputPath(`${name}-export`),
         browserHome: trusted ? state.trustedHome : state.untrustedHome,
         systemLocale: options.systemLocale ?? 'en-US',
         secretService: `secure-softphone-e2e-${testInfo.testId}-${name}`,

@@ -19,6 +19,8 @@ export async function startPrivateEdge(
     caCertPem: state.caCertPem,
     wssPort: options.wssPort,
     udpPort: options.udpPort,
+    // The run's rtpengine serves every edge: WebRTC-to-RTP calls are bridged here as on the stack's edge.
+    rtpengineSocket: state.rtpengineSocket,
   });
   return { ...edge, dir };
 }

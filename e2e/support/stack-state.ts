@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { SignInUsers } from '../provider/stack-broker.js';
 import type { ProviderStack } from '../provider/stack.js';
 
 /** What the global setup tells the test workers about the running provider stack. */
@@ -14,6 +15,16 @@ export interface StackState {
   udpPort: number;
   sipDomain: string;
   ctlSocket: string;
+  /** rtpengine's NG control socket (`udp:127.0.0.1:PORT`), for edges of a spec's own that bridge media too. */
+  rtpengineSocket: string;
+  /** The login broker's OIDC issuer (discovery at `/.well-known/openid-configuration`), over HTTPS with the run's CA. */
+  issuerUrl: string;
+  /** Base URL of the provider API (`GET /v1/sip-credentials`). */
+  apiBaseUrl: string;
+  /** The app's client ID at the broker. */
+  oidcClientId: string;
+  /** Test users at the broker, one per sign-in choice, with their passwords and TOTP seeds. */
+  signInUsers: SignInUsers;
   /** Every process the stack runs, stopped by PID in the teardown. */
   pids: number[];
 }
@@ -41,6 +52,11 @@ export function stackStateOf(stack: ProviderStack): StackState {
     udpPort: stack.kamailio.udpPort,
     sipDomain: stack.kamailio.sipDomain,
     ctlSocket: stack.kamailio.ctlSocket,
-    pids: [stack.kamailio.pid, ...stack.keyring.pids],
+    rtpengineSocket: stack.rtpengine.controlSocket,
+    issuerUrl: stack.broker.issuer,
+    apiBaseUrl: stack.broker.apiBaseUrl,
+    oidcClientId: stack.broker.clientId,
+    signInUsers: stack.signInUsers,
+    pids: [stack.kamailio.pid, stack.rtpengine.pid, ...stack.keyring.pids],
   };
 }

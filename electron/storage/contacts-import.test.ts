@@ -289,6 +289,13 @@ describe('CSV import (csv-parse)', () => {
     });
   });
 
+  it('reads numbers that a spreadsheet export protected against formulas, such as our own export', () => {
+    const csv = ['Name;Mobile Phone', "Erika Mustermann;'+49 170 7654321"].join('\r\n');
+    expect(imported(parseContactFile('csv', csv)).entries[0]?.contact.numbers).toEqual([
+      { label: 'mobile', number: '+49 170 7654321' },
+    ]);
+  });
+
   it('reads a German Outlook export: semicolons, BOM, German headers', () => {
     const csv =
       '\ufeff"Anrede";"Vorname";"Weitere Vornamen";"Nachname";"Suffix";"Firma";"Abteilung";"Position";"Straße geschäftlich";"Telefon geschäftlich";"Telefon geschäftlich 2";"Fax geschäftlich";"Telefon privat";"Mobiltelefon";"E-Mail-Adresse";"E-Mail-Typ";"Notizen"\r\n' +

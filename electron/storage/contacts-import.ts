@@ -85,7 +85,8 @@ function labelOf(types: readonly string[]): NumberLabel | null {
 
 /** A tel: URI or a written number, without extension parameters; sip: addresses as they are. */
 function cleanNumber(value: string): string {
-  const trimmed = value.trim();
+  // Spreadsheet exports (ours included) prefix "+49…" with ' so that Excel does not read a formula.
+  const trimmed = value.trim().replace(/^'(?=[=+\-@])/, '');
   if (/^sips?:/i.test(trimmed)) return trimmed;
   return trimmed.replace(/^tel:/i, '').split(';')[0]!.trim();
 }

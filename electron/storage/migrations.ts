@@ -71,4 +71,43 @@ export const migrations: readonly string[] = [
      INSERT INTO contact_fts (contact_fts, rowid, name, organisation, email) VALUES ('delete', old.seq, old.name, old.organisation, old.email);
      INSERT INTO contact_fts (rowid, name, organisation, email) VALUES (new.seq, new.name, new.organisation, new.email);
    END;`,
+  // 3: the audit trail (electron/audit/audit-store.ts): hash-chained, HMAC'd events in the order they were
+  //    written (`pos`, an explicit rowid so that VACUUM keeps it), and one row with the device id and the
+  //    HMAC'd first (base) and last (head) links. Only `delivered_at` may change, and only delivered
+  //    events may be deleted (retention after delivery); triggers refuse anything else.
+  `CREATE TABLE audit_event (
+     pos INTEGER PRIMARY KEY,
+     seq INTEGER NOT NULL UNIQUE,
+     id TEXT NOT NULL UNIQUE,
+     version INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     device_id TEXT NOT NULL,
+     user_id TEXT,
+     app_version TEXT NOT NULL,
+     type TEXT NOT NULL,
+     details TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     hmac TEXT NOT NULL,
+     delivered_at INTEGER
+   );
+   CREATE INDEX audit_event_undelivered ON audit_event (seq) WHERE delivered_at IS NULL;
+   CREATE INDEX audit_event_type ON audit_event (type, seq);
+   CREATE TABLE audit_chain (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     device_id TEXT NOT NULL,
+     base_seq INTEGER NOT NULL,
+     base_hash TEXT NOT NULL,
+     base_hmac TEXT NOT NULL,
+     head_seq INTEGER NOT NULL,
+     head_hash TEXT NOT NULL,
+     head_hmac TEXT NOT NULL
+   );
+   CREATE TRIGGER audit_event_append_only BEFORE UPDATE OF pos, seq, id, version, at, device_id, user_id,
+     app_version, type, details, prev_hash, hash, hmac ON audit_event BEGIN
+     SELECT RAISE(ABORT, 'audit events are append-only');
+   END;
+   CREATE TRIGGER audit_event_keep_undelivered BEFORE DELETE ON audit_event WHEN old.delivered_at IS NULL BEGIN
+     SELECT RAISE(ABORT, 'undelivered audit events are never deleted');
+   END;`,
 ];

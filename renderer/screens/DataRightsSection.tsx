@@ -5,12 +5,47 @@ import { useTranslation } from 'react-i18next';
 import { call, errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
 
-/** The user's right to erasure on this device: crypto-shredding after an explicit confirmation. */
+/**
+ * The user's data rights on this device: export (access and portability) into a folder the user picks in
+ * main's folder dialog, and erasure by crypto-shredding after an explicit confirmation.
+ */
 export function DataRightsSection() {
   const { t } = useTranslation();
   const allowed = useAppStore((s) => s.policy?.allowDelete ?? true);
+  const exportAllowed = useAppStore((s) => s.policy?.allowExport ?? true);
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<FeedbackMessage>(null);
+  const [exporting, setExporting] = useState(false);
+  const [exportMessage, setExportMessage] = useState<FeedbackMessage>(null);
+
+  const exportData = () => {
+    if (exporting) return;
+    setExporting(true);
+    setExportMessage(null);
+    call('data.export', { title: t('data.exportDialogTitle'), buttonLabel: t('data.exportDialogButton') })
+      .then(
+        (result) => {
+          if (result.status === 'exported') {
+            const { calls, contacts, auditEvents } = result.counts;
+            setExportMessage({
+              kind: 'status',
+              text: t('data.exported', {
+                folder: result.folder,
+                calls: t('data.exportedCounts.calls', { count: calls }),
+                contacts: t('data.exportedCounts.contacts', { count: contacts }),
+                auditEvents: t('data.exportedCounts.auditEvents', { count: auditEvents }),
+              }),
+            });
+          } else if (result.status === 'cancelled') {
+            setExportMessage({ kind: 'status', text: t('data.exportCancelled') });
+          } else {
+            setExportMessage({ kind: 'error', text: t(`data.exportFailed.${result.reason}`) });
+          }
+        },
+        (error: unknown) => setExportMessage({ kind: 'error', text: t(errorKey(error)) }),
+      )
+      .finally(() => setExporting(false));
+  };
 
   const deleteAll = () => {
     call('data.deleteAll', { confirm: true }).then(
@@ -28,6 +63,22 @@ export function DataRightsSection() {
         {t('data.title')}
       </h2>
       <p className="hint">{t('data.intro')}</p>
+      <p className="hint">{t('data.exportHint')}</p>
+      {exportAllowed ? (
+        <div className="button-row">
+          <button
+            type="button"
+            className="button button-secondary"
+            aria-disabled={exporting}
+            onClick={exportData}
+          >
+            {exporting ? t('data.exporting') : t('data.export')}
+          </button>
+        </div>
+      ) : (
+        <LockedHint>{t('data.exportForbidden')}</LockedHint>
+      )}
+      <Feedback message={exportMessage} />
       {!allowed ? (
         <LockedHint>{t('data.deleteForbidden')}</LockedHint>
       ) : confirming ? (

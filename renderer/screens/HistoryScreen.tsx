@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { historyFilters, type CallRecord } from '../../shared/domain/history';
 import { EmptyState } from '../components/EmptyState';
@@ -12,21 +12,79 @@ function remoteLabel(record: CallRecord): string {
   return record.remoteName ?? record.remoteUri.replace(/^sips?:/, '').replace(/[@;].*$/, '');
 }
 
-function groupByDay(records: CallRecord[], locale: string): Array<{ day: string; records: CallRecord[] }> {
+/** The local calendar day of a time, as a key ("2026-03-04"). */
+function dayKey(at: number | Date): string {
+  const date = new Date(at);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+interface DayGroup {
+  key: string;
+  /** "Today", "Yesterday", or the date in the user's language. */
+  label: string;
+  records: CallRecord[];
+}
+
+/** Calls (newest first) under one heading per local day. */
+export function groupByDay(
+  records: CallRecord[],
+  locale: string,
+  names: { today: string; yesterday: string },
+  now: number = Date.now(),
+): DayGroup[] {
   const format = new Intl.DateTimeFormat(locale, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
   });
-  const groups: Array<{ day: string; records: CallRecord[] }> = [];
+  const today = new Date(now);
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  const labels = new Map([
+    [dayKey(today), names.today],
+    [dayKey(yesterday), names.yesterday],
+  ]);
+  const groups: DayGroup[] = [];
   for (const record of records) {
-    const day = format.format(record.startedAt);
+    const key = dayKey(record.startedAt);
     const last = groups.at(-1);
-    if (last?.day === day) last.records.push(record);
-    else groups.push({ day, records: [record] });
+    if (last?.key === key) last.records.push(record);
+    else groups.push({ key, label: labels.get(key) ?? format.format(record.startedAt), records: [record] });
   }
   return groups;
+}
+
+/** The element whose scrolling brings the sentinel into view (the app's content pane), or the viewport. */
+function scrollParent(element: HTMLElement): HTMLElement | null {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    if (/(auto|scroll)/.test(getComputedStyle(node).overflowY)) return node;
+  }
+  return null;
+}
+
+/**
+ * Infinite scroll: calls `onReach` when the returned ref's element comes within a screen of the visible
+ * part of the list. The observer is made anew whenever `version` changes, so that a sentinel still in view
+ * after a page arrived asks for the next one.
+ */
+function useSentinel(onReach: () => void, enabled: boolean, version: number) {
+  const [sentinel, setSentinel] = useState<HTMLElement | null>(null);
+  const reach = useRef(onReach);
+  useEffect(() => {
+    reach.current = onReach;
+  }, [onReach]);
+  useEffect(() => {
+    if (!sentinel || !enabled || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) reach.current();
+      },
+      { root: scrollParent(sentinel), rootMargin: '0px 0px 100% 0px' },
+    );
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [sentinel, enabled, version]);
+  return setSentinel;
 }
 
 function duration(ms: number | null): string {
@@ -37,8 +95,19 @@ function duration(ms: number | null): string {
 
 export function HistoryScreen() {
   const { t, i18n } = useTranslation();
-  const { filter, search, records, hasMore, load, setFilter, setSearch, loadMore, remove, removeAll } =
-    useHistoryStore();
+  const {
+    filter,
+    search,
+    records,
+    hasMore,
+    loadingMore,
+    load,
+    setFilter,
+    setSearch,
+    loadMore,
+    remove,
+    removeAll,
+  } = useHistoryStore();
   const navigate = useAppStore((s) => s.navigate);
   const engine = usePhoneStore((s) => s.engine);
   const [confirmAll, setConfirmAll] = useState(false);
@@ -53,6 +122,8 @@ export function HistoryScreen() {
   useEffect(() => {
     if (missed > 0) void markSeen();
   }, [missed, markSeen]);
+
+  const sentinel = useSentinel(() => void loadMore(), hasMore, records.length);
 
   const callBack = (record: CallRecord) => {
     navigate('phone');
@@ -91,10 +162,15 @@ export function HistoryScreen() {
         {records.length === 0 ? (
           <EmptyState icon="history" title={t('history.empty.title')} body={t('history.empty.body')} />
         ) : (
-          <div className="history-list">
-            {groupByDay(records, i18n.language).map((group) => (
-              <section key={group.day} aria-label={group.day}>
-                <h2 className="day-heading">{group.day}</h2>
+          <div className="history-list" aria-busy={loadingMore}>
+            {groupByDay(records, i18n.language, {
+              today: t('history.today'),
+              yesterday: t('history.yesterday'),
+            }).map((group) => (
+              <section key={group.key} aria-labelledby={`day-${group.key}`}>
+                <h2 id={`day-${group.key}`} className="day-heading">
+                  {group.label}
+                </h2>
                 <ul className="rows">
                   {group.records.map((record) => (
                     <li
@@ -138,9 +214,17 @@ export function HistoryScreen() {
               </section>
             ))}
             {hasMore && (
-              <button type="button" className="link-button" onClick={() => void loadMore()}>
-                {t('history.loadMore')}
-              </button>
+              <div ref={sentinel} className="load-more">
+                {/* Scrolling loads older calls by itself; the button is there for keyboards and when it does not. */}
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-disabled={loadingMore}
+                  onClick={() => void loadMore()}
+                >
+                  {loadingMore ? t('history.loadingMore') : t('history.loadMore')}
+                </button>
+              </div>
             )}
           </div>
         )}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { RendererAuditEvent } from '../audit/catalog.js';
 import { CallEvent } from '../domain/calls.js';
+import { DataExportRequest, DataExportResult } from '../domain/data-export.js';
 import {
   Contact,
   ContactId,
@@ -80,6 +82,8 @@ export const channels = {
   /** An OS notification for a ringing call, with Answer and Decline where the platform offers buttons. */
   'call.notifyIncoming': { input: IncomingCallNotice, output: z.undefined() },
   'call.dismissNotification': { input: z.object({ callId }).strict(), output: z.undefined() },
+  /** A user-initiated audit event (the renderer's small subset of the catalog); main records it. */
+  'audit.report': { input: RendererAuditEvent, output: z.undefined() },
   /** Whether the encrypted database is open, or why not. */
   'storage.status': { input: NoInput, output: StorageStatus },
   /** Opens the database again (and probes the keychain again), e.g. after the user unlocked the keychain. */
@@ -117,6 +121,12 @@ export const channels = {
   },
   /** "Delete all my data on this device": crypto-shredding, then back to first run. */
   'data.deleteAll': { input: z.object({ confirm: z.literal(true) }).strict(), output: z.undefined() },
+  /**
+   * "Export my data": main asks for a folder (its own dialog, with the renderer's translated texts) and
+   * writes history, contacts, settings and the audit log there as JSON and CSV. The renderer never
+   * names a path.
+   */
+  'data.export': { input: DataExportRequest, output: DataExportResult },
 } as const;
 
 export type ChannelName = keyof typeof channels;

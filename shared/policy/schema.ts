@@ -14,9 +14,10 @@ export const IceServer = z
     urls: z
       .array(z.string().regex(/^(stun|turn|turns):[^\s]+$/, 'must be a stun:, turn: or turns: URL'))
       .min(1)
-      .max(4),
-    username: z.string().max(200).optional(),
-    credential: z.string().max(200).optional(),
+      .max(4)
+      .describe('One to four stun:, turn: or turns: URLs of the same server'),
+    username: z.string().max(200).optional().describe('TURN user name'),
+    credential: z.string().max(200).optional().describe('TURN password'),
   })
   .strict();
 export type IceServer = z.infer<typeof IceServer>;
@@ -26,10 +27,10 @@ export type SignInMethod = (typeof signInMethods)[number];
 
 export const ProviderEndpoints = z
   .object({
-    issuer: httpsUrl.describe('OIDC issuer of the provider login broker'),
+    issuer: httpsUrl.describe('OIDC issuer of the provider login broker (https://)'),
     clientId: z.string().min(1).max(200).describe('OIDC client id of this app at the broker'),
-    wssUrl: wssUrl.describe('SIP over secure WebSocket endpoint (RFC 7118)'),
-    apiBaseUrl: httpsUrl.describe('Base URL of the provider API (/v1/...)'),
+    wssUrl: wssUrl.describe('SIP over secure WebSocket endpoint (wss://, RFC 7118)'),
+    apiBaseUrl: httpsUrl.describe('Base URL of the provider API (https://; its paths /v1/... lie below it)'),
   })
   .strict();
 export type ProviderEndpoints = z.infer<typeof ProviderEndpoints>;
@@ -40,29 +41,72 @@ export type ProviderEndpoints = z.infer<typeof ProviderEndpoints>;
  */
 export const PolicyFile = z
   .object({
-    provider: ProviderEndpoints.optional(),
-    signInMethods: z.array(z.enum(signInMethods)).min(1).optional(),
-    companyDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)).optional(),
-    requireMfa: z.boolean().optional(),
-    idleLockMinutes: z.number().int().min(1).max(1440).optional(),
+    provider: ProviderEndpoints.optional().describe(
+      'The provider endpoints, all four together. Set, users cannot point the app at another provider.',
+    ),
+    signInMethods: z
+      .array(z.enum(signInMethods))
+      .min(1)
+      .optional()
+      .describe(
+        'Sign-in methods offered: google, apple, company (enterprise SSO) and provider (provider account)',
+      ),
+    companyDomains: z
+      .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i))
+      .optional()
+      .describe('E-mail domains of the company, for the company sign-in (e.g. example.eu)'),
+    requireMfa: z
+      .boolean()
+      .optional()
+      .describe('Refuse a sign-in whose ID token does not show a second factor (amr)'),
+    idleLockMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .optional()
+      .describe('Minutes without input after which the app locks'),
     sessionMaxAgeHours: z
       .number()
       .int()
       .min(1)
       .max(24 * 90)
-      .optional(),
-    historyRetentionDays: z.number().int().min(1).max(3650).nullable().optional(),
-    allowManualSipAccount: z.boolean().optional(),
-    pinnedSpkiSha256: z.array(spkiSha256).optional(),
-    extraCaCertificates: z.array(z.string().includes('-----BEGIN CERTIFICATE-----')).optional(),
-    defaultCountry: CountryCode.optional(),
-    language: z.enum(['de', 'en']).optional(),
-    updateChannel: z.enum(['stable', 'beta']).optional(),
-    updateUrl: httpsUrl.optional(),
-    updatesDisabled: z.boolean().optional(),
-    allowExport: z.boolean().optional(),
-    allowDelete: z.boolean().optional(),
-    iceServers: z.array(IceServer).max(8).optional(),
+      .optional()
+      .describe('Hours after sign-in after which unlocking needs a fresh sign-in'),
+    historyRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .nullable()
+      .optional()
+      .describe('Call history older than this many days is deleted (at start and daily); null keeps it'),
+    allowManualSipAccount: z
+      .boolean()
+      .optional()
+      .describe('Allow users to enter a SIP account by hand instead of the provisioned one'),
+    pinnedSpkiSha256: z
+      .array(spkiSha256)
+      .optional()
+      .describe('Pinned public keys of the provider servers (base64 SPKI SHA-256); empty: no pinning'),
+    extraCaCertificates: z
+      .array(z.string().includes('-----BEGIN CERTIFICATE-----'))
+      .optional()
+      .describe('Extra CA certificates (PEM) trusted for the provider in addition to the system roots'),
+    defaultCountry: CountryCode.optional().describe(
+      'Country (ISO 3166-1 alpha-2) for national phone numbers, e.g. DE',
+    ),
+    language: z.enum(['de', 'en']).optional().describe('Language of the app; unset, it follows the system'),
+    updateChannel: z.enum(['stable', 'beta']).optional().describe('Update channel'),
+    updateUrl: httpsUrl.optional().describe('https:// URL of the update server (generic provider)'),
+    updatesDisabled: z.boolean().optional().describe('Turn automatic updates off'),
+    allowExport: z.boolean().optional().describe('Allow users to export their own data'),
+    allowDelete: z.boolean().optional().describe('Allow users to delete all their data on this device'),
+    iceServers: z
+      .array(IceServer)
+      .max(8)
+      .optional()
+      .describe('STUN/TURN servers for calls, at most 8; none by default'),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFile>;

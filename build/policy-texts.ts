@@ -1,0 +1,206 @@
+// Texts of the policy templates that are not in the schema: titles, categories and German explanations.
+// The English explanations are the schema's own .describe() texts (shared/policy/schema.ts).
+import type { PolicyFile } from '../shared/policy/schema.js';
+
+export type Language = 'en' | 'de';
+export type Localized = Record<Language, string>;
+
+export const categoryNames = ['provider', 'signIn', 'security', 'calls', 'data', 'updates'] as const;
+export type CategoryName = (typeof categoryNames)[number];
+
+export const categories: Record<CategoryName, Localized> = {
+  provider: { en: 'Provider', de: 'Anbieter' },
+  signIn: { en: 'Sign-in and session', de: 'Anmeldung und Sitzung' },
+  security: { en: 'Connection security', de: 'Verbindungssicherheit' },
+  calls: { en: 'Calls and language', de: 'Anrufe und Sprache' },
+  data: { en: 'Data on this device', de: 'Daten auf diesem Gerät' },
+  updates: { en: 'Updates', de: 'Aktualisierungen' },
+};
+
+export interface KeyText {
+  category: CategoryName;
+  title: Localized;
+  /** German explanation; the English one is the schema's description. */
+  descriptionDe: string;
+}
+
+/** By policy key path, as in the registry mapping table (`provider.issuer`, `requireMfa`). */
+export const keyTexts: Record<string, KeyText> = {
+  'provider.issuer': {
+    category: 'provider',
+    title: { en: 'Provider: OIDC issuer', de: 'Anbieter: OIDC-Aussteller' },
+    descriptionDe: 'OIDC-Aussteller (Issuer) des Anmeldedienstes des Anbieters (https://)',
+  },
+  'provider.clientId': {
+    category: 'provider',
+    title: { en: 'Provider: OIDC client id', de: 'Anbieter: OIDC-Client-ID' },
+    descriptionDe: 'OIDC-Client-ID dieser App beim Anmeldedienst',
+  },
+  'provider.wssUrl': {
+    category: 'provider',
+    title: { en: 'Provider: SIP WebSocket URL', de: 'Anbieter: SIP-WebSocket-URL' },
+    descriptionDe: 'Endpunkt für SIP über sicheren WebSocket (wss://, RFC 7118)',
+  },
+  'provider.apiBaseUrl': {
+    category: 'provider',
+    title: { en: 'Provider: API base URL', de: 'Anbieter: API-Basis-URL' },
+    descriptionDe: 'Basis-URL der Anbieter-API (https://; ihre Pfade /v1/... liegen darunter)',
+  },
+  signInMethods: {
+    category: 'signIn',
+    title: { en: 'Sign-in methods', de: 'Anmeldeverfahren' },
+    descriptionDe:
+      'Angebotene Anmeldeverfahren: google, apple, company (Unternehmens-SSO) und provider (Konto beim Anbieter)',
+  },
+  companyDomains: {
+    category: 'signIn',
+    title: { en: 'Company e-mail domains', de: 'E-Mail-Domains des Unternehmens' },
+    descriptionDe: 'E-Mail-Domains des Unternehmens für die Unternehmensanmeldung (z. B. example.eu)',
+  },
+  requireMfa: {
+    category: 'signIn',
+    title: { en: 'Require a second factor', de: 'Zweiten Faktor verlangen' },
+    descriptionDe: 'Eine Anmeldung ablehnen, deren ID-Token keinen zweiten Faktor ausweist (amr)',
+  },
+  idleLockMinutes: {
+    category: 'signIn',
+    title: { en: 'Lock after inactivity (minutes)', de: 'Sperren nach Inaktivität (Minuten)' },
+    descriptionDe: 'Minuten ohne Eingabe, nach denen sich die App sperrt',
+  },
+  sessionMaxAgeHours: {
+    category: 'signIn',
+    title: { en: 'Maximum session age (hours)', de: 'Höchstalter der Sitzung (Stunden)' },
+    descriptionDe: 'Stunden nach der Anmeldung, nach denen das Entsperren eine neue Anmeldung verlangt',
+  },
+  allowManualSipAccount: {
+    category: 'signIn',
+    title: { en: 'Allow a manual SIP account', de: 'Manuelles SIP-Konto erlauben' },
+    descriptionDe: 'Benutzern erlauben, ein SIP-Konto von Hand statt des bereitgestellten einzutragen',
+  },
+  pinnedSpkiSha256: {
+    category: 'security',
+    title: { en: 'Pinned server keys (SPKI SHA-256)', de: 'Angeheftete Serverschlüssel (SPKI SHA-256)' },
+    descriptionDe:
+      'Angeheftete öffentliche Schlüssel der Anbieter-Server (Base64 von SHA-256 über SPKI); leer: kein Pinning',
+  },
+  extraCaCertificates: {
+    category: 'security',
+    title: { en: 'Additional CA certificates', de: 'Zusätzliche CA-Zertifikate' },
+    descriptionDe:
+      'Zusätzliche CA-Zertifikate (PEM), denen für den Anbieter neben den Stammzertifikaten des Systems vertraut wird',
+  },
+  iceServers: {
+    category: 'security',
+    title: { en: 'STUN/TURN servers', de: 'STUN-/TURN-Server' },
+    descriptionDe: 'STUN-/TURN-Server für Anrufe, höchstens 8; standardmäßig keine',
+  },
+  defaultCountry: {
+    category: 'calls',
+    title: { en: 'Default country', de: 'Standardland' },
+    descriptionDe: 'Land (ISO 3166-1 Alpha-2) für nationale Rufnummern, z. B. DE',
+  },
+  language: {
+    category: 'calls',
+    title: { en: 'Language', de: 'Sprache' },
+    descriptionDe: 'Sprache der App; nicht gesetzt folgt sie dem System',
+  },
+  historyRetentionDays: {
+    category: 'data',
+    title: { en: 'Keep call history (days)', de: 'Anrufliste aufbewahren (Tage)' },
+    descriptionDe:
+      'Anrufe, die älter sind als so viele Tage, werden gelöscht (beim Start und täglich); nicht gesetzt bleiben sie erhalten',
+  },
+  allowExport: {
+    category: 'data',
+    title: { en: 'Allow data export', de: 'Datenexport erlauben' },
+    descriptionDe: 'Benutzern erlauben, ihre eigenen Daten zu exportieren',
+  },
+  allowDelete: {
+    category: 'data',
+    title: { en: 'Allow deleting all data', de: 'Löschen aller Daten erlauben' },
+    descriptionDe: 'Benutzern erlauben, alle ihre Daten auf diesem Gerät zu löschen',
+  },
+  updateChannel: {
+    category: 'updates',
+    title: { en: 'Update channel', de: 'Aktualisierungskanal' },
+    descriptionDe: 'Aktualisierungskanal',
+  },
+  updateUrl: {
+    category: 'updates',
+    title: { en: 'Update server URL', de: 'URL des Aktualisierungsservers' },
+    descriptionDe: 'https://-URL des Aktualisierungsservers (generischer Anbieter)',
+  },
+  updatesDisabled: {
+    category: 'updates',
+    title: { en: 'Turn updates off', de: 'Aktualisierungen abschalten' },
+    descriptionDe: 'Automatische Aktualisierungen abschalten',
+  },
+};
+
+/** Sentences the generator puts around each explanation. */
+export const phrases = {
+  productPolicies: { en: 'Secure Softphone', de: 'Secure Softphone' },
+  templateDescription: {
+    en: 'Managed policy for Secure Softphone. Computer settings take precedence over user settings.',
+    de: 'Verwaltete Richtlinie für Secure Softphone. Computereinstellungen haben Vorrang vor Benutzereinstellungen.',
+  },
+  supportedOn: { en: 'Secure Softphone 0.1 and later', de: 'Secure Softphone 0.1 und höher' },
+  precedence: {
+    en: 'Set under Computer Configuration, it takes precedence over User Configuration. Set by policy, users cannot change it.',
+    de: 'Unter Computerkonfiguration gesetzt, hat die Einstellung Vorrang vor der Benutzerkonfiguration. Per Richtlinie gesetzt, können Benutzer sie nicht ändern.',
+  },
+  provider: {
+    en: 'Set all four provider values together, in the same place (computer or user).',
+    de: 'Alle vier Anbieter-Werte zusammen und am selben Ort (Computer oder Benutzer) setzen.',
+  },
+  boolean: {
+    en: 'Enabled: on. Disabled: off.',
+    de: 'Aktiviert: an. Deaktiviert: aus.',
+  },
+  strings: { en: 'One value per line.', de: 'Ein Wert pro Zeile.' },
+  allowed: { en: 'Allowed values', de: 'Erlaubte Werte' },
+  pem: {
+    en: 'Paste the certificates in PEM form, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, one after the other.',
+    de: 'Die Zertifikate im PEM-Format einfügen, jedes von -----BEGIN CERTIFICATE----- bis -----END CERTIFICATE-----, eines nach dem anderen.',
+  },
+  json: { en: 'A JSON list on one line, for example:', de: 'Eine JSON-Liste in einer Zeile, zum Beispiel:' },
+  defaultValue: { en: 'Not configured', de: 'Nicht konfiguriert' },
+  registryValue: { en: 'Registry value', de: 'Registrierungswert' },
+  value: { en: 'Value', de: 'Wert' },
+  on: { en: 'on', de: 'an' },
+  off: { en: 'off', de: 'aus' },
+  empty: { en: 'empty', de: 'leer' },
+} satisfies Record<string, Localized>;
+
+/** One value for every key: the macOS profile example and the reference's JSON example. */
+export const examplePolicy: Required<PolicyFile> = {
+  provider: {
+    issuer: 'https://login.provider.example',
+    clientId: 'secure-softphone',
+    wssUrl: 'wss://sip.provider.example:7443',
+    apiBaseUrl: 'https://api.provider.example',
+  },
+  signInMethods: ['company', 'provider'],
+  companyDomains: ['example.eu'],
+  requireMfa: true,
+  idleLockMinutes: 15,
+  sessionMaxAgeHours: 12,
+  historyRetentionDays: 90,
+  allowManualSipAccount: false,
+  pinnedSpkiSha256: [],
+  extraCaCertificates: [],
+  defaultCountry: 'DE',
+  language: 'de',
+  updateChannel: 'stable',
+  updateUrl: 'https://updates.provider.example/secure-softphone',
+  updatesDisabled: false,
+  allowExport: true,
+  allowDelete: true,
+  iceServers: [
+    {
+      urls: ['turns:turn.provider.example:443?transport=tcp'],
+      username: 'softphone',
+      credential: 'change-me',
+    },
+  ],
+};

@@ -1,0 +1,79 @@
+import { Secret } from 'otpauth';
+import type { KamailioHandle } from './kamailio.js';
+import { startLoginBroker, type LoginBroker, type TestAccount, type TestUserInput } from './login-broker.js';
+import { kamailioProvisioner } from './sip-provisioner.js';
+
+/** The sign-in choices of the app, each with a seeded test user, plus one Google user without a second factor. */
+export const SIGN_IN_USER_KEYS = ['provider', 'google', 'apple', 'company', 'googleWithoutMfa'] as const;
+export type SignInUserKey = (typeof SIGN_IN_USER_KEYS)[number];
+export type SignInUsers = Record<SignInUserKey, TestAccount>;
+
+/**
+ * Starts the stack's login broker against its Kamailio (credentials provisioned through the ctl socket)
+ * and seeds one user per sign-in choice. The users (with their passwords and TOTP seeds) go into the
+ * stack state: specs run in other processes than the broker, so they sign in as these users.
+ */
+export async function startStackBroker(
+  pki: { serverCertPath: string; serverKeyPath: string; caCertPath: string },
+  kamailio: KamailioHandle,
+): Promise<{ broker: LoginBroker; users: SignInUsers }> {
+  const broker = await startLoginBroker({
+    certificatePath: pki.serverCertPath,
+    privateKeyPath: pki.serverKeyPath,
+    caCertPath: pki.caCertPath,
+    sip: { wssUrl: kamailio.wssUrl, domain: kamailio.sipDomain },
+    provisioner: kamailioProvisioner(kamailio.ctlSocket),
+  });
+  const seed = (key: SignInUserKey, user: Omit<TestUserInput, 'password' | 'sipUsername'>) =>
+    broker.addUser({
+      ...user,
+      password: `${key}-${new Secret({ size: 10 }).base32.toLowerCase()}`,
+      sipUsername: `signin-${user.username.split(/[.@]/)[0]}`,
+    });
+  const users: SignInUsers = {
+    provider: seed('provider', {
+      username: 'paula',
+      upstream: 'provider',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['admin'],
+      email: 'paula@provider.example',
+      name: 'Paula Provider',
+    }),
+    google: seed('google', {
+      username: 'gina@gmail.example',
+      upstream: 'google',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['user'],
+      email: 'gina@gmail.example',
+      name: 'Gina Google',
+    }),
+    apple: seed('apple', {
+      username: 'arthur@icloud.example',
+      upstream: 'apple',
+      secondFactor: 'hwk',
+      roles: ['user'],
+      email: 'arthur@icloud.example',
+      name: 'Arthur Apple',
+    }),
+    company: seed('company', {
+      username: 'carla@company.example',
+      upstream: 'company',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['admin'],
+      email: 'carla@company.example',
+      name: 'Carla Company',
+    }),
+    googleWithoutMfa: seed('googleWithoutMfa', {
+      username: 'nico@gmail.example',
+      upstream: 'google',
+      secondFactor: 'none',
+      roles: ['user'],
+      email: 'nico@gmail.example',
+      name: 'Nico Nofactor',
+    }),
+  };
+  return { broker, users };
+}

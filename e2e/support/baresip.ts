@@ -1,0 +1,243 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../provider/ports.js';
+import { stopProcess, trackChild } from '../provider/processes.js';
+import type { SipUser } from './phone.js';
+import { readStackState } from './stack-state.js';
+
+/** An event baresip's ctrl_tcp module reports (REGISTER_OK, CALL_INCOMING, CALL_ESTABLISHED, CALL_DTMF_START…). */
+export interface BaresipEvent {
+  class: string;
+  type: string;
+  param?: string;
+  peeruri?: string;
+  id?: string;
+}
+
+export interface Baresip {
+  user: SipUser;
+  /** Every event so far, oldest first. */
+  readonly events: readonly BaresipEvent[];
+  /** Resolves with the first event (from the `since`-th on) of the type that matches `accept`. */
+  waitForEvent(
+    type: string,
+    options?: { since?: number; timeoutMs?: number; accept?: (event: BaresipEvent) => boolean },
+  ): Promise<BaresipEvent>;
+  /** Runs a command of baresip's menu (dial, accept, hangup…) and returns its output. */
+  command(command: string, params?: string): Promise<string>;
+  /** Peak absolute sample (16-bit) of the audio baresip received and decoded in its calls so far. */
+  receivedAudioPeak(): Promise<number>;
+  logPath: string;
+  stop(): Promise<void>;
+}
+
+/** Peak absolute sample of a 16-bit PCM WAV file (libsndfile fills in the chunk sizes only on close). */
+function wavPeak(wav: Buffer): number {
+  const data = wav.indexOf('data', 12, 'latin1');
+  if (data < 0) return 0;
+  let peak = 0;
+  for (let offset = data + 8; offset + 1 < wav.length; offset += 2)
+    peak = Math.max(peak, Math.abs(wav.readInt16LE(offset)));
+  return peak;
+}
+
+/**
+ * baresip as a plain SIP phone, the kind of peer the provider bridges the app to: SIP over UDP to the
+ * stack's Kamailio, RTP/AVP with G.711 and RFC 4733 telephone-events, no ICE, no SRTP. It sends a 440 Hz
+ * sine (ausine) and records what it receives (sndfile: `dump-…-dec.wav`), has no sound card (aubridge),
+ * and is driven through its ctrl_tcp JSON interface on a port chosen at run time. Its account is created
+ * after the control connection is up, so that the REGISTER_OK event cannot be missed.
+ */
+export async function startBaresip(dir: string, user: SipUser): Promise<Baresip> {
+  const state = readStackState();
+  const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+  await mkdir(dir, { recursive: true });
+  // sndfile cuts file names at 128 bytes (both streams then share one file): recordings need a short path.
+  const recordings = await mkdtemp(join(tmpdir(), 'baresip-'));
+  await writeFile(
+    join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'net_interface 127.0.0.1',
+      'call_local_timeout 120',
+      'call_max_calls 4',
+      'audio_source ausine,440',
+      'audio_player aubridge,nil',
+      'audio_alert aubridge,nil',
+      // ausine produces 48 kHz stereo only; baresip resamples it for G.711.
+      'ausrc_srate 48000',
+      'ausrc_channels 2',
+      'rtcp_mux no',
+      'jitter_buffer_delay 5-10',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module sndfile.so',
+      'module aubridge.so',
+      'module ausine.so',
+      'module_tmp uuid.so',
+      'module_tmp account.so',
+      'module_app menu.so',
+      'module_app ctrl_tcp.so',
+      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+      `snd_path ${recordings}`,
+      '',
+    ].join('\n'),
+  );
+  await writeFile(join(dir, 'accounts'), '');
+
+  const logPath = join(dir, 'baresip.log');
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn('baresip', ['-f', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  child.once('close', () => log.end());
+  trackChild(child);
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new Error(`baresip exited (${code ?? signal}); see ${logPath}`)),
+    ),
+  );
+  exited.catch(() => {});
+
+  let socket: Socket;
+  try {
+    socket = await connectWhenListening(ctrlPort, exited, 10_000);
+  } catch (error) {
+    await stopProcess(child);
+    await rm(recordings, { recursive: true, force: true });
+    throw error;
+  }
+
+  // A baresip that dies mid-test resets the connection: the waits below then fail on `exited`.
+  socket.on('error', () => {});
+  const events: BaresipEvent[] = [];
+  const eventWaiters = new Set<() => void>();
+  const responses = new Map<string, (message: { ok: boolean; data: string }) => void>();
+  let buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    // Netstrings: "<length>:<json>,"
+    for (;;) {
+      const colon = buffer.indexOf(':');
+      if (colon < 0) return;
+      const length = Number(buffer.subarray(0, colon).toString('latin1'));
+      if (buffer.length < colon + 1 + length + 1) return;
+      const message = JSON.parse(buffer.subarray(colon + 1, colon + 1 + length).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      buffer = buffer.subarray(colon + 1 + length + 1);
+      if (message.event) {
+        events.push(message as unknown as BaresipEvent);
+        for (const wake of eventWaiters) wake();
+      } else if (message.response && typeof message.token === 'string') {
+        responses.get(message.token)?.({ ok: message.ok === true, data: String(message.data ?? '') });
+        responses.delete(message.token);
+      }
+    }
+  });
+
+  let tokens = 0;
+  const command = (name: string, params = ''): Promise<string> =>
+    Promise.race([
+      new Promise<string>((resolve, reject) => {
+        const token = `t${++tokens}`;
+        responses.set(token, ({ ok, data }) =>
+          ok ? resolve(data) : reject(new Error(`baresip ${name}: ${data}`)),
+        );
+        const json = Buffer.from(JSON.stringify({ command: name, params, token }));
+        socket.write(Buffer.concat([Buffer.from(`${json.length}:`), json, Buffer.from(',')]));
+      }),
+      exited,
+    ]);
+
+  const waitForEvent: Baresip['waitForEvent'] = (type, options = {}) => {
+    const { since = 0, timeoutMs = 15_000, accept = () => true } = options;
+    const arrival = new Promise<BaresipEvent>((resolve, reject) => {
+      const check = () => {
+        const found = events.slice(since).find((event) => event.type === type && accept(event));
+        if (!found) return;
+        clearTimeout(timer);
+        eventWaiters.delete(check);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        eventWaiters.delete(check);
+        reject(
+          new Error(
+            `baresip: no ${type} within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(' ')}`,
+          ),
+        );
+      }, timeoutMs);
+      eventWaiters.add(check);
+      check();
+    });
+    arrival.catch(() => {});
+    return Promise.race([arrival, exited]);
+  };
+
+  const stop = async () => {
+    socket.destroy();
+    await stopProcess(child);
+    await rm(recordings, { recursive: true, force: true });
+  };
+
+  try {
+    // The account: registered over UDP through the stack's Kamailio (the outbound proxy) in the SIP domain.
+    const account =
+      `<sip:${user.username}@${state.sipDomain};transport=udp>;auth_pass=${user.password}` +
+      `;outbound="sip:127.0.0.1:${state.udpPort};transport=udp";regint=600;answermode=manual` +
+      ';audio_codecs=PCMU,PCMA';
+    const since = events.length;
+    await command('uanew', account);
+    await waitForEvent('REGISTER_OK', { since });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    user,
+    get events() {
+      return events;
+    },
+    waitForEvent,
+    command,
+    logPath,
+    async receivedAudioPeak() {
+      const files = (await readdir(recordings)).filter((name) => name.endsWith('-dec.wav'));
+      const peaks = await Promise.all(
+        files.map(async (name) => wavPeak(await readFile(join(recordings, name)))),
+      );
+      return Math.max(0, ...peaks);
+    },
+    stop,
+  };
+}
+
+/** Connects to baresip's ctrl_tcp port once it listens (it opens it while loading its modules). */
+async function connectWhenListening(
+  port: number,
+  exited: Promise<never>,
+  timeoutMs: number,
+): Promise<Socket> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const socket = await Promise.race([
+      new Promise<Socket | null>((resolve) => {
+        const attempt = connect({ host: '127.0.0.1', port }, () => resolve(attempt));
+        attempt.once('error', () => resolve(null));
+      }),
+      exited,
+    ]);
+    if (socket) return socket;
+    if (Date.now() > deadline)
+      throw new Error(`baresip's ctrl_tcp did not listen on ${port} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
