@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKeyring, type TestKeyring } from '../../e2e/provider/keyring.js';
-import { createKeytarSecretStore, type SecretStore } from '../secrets/secret-store.js';
+import { describe, expect, it } from 'vitest';
+import { createKeytarSecretStore } from '../secrets/secret-store.js';
+import { useRealKeychain } from '../secrets/real-keychain-for-tests.js';
 import { DATABASE_KEY_ITEM, DatabaseOpenError, migrate, openEncryptedDatabase } from './database.js';
 import { createContactStore } from './contacts.js';
 import { createHistoryStore } from './history.js';
@@ -15,30 +14,14 @@ import { migrations } from './migrations.js';
 import { shredAllData } from './shred.js';
 
 const run = promisify(execFile);
-let dir: string;
-let keyring: TestKeyring;
-let secrets: SecretStore;
-
-// A real Secret Service (gnome-keyring on a private D-Bus), started and stopped by this file.
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'storage-'));
-  keyring = await startTestKeyring(dir);
-  process.env.DBUS_SESSION_BUS_ADDRESS = keyring.busAddress;
-  secrets = createKeytarSecretStore({ service: `secure-softphone-test-${randomBytes(4).toString('hex')}` });
-}, 20_000);
-
-afterAll(async () => {
-  await secrets?.clear();
-  await keyring?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const keychain = useRealKeychain('storage');
 
 const NAME = 'Zoë Quixotic-Brandt';
 const NUMBER = '+4930987654321';
 
 async function filesOf(path: string): Promise<Buffer[]> {
-  const names = (await readdir(dir)).filter((name) => name.startsWith(path.split('/').pop()!));
-  return Promise.all(names.map((name) => readFile(join(dir, name))));
+  const names = (await readdir(keychain.dir)).filter((name) => name.startsWith(path.split('/').pop()!));
+  return Promise.all(names.map((name) => readFile(join(keychain.dir, name))));
 }
 
 function containsPlaintext(files: Buffer[]): boolean {
@@ -51,15 +34,15 @@ function containsPlaintext(files: Buffer[]): boolean {
 }
 
 describe('encrypted database with the key in the OS keychain', () => {
-  const path = () => join(dir, 'softphone.db');
+  const path = () => join(keychain.dir, 'softphone.db');
 
   it('keeps the key in the keychain and nothing readable on disk, also while open', async () => {
-    const db = await openEncryptedDatabase(path(), secrets);
+    const db = await openEncryptedDatabase(path(), keychain.secrets);
     const { stdout } = await run(
       'secret-tool',
-      ['lookup', 'service', secrets.service, 'account', DATABASE_KEY_ITEM],
+      ['lookup', 'service', keychain.secrets.service, 'account', DATABASE_KEY_ITEM],
       {
-        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.busAddress },
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: keychain.busAddress },
       },
     );
     expect(stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
@@ -82,7 +65,7 @@ describe('encrypted database with the key in the OS keychain', () => {
     db.close();
     expect(containsPlaintext(await filesOf(path()))).toBe(false);
 
-    const reopened = await openEncryptedDatabase(path(), secrets);
+    const reopened = await openEncryptedDatabase(path(), keychain.secrets);
     const [call] = createHistoryStore(reopened).list();
     expect(call).toMatchObject({ id: 'c1', remoteName: NAME, durationMs: 3000, disposition: 'answered' });
     expect(createHistoryStore(reopened).search('4930987')).toHaveLength(1);
@@ -92,46 +75,52 @@ describe('encrypted database with the key in the OS keychain', () => {
 
   it('refuses a wrong key and leaves the file byte-identical', async () => {
     const before = await readFile(path());
-    const rightKey = (await secrets.get(DATABASE_KEY_ITEM))!;
-    await secrets.set(DATABASE_KEY_ITEM, randomBytes(32).toString('hex'));
-    await expect(openEncryptedDatabase(path(), secrets)).rejects.toMatchObject({ reason: 'wrong-key' });
+    const rightKey = (await keychain.secrets.get(DATABASE_KEY_ITEM))!;
+    await keychain.secrets.set(DATABASE_KEY_ITEM, randomBytes(32).toString('hex'));
+    await expect(openEncryptedDatabase(path(), keychain.secrets)).rejects.toMatchObject({
+      reason: 'wrong-key',
+    });
     expect((await readFile(path())).equals(before)).toBe(true);
-    await secrets.set(DATABASE_KEY_ITEM, rightKey);
+    await keychain.secrets.set(DATABASE_KEY_ITEM, rightKey);
   });
 
   it('refuses to open when the key is missing, and never creates a new database over the old one', async () => {
     const before = await readFile(path());
-    const rightKey = (await secrets.get(DATABASE_KEY_ITEM))!;
-    await secrets.delete(DATABASE_KEY_ITEM);
-    const error = await openEncryptedDatabase(path(), secrets).catch((e: unknown) => e);
+    const rightKey = (await keychain.secrets.get(DATABASE_KEY_ITEM))!;
+    await keychain.secrets.delete(DATABASE_KEY_ITEM);
+    const error = await openEncryptedDatabase(path(), keychain.secrets).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatabaseOpenError);
     expect((error as DatabaseOpenError).reason).toBe('key-missing');
     expect((await readFile(path())).equals(before)).toBe(true);
-    expect(await secrets.get(DATABASE_KEY_ITEM)).toBeNull();
-    await secrets.set(DATABASE_KEY_ITEM, rightKey);
+    expect(await keychain.secrets.get(DATABASE_KEY_ITEM)).toBeNull();
+    await keychain.secrets.set(DATABASE_KEY_ITEM, rightKey);
   });
 
   it('names a foreign (unencrypted) SQLite file and leaves it alone', async () => {
-    const foreign = join(dir, 'foreign.db');
+    const foreign = join(keychain.dir, 'foreign.db');
     const plain = new Database(foreign);
     plain.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1);');
     plain.close();
     const before = await readFile(foreign);
-    await expect(openEncryptedDatabase(foreign, secrets)).rejects.toMatchObject({ reason: 'foreign-file' });
+    await expect(openEncryptedDatabase(foreign, keychain.secrets)).rejects.toMatchObject({
+      reason: 'foreign-file',
+    });
     expect((await readFile(foreign)).equals(before)).toBe(true);
   });
 
   it('treats random bytes as not openable with the key', async () => {
-    const junk = join(dir, 'junk.db');
+    const junk = join(keychain.dir, 'junk.db');
     await import('node:fs/promises').then(({ writeFile }) => writeFile(junk, randomBytes(8192)));
-    await expect(openEncryptedDatabase(junk, secrets)).rejects.toMatchObject({ reason: 'wrong-key' });
+    await expect(openEncryptedDatabase(junk, keychain.secrets)).rejects.toMatchObject({
+      reason: 'wrong-key',
+    });
   });
 });
 
 describe('crypto-shredding', () => {
   it('leaves no database file and no keychain item behind', async () => {
-    const path = join(dir, 'shred.db');
-    const db = await openEncryptedDatabase(path, secrets);
+    const path = join(keychain.dir, 'shred.db');
+    const db = await openEncryptedDatabase(path, keychain.secrets);
     createHistoryStore(db).apply({
       type: 'started',
       callId: 's',
@@ -141,15 +130,15 @@ describe('crypto-shredding', () => {
       remoteUri: 'sip:c@b.eu',
       remoteName: null,
     });
-    await secrets.set('sip-account', '{"secret":true}');
-    await shredAllData({ db, path, secrets });
-    expect((await readdir(dir)).filter((name) => name.startsWith('shred.db'))).toEqual([]);
-    expect(await secrets.list()).toEqual([]);
+    await keychain.secrets.set('sip-account', '{"secret":true}');
+    await shredAllData({ db, path, secrets: keychain.secrets });
+    expect((await readdir(keychain.dir)).filter((name) => name.startsWith('shred.db'))).toEqual([]);
+    expect(await keychain.secrets.list()).toEqual([]);
     const lookup = await run(
       'secret-tool',
-      ['lookup', 'service', secrets.service, 'account', DATABASE_KEY_ITEM],
+      ['lookup', 'service', keychain.secrets.service, 'account', DATABASE_KEY_ITEM],
       {
-        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.busAddress },
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: keychain.busAddress },
       },
     ).catch((error: { code?: number }) => error);
     expect(lookup).toMatchObject({ code: 1 });
@@ -172,7 +161,7 @@ describe('migrations', () => {
   });
 
   it('bring an encrypted version 1 database with calls to version 2, keeping every call', async () => {
-    const path = join(dir, 'v1.db');
+    const path = join(keychain.dir, 'v1.db');
     const v1Secrets = createKeytarSecretStore({
       service: `secure-softphone-test-v1-${randomBytes(4).toString('hex')}`,
     });
