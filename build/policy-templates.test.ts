@@ -55,7 +55,7 @@ describe('policy templates', () => {
 
   it('use the app id and the Software\\Policies\\<Vendor>\\<App> key of electron-builder.yml', () => {
     expect(POLICY_APP_ID).toBe(builder.appId);
-    const vendor = String(builder.win.publisherName).replace(/\s+/g, '');
+    const vendor = String(builder.win.signtoolOptions.publisherName).replace(/\s+/g, '');
     const app = String(builder.productName).replace(/\s+/g, '');
     expect(POLICY_REGISTRY_KEY).toBe(`Software\\Policies\\${vendor}\\${app}`);
   });

@@ -110,6 +110,15 @@ export const keyTexts: Record<string, KeyText> = {
     descriptionDe:
       'Anrufe, die älter sind als so viele Tage, werden gelöscht (beim Start und täglich); nicht gesetzt bleiben sie erhalten',
   },
+  auditRetentionDays: {
+    category: 'data',
+    title: {
+      en: 'Keep delivered audit events (days)',
+      de: 'Zugestellte Audit-Ereignisse aufbewahren (Tage)',
+    },
+    descriptionDe:
+      'Vom Anbieter bestätigte Audit-Ereignisse bleiben so viele Tage auf dem Gerät (Standard 90); nicht zugestellte bleiben immer erhalten',
+  },
   allowExport: {
     category: 'data',
     title: { en: 'Allow data export', de: 'Datenexport erlauben' },
@@ -186,6 +195,7 @@ export const examplePolicy: Required<PolicyFile> = {
   idleLockMinutes: 15,
   sessionMaxAgeHours: 12,
   historyRetentionDays: 90,
+  auditRetentionDays: 90,
   allowManualSipAccount: false,
   pinnedSpkiSha256: [],
   extraCaCertificates: [],

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { startProviderStack } from './provider/stack.js';
 import { STATE_ENV, stackStateOf } from './support/stack-state.js';
 
-/** Starts the provider test stack once per run; workers read its state from the file named in the environment. */
-export default async function globalSetup(): Promise<void> {
+/**
+ * Starts the provider test stack once per run; workers read its state from the file named in the environment.
+ * The login broker runs in this process: the returned teardown stops it (and the rest of the stack) here,
+ * before global-teardown.ts makes sure of every PID and removes the run's folder.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.SOFTPHONE_IN_NETNS !== '1') {
     throw new Error(
       'e2e specs run inside a loopback-only network namespace: use `npm run test:e2e` (e2e/netns-run.sh)',
@@ -19,4 +23,5 @@ export default async function globalSetup(): Promise<void> {
   process.env[STATE_ENV] = statePath;
   // Workers use the test keyring for the app's secrets.
   Object.assign(process.env, stack.keyring.env);
+  return () => stack.stop();
 }

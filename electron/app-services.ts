@@ -15,10 +15,16 @@ import type { SettingKey, Settings } from '../shared/settings/settings.js';
 import { join } from 'node:path';
 import { openAuditStore } from './audit/audit-store.js';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.js';
+import { createAuditSync, type AuditHttp, type AuditSync } from './audit/sync.js';
+import { createHttpsAuditTransport } from './audit/sync-http.js';
+import type { AuditStore } from './audit/audit-store.js';
 import { policyApplied, policyChanged, policyInvalid } from './audit/policy-events.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
 import { createLogger } from './logging/logger.js';
 import { probeTls } from './net/tls-probe.js';
+import type { TlsTrust } from './net/tls-trust.js';
+import { createTrustedFetch, type TrustedFetch } from './net/trusted-connection.js';
+import { createUpdateService, type UpdateServiceOptions } from './updates/update-service.js';
 import { isAllowedExternalUrl } from './platform/navigation.js';
 import { InvalidPolicyError, type PolicySource } from './policy/source.js';
 import { openSettingsStore } from './settings/settings-store.js';
@@ -32,6 +38,8 @@ import { shredAllData } from './storage/shred.js';
 import { moveDatabaseAside } from './storage/start-over.js';
 import { KeychainUnavailableError, probeSecretStore, type SecretStore } from './secrets/secret-store.js';
 import { createSipAccountService } from './sip/sip-account-service.js';
+import { createSignInService, type Timers } from './identity/sign-in-service.js';
+import type { CustomFetch } from 'openid-client';
 
 export interface AppServicesDeps {
   dataDir: string;
@@ -59,6 +67,25 @@ export interface AppServicesDeps {
    */
   chooseExportFolder?(labels: DataExportRequest): Promise<string | null>;
   now?(): number;
+  /**
+   * The audit sync's access token for the provider API, null while signed out, and a fresh one after the
+   * API refused it (the identity service wires both). Without them the sync waits as signed out.
+   */
+  accessToken?(): Promise<string | null>;
+  refreshAccessToken?(): Promise<string | null>;
+  /** The audit sync's HTTPS POST (default: Node's HTTPS with the policy's CAs and pins). */
+  auditHttp?: AuditHttp;
+  /**
+   * electron-updater where this build can update itself (electron/platform/updater.ts); without it (the
+   * shell, tests, development) updates show as unavailable.
+   */
+  updater?: UpdateServiceOptions['updater'];
+  /** Sign-in: the timers of token refresh, SIP rotation and the browser timeout (tests pass fake ones). */
+  signInTimers?: Timers;
+  /** Sign-in: how long the browser may take (default 5 minutes). */
+  signInTimeoutMs?: number;
+  /** Sign-in: HTTPS to the issuer and the provider API (default: Node's HTTPS with the policy's CAs). */
+  signInFetch?: CustomFetch;
   /** OS notifications of ringing calls (Electron's Notification; the e2e shell records them). */
   notifier: IncomingCallNotifier;
 }
@@ -81,8 +108,22 @@ export interface AppServices {
    * database; held in memory while the database is closed.
    */
   audit: AuditTrail;
+  /**
+   * Delivery of the audit log to the provider (electron/audit/sync.ts). Call `auditSync.signedIn()` after a
+   * sign-in; it also runs on a timer and when the network returns.
+   */
+  auditSync: AuditSync;
+  /** The network came back (the renderer's `online`, Electron's net events): pending audit events go now. */
+  networkReturned(): void;
   /** The operating system resumed from sleep (Electron's powerMonitor). */
   systemResumed(): void;
+  /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
+  tlsTrust(): TlsTrust;
+  /**
+   * `fetch` for the provider API and the OIDC issuer (openid-client's `customFetch`): system roots plus the
+   * policy's extra CAs, pins enforced (electron/net/trusted-connection.ts).
+   */
+  providerFetch: TrustedFetch;
   dispose(): Promise<void>;
 }
 
@@ -126,12 +167,16 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   const now = deps.now ?? Date.now;
   // Events wait in memory until the database opens (openStorage attaches the store); never trusted from
   // the renderer, which may only report its small subset through `audit.report`.
-  const audit = createAuditTrail({ now });
+  // Committed events go to the provider soon after (the sync is created further down).
+  let auditSync: AuditSync | null = null;
+  const audit = createAuditTrail({ now, onAppended: () => auditSync?.eventRecorded() });
   const record = (event: AuditEvent) =>
     void audit.record(event).catch((error: unknown) => logError(`Recording ${event.type} failed`, error));
   record({ type: 'app.started', details: { runtime: deps.runtime, platform: platformName(deps.platform) } });
   record(policyApplied(policyFile));
   let database: SqlDatabase | null = null;
+  // The open audit store, for the sync (the trail holds it too, for recording).
+  let auditStore: AuditStore | null = null;
   let history: HistoryStore | null = null;
   let contacts: ContactStore | null = null;
   let storage: StorageStatus = { state: 'error', reason: 'corrupt' };
@@ -155,7 +200,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       history = createHistoryStore(database, { nameFor: (uri) => contactStore.nameForUri(uri) });
       // Writes what waited in memory, and a chain found broken (verify() at opening) as an event.
       await openAuditStore({ db: database, secrets: deps.secrets, appVersion: deps.appVersion, now }).then(
-        (store) => audit.attach(store),
+        (store) => {
+          audit.attach(store);
+          auditStore = store;
+        },
         (error: unknown) => logError('The audit log cannot be opened; its events stay in memory', error),
       );
       storage = { state: 'ready' };
@@ -214,23 +262,73 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     return history;
   };
   const callListeners = new Set<(event: CallEvent) => void>();
+  const signIn = createSignInService({
+    policy: () => resolvePolicy(policyFile),
+    secrets: deps.secrets,
+    openExternal: deps.openExternal,
+    record,
+    language: () => {
+      const { language } = applyPolicy(settingsStore.get(), policyFile);
+      if (language !== 'system') return language;
+      return deps.systemLocale.toLowerCase().startsWith('de') ? 'de' : 'en';
+    },
+    onStateChange: (state) => {
+      emit('signIn.changed', state);
+      // Events recorded while signed out (the sign-in itself among them) go to the provider now.
+      if (state.status === 'signed-in') auditSync?.signedIn();
+    },
+    onRegistrationChange: () => emitSipAccount(),
+    onClockSkew: (seconds) => emit('signIn.clockSkew', { seconds }),
+    fetch: deps.signInFetch,
+    now,
+    timers: deps.signInTimers,
+    signInTimeoutMs: deps.signInTimeoutMs,
+    logError,
+  });
   const sipAccounts = createSipAccountService({
     secrets: deps.secrets,
     manualAllowed: () => resolvePolicy(policyFile).allowManualSipAccount,
+    provisioned: () => {
+      const account = signIn.provisionedAccount();
+      const registration = signIn.provisionedRegistration();
+      return account && registration ? { account, registration } : null;
+    },
   });
-  const trust = () => {
+  if (keychainUsable())
+    await signIn.restore().catch((error: unknown) => logError('Restoring the session failed', error));
+  const trust = (): TlsTrust => {
     const policy = resolvePolicy(policyFile);
     return { extraCaCertificates: policy.extraCaCertificates, pinnedSpkiSha256: policy.pinnedSpkiSha256 };
   };
+  const providerFetch = createTrustedFetch(trust);
 
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
+  const updates = createUpdateService({
+    updater: deps.updater ?? null,
+    policy: () => resolvePolicy(policyFile),
+    onStatus: (status) => emit('updates.changed', status),
+    now,
+  });
   await applyRetention();
   const settingsState = (): SettingsState => ({
     settings: applyPolicy(settingsStore.get(), policyFile),
     locked: lockedSettings(policyFile),
   });
+
+  const auditHttp = deps.auditHttp ?? createHttpsAuditTransport(trust);
+  auditSync = createAuditSync({
+    store: () => auditStore,
+    apiBaseUrl: () => resolvePolicy(policyFile).provider?.apiBaseUrl ?? null,
+    // The signed-in session's access token (electron/identity), unless the caller brings its own.
+    accessToken: () => deps.accessToken?.() ?? signIn.accessToken(),
+    refreshAccessToken: () => deps.refreshAccessToken?.() ?? signIn.refreshAccessToken(),
+    retentionDays: () => resolvePolicy(policyFile).auditRetentionDays,
+    http: auditHttp,
+    onStatus: (status) => emit('audit.syncChanged', status),
+  });
+  auditSync.start();
 
   const router = createIpcRouter(
     {
@@ -256,10 +354,24 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         return state;
       },
       'policy.get': () => resolvePolicy(policyFile),
+      'updates.status': () => updates.status(),
+      'updates.check': () => updates.check(),
+      'updates.install': () => updates.install(),
       'external.open': async ({ url }) => {
         if (!isAllowedExternalUrl(url)) throw new ServiceError('refused', 'this link cannot be opened');
         await deps.openExternal(url);
         return undefined;
+      },
+      'signIn.start': (input) => {
+        requireKeychain();
+        return signIn.start(input);
+      },
+      'signIn.cancel': () => signIn.cancel(),
+      'signIn.state': () => signIn.state(),
+      'signIn.clockSkew': () => ({ seconds: signIn.clockSkew() }),
+      'signIn.signOut': () => {
+        requireKeychain();
+        return signIn.signOut();
       },
       'sipAccount.get': () => {
         requireKeychain();
@@ -318,6 +430,19 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       'audit.report': async (event) => {
         await audit.reportFromRenderer(event);
         return undefined;
+      },
+      // The admin screen's channels. (Roles from the ID token will gate them once sign-in provides them.)
+      'audit.list': (query) => audit.search({ ...query, limit: query.limit ?? 200 }),
+      'audit.verify': () => audit.verify(),
+      'audit.syncStatus': () => auditSync.status(),
+      'network.online': () => {
+        auditSync.networkReturned();
+        return undefined;
+      },
+      // Started, not awaited: while the provider fails the run keeps retrying; its states follow as events.
+      'audit.syncNow': () => {
+        auditSync.syncNow().catch((error: unknown) => logError('Audit sync failed', error));
+        return auditSync.status();
       },
       'storage.status': () => storage,
       'storage.retry': () =>
@@ -422,7 +547,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
           // Shredding starts with the keys: without a working keychain they cannot be destroyed.
           requireKeychain();
           // The shredding destroys the log too: the event waits in memory and begins the new database's log.
+          // The session goes first (revoked at the provider while its refresh token is still there).
+          await signIn.forget();
           audit.detach();
+          auditStore = null;
           record({ type: 'data.deleted', details: { scope: 'all', count: null } });
           await shredAllData({ db: database, path: databasePath, secrets: deps.secrets });
           database = null;
@@ -497,9 +625,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       const changed = policyChanged(policyFile, next);
       if (changed) record(changed);
       policyFile = next;
+      updates.reconfigure();
       emit('policy.changed', resolvePolicy(policyFile));
       emit('settings.changed', settingsState());
       emitSipAccount();
+      void signIn
+        .policyChanged()
+        .catch((error: unknown) => logError('Ending the session after a policy change failed', error));
     });
   });
 
@@ -515,10 +647,22 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     },
     policy: () => resolvePolicy(policyFile),
     audit,
-    systemResumed: () => emit('system.resumed', {}),
+    auditSync,
+    networkReturned: () => auditSync.networkReturned(),
+    systemResumed: () => {
+      emit('system.resumed', {});
+      auditSync.networkReturned();
+    },
+    tlsTrust: trust,
+    providerFetch,
     async dispose() {
+      await auditSync.stop();
+      if ('close' in auditHttp && typeof auditHttp.close === 'function') auditHttp.close();
       stopWatching();
+      signIn.dispose();
       clearInterval(retentionTimer);
+      updates.dispose();
+      await providerFetch.close();
       listeners.clear();
       callListeners.clear();
       audit.detach();

@@ -1,15 +1,28 @@
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Notification,
+  powerMonitor,
+  protocol,
+  session,
+  shell,
+} from 'electron';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { createLogger, parseLogLevel } from './logging/logger.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
 import { createCallNotifier } from './platform/call-notification.js';
+import { installCertificateVerifier } from './platform/certificate-verifier.js';
 import { contentSecurityPolicy } from './platform/csp.js';
 import { createExportFolderChooser } from './platform/export-folder.js';
 import { installGuards } from './platform/install-guards.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
+import { registerDialLinks } from './platform/protocol-handler.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
+import { electronUpdater } from './platform/updater.js';
 import { mainWindowOptions } from './platform/web-preferences.js';
 import { platformPolicySource } from './policy/platform-source.js';
 import { InvalidPolicyError } from './policy/source.js';
@@ -23,8 +36,28 @@ const logger = createLogger({ level: parseLogLevel(process.env.SOFTPHONE_LOG_LEV
 
 let window: BrowserWindow | null = null;
 let services: AppServices | null = null;
+/** A tel:/callto:/sip: link's target, until the window has loaded and can take it. */
+let pendingDial: string | null = null;
+
+function deliverDial(): void {
+  const target = window;
+  if (pendingDial === null || !target || target.isDestroyed() || target.webContents.isLoading()) return;
+  target.webContents.send(EVENT_CHANNEL, 'dial.request', { target: pendingDial });
+  pendingDial = null;
+  target.show();
+  target.focus();
+}
 
 if (enforceSingleInstance(app, () => window?.show())) {
+  // Before ready: macOS delivers the link that started the app as an early open-url.
+  registerDialLinks(
+    app,
+    { argv: process.argv, execPath: process.execPath, appPath: app.getAppPath() },
+    (target) => {
+      pendingDial = target;
+      deliverDial();
+    },
+  );
   app.whenReady().then(start, fail);
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
@@ -48,6 +81,8 @@ async function start(): Promise<void> {
     }),
     systemLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
     runtime: 'electron',
+    // Updates from the policy's URL (electron-updater), where this installation can update itself.
+    updater: electronUpdater(app.isPackaged, process.platform, process.env.APPIMAGE),
     platform: process.platform,
     appName: app.getName(),
     appVersion: app.getVersion(),
@@ -68,6 +103,19 @@ async function start(): Promise<void> {
     ),
   });
   const current = services;
+  // Extra CAs and SPKI pins from policy for the renderer's connections (the SIP edge's wss://): the same
+  // decision as main's own fetches and TLS probe; installed again on a policy change, which also clears
+  // Chromium's cache of earlier verdicts.
+  const verifyCertificates = () =>
+    installCertificateVerifier(session.defaultSession, current.tlsTrust, (host, reason) =>
+      current.audit
+        .record({ type: 'tls.certificateRejected', details: { host, reason } })
+        .catch((error: unknown) => logger.error('Recording a refused certificate failed', error)),
+    );
+  verifyCertificates();
+  current.onEvent((name) => {
+    if (name === 'policy.changed') verifyCertificates();
+  });
   installGuards({
     rendererDir: join(appRoot, 'dist', 'renderer'),
     csp: () => {
@@ -92,6 +140,7 @@ async function start(): Promise<void> {
   target.once('ready-to-show', () => target.show());
   powerMonitor.on('resume', () => current.systemResumed());
   await target.loadURL(APP_ENTRY_URL);
+  deliverDial();
 }
 
 function fail(error: unknown): void {

@@ -4,16 +4,20 @@ import { CallDock } from './components/CallDock';
 import { Sidebar } from './components/Sidebar';
 import { chooseLanguage } from './i18n/language';
 import { applyLanguage } from './i18n/i18n';
+import { AuditScreen } from './screens/AuditScreen';
 import { ContactsScreen } from './screens/ContactsScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { KeychainUnavailableScreen } from './screens/KeychainUnavailableScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
+import { PolicyScreen } from './screens/PolicyScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { StorageProblem } from './screens/StorageProblem';
+import { call } from './ipc/client';
 import { useAppStore } from './state/app-store';
 import { useHistoryStore } from './state/history-store';
 import { usePhoneStore } from './state/phone-store';
+import { useSignInStore } from './state/sign-in-store';
 import { useSipAccountStore } from './state/sip-account-store';
 import { useStorageStore } from './state/storage-store';
 
@@ -69,6 +73,7 @@ export function App() {
     sessionStarted.current = true;
     void Promise.all([
       useSipAccountStore.getState().load(),
+      useSignInStore.getState().load(),
       usePhoneStore.getState().connect(),
       useHistoryStore.getState().watch(),
     ]);
@@ -77,6 +82,14 @@ export function App() {
   useEffect(() => {
     document.title = t('app.name');
   }, [t]);
+
+  // The network is back: main sends what waited (the audit log to the provider) without its back-off.
+  useEffect(() => {
+    if (load.status !== 'ready') return;
+    const online = () => void call('network.online', undefined).catch(() => undefined);
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [load.status]);
 
   if (load.status === 'no-bridge')
     return <StartupMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
@@ -97,6 +110,8 @@ export function App() {
         {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}
         {screen === 'contacts' && (storageProblem ? <StorageProblem /> : <ContactsScreen />)}
         {screen === 'settings' && <SettingsScreen />}
+        {screen === 'policy' && <PolicyScreen />}
+        {screen === 'audit' && (storageProblem ? <StorageProblem /> : <AuditScreen />)}
       </main>
     </div>
   );

@@ -4,6 +4,10 @@ import { App } from './App';
 import './i18n/i18n';
 import './styles/tokens.css';
 import './styles/app.css';
+import { listenForDialRequests } from './state/dial-request-store';
+
+// Before the first render: a link that opened the app is delivered as soon as the page has loaded.
+listenForDialRequests();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -15,6 +15,7 @@ import Provider, {
 import { Secret, TOTP } from 'otpauth';
 import { z } from 'zod';
 import { SipCredentials } from '../../shared/provider/api.js';
+import { createAuditEndpoint, type AuditEndpoint } from './audit-endpoint.js';
 import { OidcMemoryStore } from './oidc-memory-store.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -115,6 +116,8 @@ export interface LoginBrokerOptions {
   idTokenLifetimeSeconds?: number;
   /** Errors nobody awaits (a timed removal that failed); default: printed to stderr. */
   onError?(error: unknown): void;
+  /** The audit ingest's database file (default: in memory). */
+  auditDatabasePath?: string;
 }
 
 export interface LoginBroker {
@@ -134,6 +137,8 @@ export interface LoginBroker {
    * its SIP credentials from the edge (awaited).
    */
   revokeAllFor(sub: string): Promise<void>;
+  /** `POST /v1/audit-events`: what it stored, and its misbehaviour switches (e2e/provider/audit-endpoint.ts). */
+  audit: AuditEndpoint;
   stop(): Promise<void>;
 }
 
@@ -221,12 +226,17 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     withdrawSipCredentials((entry) => entry.grantId === grantId).catch(onError);
   });
   const providerCallback = provider.callback();
+  const audit = createAuditEndpoint({
+    subjectOf: async (req) => (await apiAccount(req))?.sub ?? null,
+    ...(options.auditDatabasePath !== undefined && { databasePath: options.auditDatabasePath }),
+  });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
     let handled: Promise<void>;
     if (url.pathname.startsWith('/interaction/')) handled = handleInteraction(req, res, url);
     else if (url.pathname === '/v1/sip-credentials') handled = handleSipCredentials(req, res);
+    else if (url.pathname === '/v1/audit-events') handled = audit.handle(req, res);
     else {
       void providerCallback(req, res);
       return;
@@ -567,15 +577,9 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       res.end(JSON.stringify({ error: 'method_not_allowed' }));
       return;
     }
-    const value = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!value) return unauthorized(res, 'Bearer realm="provider-api"');
-    const token = await provider.AccessToken.find(value);
-    const audience = token ? [token.aud ?? []].flat() : [];
-    const account = token ? accounts.get(token.accountId) : undefined;
-    const credentials =
-      token?.isValid && !token.isSenderConstrained() && audience.includes(apiResource) && account
-        ? await issueSipCredentials(account, token.grantId)
-        : undefined;
+    if (!bearerToken(req)) return unauthorized(res, 'Bearer realm="provider-api"');
+    const caller = await apiAccount(req);
+    const credentials = caller ? await issueSipCredentials(caller.account, caller.grantId) : undefined;
     if (!credentials) {
       return unauthorized(
         res,
@@ -584,6 +588,24 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     }
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(credentials));
+  }
+
+  function bearerToken(req: IncomingMessage): string | undefined {
+    return /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(req.headers.authorization ?? '')?.[1];
+  }
+
+  /** The account of a valid access token for the provider API, or undefined. */
+  async function apiAccount(
+    req: IncomingMessage,
+  ): Promise<{ account: TestAccount; sub: string; grantId: string } | undefined> {
+    const value = bearerToken(req);
+    if (!value) return undefined;
+    const token = await provider.AccessToken.find(value);
+    const audience = token ? [token.aud ?? []].flat() : [];
+    const account = token ? accounts.get(token.accountId) : undefined;
+    if (!token?.isValid || token.isSenderConstrained() || !audience.includes(apiResource) || !account)
+      return undefined;
+    return { account, sub: account.sub, grantId: token.grantId ?? '' };
   }
 
   async function grantIsLive(grantId: string): Promise<boolean> {
@@ -664,6 +686,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       accounts.set(account.sub, account);
       return { ...account };
     },
+    audit,
     async revokeAllFor(sub) {
       store.removeAccount(sub);
       await withdrawSipCredentials((entry) => entry.sub === sub);
@@ -681,6 +704,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       });
       progress.clear();
       store.clear();
+      audit.close();
     },
   };
 }

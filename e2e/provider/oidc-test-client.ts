@@ -53,7 +53,11 @@ export async function discoverBroker(
 export class TestBrowser {
   readonly #jar = new CookieJar();
 
-  constructor(private readonly fetch: client.CustomFetch) {}
+  /** `redirectPrefix`: where the app's redirect begins (the app's own listener picks its port). */
+  constructor(
+    private readonly fetch: client.CustomFetch,
+    private readonly redirectPrefix = TEST_REDIRECT_URI,
+  ) {}
 
   /** Opens `url` (POSTs `form` to it) and follows redirects to a page, or to the app's callback. */
   async open(url: string, form?: URLSearchParams): Promise<Page | URL> {
@@ -74,7 +78,7 @@ export class TestBrowser {
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();
         const target = new URL(location, next);
-        if (target.href.startsWith(TEST_REDIRECT_URI)) return target;
+        if (target.href.startsWith(this.redirectPrefix)) return target;
         next = target.href;
         body = undefined;
         continue;

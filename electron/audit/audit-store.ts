@@ -206,12 +206,16 @@ export interface AuditStore {
   appendMany(events: readonly PendingAuditEvent[]): AuditRecord[];
   /** Every stored event, oldest first. */
   list(): AuditRecord[];
+  /** The newest events first, of the given types (all when absent) and times (`from` inclusive, `to` not). */
+  search(query: { types?: readonly string[]; from?: number; to?: number; limit: number }): AuditRecord[];
   /** The newest stored event of a type. */
   latest<T extends AuditEventType>(type: T): (AuditRecord & { details: AuditEventOf<T>['details'] }) | null;
   /** The app version of the newest stored event, or null when the log is empty. */
   lastAppVersion(): string | null;
   /** The oldest undelivered events as they are sent to the provider. */
   undelivered(limit: number): AuditEnvelope[];
+  /** How many events wait for delivery. */
+  undeliveredCount(): number;
   /** Marks events delivered (after the provider acknowledged them); returns how many changed. */
   markDelivered(ids: readonly string[], at: number): number;
   /**
@@ -424,6 +428,24 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
         db.prepare('SELECT id, seq, at, type, details FROM audit_event ORDER BY seq').all() as EventRow[]
       ).map(toRecord);
     },
+    search({ types, from, to, limit }) {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (types) {
+        where.push(`type IN (${types.map(() => '?').join(',') || 'NULL'})`);
+        params.push(...types);
+      }
+      if (from !== undefined) {
+        where.push('at >= ?');
+        params.push(from);
+      }
+      if (to !== undefined) {
+        where.push('at < ?');
+        params.push(to);
+      }
+      const sql = `SELECT id, seq, at, type, details FROM audit_event ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      return (db.prepare(sql).all(...params, Math.max(0, Math.floor(limit))) as EventRow[]).map(toRecord);
+    },
     latest<T extends AuditEventType>(type: T) {
       const row = db
         .prepare(
@@ -443,6 +465,11 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
           .prepare('SELECT * FROM audit_event WHERE delivered_at IS NULL ORDER BY seq LIMIT ?')
           .all(Math.max(0, Math.floor(limit))) as EventRow[]
       ).map(toEnvelope);
+    },
+    undeliveredCount() {
+      return (
+        db.prepare('SELECT count(*) AS n FROM audit_event WHERE delivered_at IS NULL').get() as { n: number }
+      ).n;
     },
     markDelivered(ids, at) {
       const mark = db.prepare(

@@ -9,6 +9,8 @@ export interface AuditTrailOptions {
   maxPending?: number;
   /** Events the renderer may report per minute (default 30). */
   rendererPerMinute?: number;
+  /** Events were committed to the store (the sync delivers them). */
+  onAppended?(): void;
 }
 
 /** The audit log of the running app: the store while the database is open, a queue in memory while not. */
@@ -17,6 +19,8 @@ export interface AuditTrail extends AuditLog {
   reportFromRenderer(event: RendererAuditEvent): Promise<void>;
   /** The chain's state; refused while the database is closed. */
   verify(): Promise<ChainVerification>;
+  /** The admin screen's view: newest first, by type and time; refused while the database is closed. */
+  search(query: Parameters<AuditStore['search']>[0]): Promise<AuditRecord[]>;
   /**
    * The database opened: events recorded while it was closed are written first, with the times they
    * happened; then a chain found broken at opening (`audit.chainBroken`, once per break) and a new app
@@ -51,6 +55,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       return;
     }
     for (const done of settle) done();
+    options.onAppended?.();
   };
   const write = (event: AuditEvent): Promise<void> => {
     const at = options.now();
@@ -88,6 +93,9 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     async verify() {
       return requireStore().verify();
     },
+    async search(query) {
+      return requireStore().search(query);
+    },
     async reportFromRenderer(event) {
       const now = options.now();
       while (rendererReports.length > 0 && rendererReports[0]! <= now - MINUTE) rendererReports.shift();
@@ -114,6 +122,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       if (previousVersion !== null && previousVersion !== next.appVersion)
         next.append({ type: 'app.updated', details: { from: previousVersion, to: next.appVersion } });
       store = next;
+      options.onAppended?.();
     },
     detach() {
       commit();

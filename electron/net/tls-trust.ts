@@ -17,11 +17,3 @@ export function spkiSha256(certificateDer: Buffer): string {
   const spki = new X509Certificate(certificateDer).publicKey.export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(spki).digest('base64');
 }
-
-/**
- * Pinning decision: with no pins everything the CAs accept passes; with pins, some certificate of the
- * presented chain must carry a pinned key (pinning the CA's key or the server's key both work).
- */
-export function chainMatchesPins(chainSpkiSha256: string[], pins: string[]): boolean {
-  return pins.length === 0 || chainSpkiSha256.some((hash) => pins.includes(hash));
-}

@@ -30,7 +30,15 @@ export function digestHa1(user: string, realm: string, password: string): string
  * The manually entered SIP account. Account and password are kept together in the OS keychain; the
  * renderer gets the account and an HA1 digest, never the password.
  */
-export function createSipAccountService(deps: { secrets: SecretSlot; manualAllowed(): boolean }) {
+export function createSipAccountService(deps: {
+  secrets: SecretSlot;
+  manualAllowed(): boolean;
+  /**
+   * The account provisioned by sign-in (electron/identity), with its registration; it takes precedence
+   * over a manual one.
+   */
+  provisioned?(): { account: SipAccount; registration: SipRegistration } | null;
+}) {
   async function load(): Promise<StoredAccount | null> {
     const raw = await deps.secrets.get(ACCOUNT_KEY);
     if (raw === null) return null;
@@ -44,6 +52,9 @@ export function createSipAccountService(deps: { secrets: SecretSlot; manualAllow
   }
 
   async function state(): Promise<SipAccountState> {
+    const provisioned = deps.provisioned?.() ?? null;
+    if (provisioned)
+      return { account: provisioned.account, source: 'provisioned', manualAllowed: deps.manualAllowed() };
     const stored = deps.manualAllowed() ? await load() : null;
     return {
       account: stored?.account ?? null,
@@ -66,6 +77,8 @@ export function createSipAccountService(deps: { secrets: SecretSlot; manualAllow
       return state();
     },
     async registration(): Promise<SipRegistration | null> {
+      const provisioned = deps.provisioned?.() ?? null;
+      if (provisioned) return provisioned.registration;
       if (!deps.manualAllowed()) return null;
       const stored = await load();
       if (!stored) return null;

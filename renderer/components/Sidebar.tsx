@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore, type Screen } from '../state/app-store';
 import { useHistoryStore } from '../state/history-store';
+import { useIsAdmin, useSignInStore } from '../state/sign-in-store';
 import { Icon, type IconName } from './Icon';
 import { RegistrationIndicator } from './RegistrationStatus';
 
@@ -9,13 +10,21 @@ const items: Array<{ screen: Exclude<Screen, 'signIn'>; icon: IconName }> = [
   { screen: 'history', icon: 'history' },
   { screen: 'contacts', icon: 'contacts' },
   { screen: 'settings', icon: 'settings' },
+  // Administrators only: the role comes from the ID token.
+  { screen: 'policy', icon: 'shield' },
+  { screen: 'audit', icon: 'lock' },
 ];
+
+/** Screens for administrators only (the `admin` role of the ID token). */
+const adminOnly: ReadonlySet<Screen> = new Set(['policy', 'audit']);
 
 export function Sidebar() {
   const { t } = useTranslation();
   const screen = useAppStore((s) => s.screen);
   const navigate = useAppStore((s) => s.navigate);
   const missed = useHistoryStore((s) => s.missed);
+  const admin = useIsAdmin();
+  const signedIn = useSignInStore((s) => s.state.status === 'signed-in');
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>
       <div className="brand">
@@ -25,42 +34,47 @@ export function Sidebar() {
         <span className="brand-name">{t('app.name')}</span>
       </div>
       <ul className="nav-list">
-        {items.map((item) => (
-          <li key={item.screen}>
-            <a
-              href={`#${item.screen}`}
-              className="nav-item"
-              aria-current={screen === item.screen ? 'page' : undefined}
-              onClick={(event) => {
-                event.preventDefault();
-                navigate(item.screen);
-              }}
-            >
-              <Icon name={item.icon} />
-              <span>{t(`nav.${item.screen}`)}</span>
-              {item.screen === 'history' && missed > 0 && (
-                <span className="badge" aria-label={t('nav.missedCalls', { count: missed })}>
-                  {missed}
-                </span>
-              )}
-            </a>
-          </li>
-        ))}
+        {items
+          .filter((item) => !adminOnly.has(item.screen) || admin)
+          .map((item) => (
+            <li key={item.screen}>
+              <a
+                href={`#${item.screen}`}
+                className="nav-item"
+                aria-current={screen === item.screen ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(item.screen);
+                }}
+              >
+                <Icon name={item.icon} />
+                <span>{t(`nav.${item.screen}`)}</span>
+                {item.screen === 'history' && missed > 0 && (
+                  <span className="badge" aria-label={t('nav.missedCalls', { count: missed })}>
+                    {missed}
+                  </span>
+                )}
+              </a>
+            </li>
+          ))}
       </ul>
       <div className="nav-footer">
         <RegistrationIndicator />
       </div>
-      <a
-        href="#signIn"
-        className="nav-item"
-        onClick={(event) => {
-          event.preventDefault();
-          navigate('signIn');
-        }}
-      >
-        <Icon name="signIn" />
-        <span>{t('nav.signIn')}</span>
-      </a>
+      {/* Signed in, the account and "Sign out" are in Settings. */}
+      {!signedIn && (
+        <a
+          href="#signIn"
+          className="nav-item"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('signIn');
+          }}
+        >
+          <Icon name="signIn" />
+          <span>{t('nav.signIn')}</span>
+        </a>
+      )}
     </nav>
   );
 }

@@ -246,7 +246,45 @@ export class PhoneEngine {
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
       if (this.ua === ua && event.originator === 'remote') this.addIncoming(event.session);
     });
-    ua.start();
+    void this.startWhenPinned(registration.wssUrl, ua);
+  }
+
+  /**
+   * Certificate pins from policy: in Electron the session's certificate verification enforces them on the
+   * WebSocket itself, but a browser (the e2e shell) knows no pins. Main's TLS probe applies the same
+   * decision first, so that a server whose key is not pinned never receives a REGISTER. Other outcomes are
+   * left to the browser's own verification and to `explainDisconnect`.
+   */
+  private async startWhenPinned(url: string, ua: UA): Promise<void> {
+    const probe = await this.deps.probeTls(url).catch((): TlsProbeResult => ({ outcome: 'tls-error' }));
+    if (this.ua !== ua) return;
+    if (probe.outcome === 'pin-mismatch') this.setStatus({ state: 'error', error: 'pin-mismatch' });
+    else ua.start();
+  }
+
+  /**
+   * New credentials for the same account (the provider rotates short-lived ones): the agent keeps its
+   * connection and its calls, takes the new HA1 and registers again. Another account starts afresh.
+   */
+  updateRegistration(registration: SipRegistration): void {
+    const current = this.registration;
+    const ua = this.ua;
+    if (
+      !ua ||
+      !current ||
+      current.sipUri !== registration.sipUri ||
+      current.wssUrl !== registration.wssUrl ||
+      current.authorizationUser !== registration.authorizationUser
+    ) {
+      this.start(registration);
+      return;
+    }
+    if (current.ha1 === registration.ha1 && current.realm === registration.realm) return;
+    this.registration = registration;
+    ua.set('realm', registration.realm);
+    ua.set('ha1', registration.ha1);
+    ua.set('display_name', registration.displayName || undefined);
+    ua.register();
   }
 
   /**

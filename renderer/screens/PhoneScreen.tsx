@@ -6,6 +6,7 @@ import { Icon } from '../components/Icon';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { parseDialInput, targetLabel, targetUri } from '../phone/dial-target';
 import { useAppStore } from '../state/app-store';
+import { useDialRequestStore } from '../state/dial-request-store';
 import { usePhoneStore } from '../state/phone-store';
 import { useSipAccountStore } from '../state/sip-account-store';
 
@@ -42,6 +43,29 @@ export function PhoneScreen() {
 
   const countryName =
     new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'region' }).of(country) ?? country;
+
+  // A tel:/callto:/sip: link: its target goes into the number field, read like typed input; never dialled.
+  useEffect(() => {
+    const apply = () => {
+      const target = useDialRequestStore.getState().take();
+      if (target === null) return;
+      setNumber(target);
+      const parsed = parseDialInput(target, country);
+      setFeedback(
+        parsed.ok
+          ? null
+          : { kind: 'error', text: t(`phone.errors.${parsed.error}`, { country: countryName }) },
+      );
+      field.current?.focus();
+    };
+    const unsubscribe = useDialRequestStore.subscribe(apply);
+    // A link that arrived before this screen was shown.
+    const arrivedEarlier = setTimeout(apply, 0);
+    return () => {
+      unsubscribe();
+      clearTimeout(arrivedEarlier);
+    };
+  }, [country, countryName, t]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

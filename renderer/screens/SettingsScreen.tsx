@@ -12,9 +12,11 @@ import {
 import { ScreenHeading } from '../components/ScreenHeading';
 import { errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
+import { AccountSection } from './AccountSection';
 import { CallSettingsSection } from './CallSettingsSection';
 import { DataRightsSection } from './DataRightsSection';
 import { SipAccountForm } from './SipAccountForm';
+import { UpdatesSection } from './UpdatesSection';
 
 const countries = [
   'DE',
@@ -127,9 +129,11 @@ export function SettingsScreen() {
           </SettingRow>
           <Feedback message={message} />
         </section>
+        <AccountSection />
         <SipAccountForm />
         <CallSettingsSection />
         <DataRightsSection />
+        <UpdatesSection />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t('settings.about')}

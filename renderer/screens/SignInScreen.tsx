@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInMethod } from '../../shared/policy/schema';
+import { ClockSkewWarning } from '../components/ClockSkewWarning';
 import { Icon } from '../components/Icon';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useAppStore } from '../state/app-store';
+import { usePhoneStore } from '../state/phone-store';
+import { useSignInStore } from '../state/sign-in-store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
@@ -11,16 +14,31 @@ export function SignInScreen() {
   const { t } = useTranslation();
   const policy = useAppStore((s) => s.policy);
   const navigate = useAppStore((s) => s.navigate);
+  const signIn = useSignInStore((s) => s.state);
+  const requestError = useSignInStore((s) => s.requestError);
+  const start = useSignInStore((s) => s.start);
+  const cancel = useSignInStore((s) => s.cancel);
+  const registered = usePhoneStore((s) => s.registration.state === 'registered');
   const [email, setEmail] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
   const methods = policy?.signInMethods ?? [];
   const configured = policy?.provider != null;
+  const inProgress = signIn.status === 'in-progress';
+  const disabled = !configured || inProgress;
 
-  const choose = (method: SignInMethod) =>
-    setNotice(t('signIn.notAvailable', { method: t(`signIn.methods.${method}`) }));
+  // Signed in and registered with the provisioned account: on to the phone.
+  useEffect(() => {
+    if (signIn.status === 'signed-in' && registered) navigate('phone');
+  }, [signIn.status, registered, navigate]);
+  // While the browser is open, the way back is the Cancel button: focus goes there.
+  useEffect(() => {
+    if (inProgress) cancelButton.current?.focus();
+  }, [inProgress]);
+
+  const choose = (method: SignInMethod) => void start({ method });
   const submitCompany = (event: FormEvent) => {
     event.preventDefault();
-    if (EMAIL.test(email)) choose('company');
+    if (EMAIL.test(email)) void start({ method: 'company', email: email.trim() });
   };
 
   return (
@@ -41,7 +59,7 @@ export function SignInScreen() {
             <button
               type="button"
               className="button button-secondary wide"
-              disabled={!configured}
+              disabled={disabled}
               onClick={() => choose('google')}
             >
               {t('signIn.google')}
@@ -51,7 +69,7 @@ export function SignInScreen() {
             <button
               type="button"
               className="button button-secondary wide"
-              disabled={!configured}
+              disabled={disabled}
               onClick={() => choose('apple')}
             >
               {t('signIn.apple')}
@@ -68,7 +86,7 @@ export function SignInScreen() {
                 className="text-input"
                 autoComplete="email"
                 value={email}
-                disabled={!configured}
+                disabled={disabled}
                 aria-describedby="company-hint"
                 onChange={(event) => setEmail(event.target.value)}
               />
@@ -78,7 +96,7 @@ export function SignInScreen() {
               <button
                 type="submit"
                 className="button button-primary wide"
-                disabled={!configured || !EMAIL.test(email)}
+                disabled={disabled || !EMAIL.test(email)}
               >
                 {t('signIn.companyContinue')}
               </button>
@@ -88,21 +106,49 @@ export function SignInScreen() {
             <button
               type="button"
               className="button button-secondary wide"
-              disabled={!configured}
+              disabled={disabled}
               onClick={() => choose('provider')}
             >
               {t('signIn.provider')}
             </button>
           )}
         </div>
-        {notice && (
+        {inProgress && (
+          <div className="signin-progress">
+            <p className="notice" role="status">
+              {t('signIn.inProgress', { method: t(`signIn.methods.${signIn.method}`) })}
+            </p>
+            <button
+              ref={cancelButton}
+              type="button"
+              className="button button-secondary wide"
+              onClick={() => void cancel()}
+            >
+              {t('signIn.cancel')}
+            </button>
+          </div>
+        )}
+        {signIn.status === 'signed-in' && (
           <p className="notice" role="status">
-            {notice}
+            {t('signIn.connecting', { name: signIn.user.name || signIn.user.email })}
           </p>
         )}
-        <button type="button" className="link-button" onClick={() => navigate('phone')}>
-          {t('signIn.skip')}
-        </button>
+        {signIn.status === 'error' && (
+          <p className="feedback feedback-error" role="alert">
+            {t(`signIn.errors.${signIn.reason}`)}
+          </p>
+        )}
+        <ClockSkewWarning />
+        {requestError && (
+          <p className="feedback feedback-error" role="alert">
+            {t(requestError)}
+          </p>
+        )}
+        {(policy?.allowManualSipAccount ?? true) && signIn.status !== 'signed-in' && (
+          <button type="button" className="link-button" onClick={() => navigate('phone')}>
+            {t('signIn.skip')}
+          </button>
+        )}
       </div>
     </main>
   );

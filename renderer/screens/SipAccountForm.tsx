@@ -29,6 +29,18 @@ export function SipAccountForm() {
   const [invalid, setInvalid] = useState<Field[]>([]);
   const [message, setMessage] = useState<FeedbackMessage>(null);
 
+  if (state?.source === 'provisioned') {
+    return (
+      <section className="card settings-card" aria-labelledby="sip-account-title">
+        <h2 id="sip-account-title" className="card-title">
+          {t('sipAccount.title')}
+        </h2>
+        <p className="hint">{t('account.provisioned')}</p>
+        {account && <p className="hint">{t('sipAccount.current', { uri: account.sipUri })}</p>}
+      </section>
+    );
+  }
+
   if (state && !state.manualAllowed) {
     return (
       <section className="card settings-card" aria-labelledby="sip-account-title">

@@ -4,7 +4,7 @@ import type { EffectivePolicy } from '../../shared/policy/schema';
 import type { SettingsPatch } from '../../shared/settings/settings';
 import { call, errorKey, hasBridge, subscribe } from '../ipc/client';
 
-export const screens = ['signIn', 'phone', 'history', 'contacts', 'settings'] as const;
+export const screens = ['signIn', 'phone', 'history', 'contacts', 'settings', 'policy', 'audit'] as const;
 export type Screen = (typeof screens)[number];
 
 type LoadState =

@@ -58,7 +58,8 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
     const register = async () => {
       // Without registration data (none saved, or main refused) the phone stays offline, and says so.
       const registration = await call('sipAccount.registration', undefined).catch(() => null);
-      if (registration) phone.start(registration);
+      // Rotated credentials of the same account re-register without touching calls in progress.
+      if (registration) phone.updateRegistration(registration);
       else phone.stop();
     };
     subscribe('sipAccount.changed', () => void register());

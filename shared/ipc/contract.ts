@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RendererAuditEvent } from '../audit/catalog.js';
+import { ChainVerification, RendererAuditEvent } from '../audit/catalog.js';
+import { AuditLogEntry, AuditLogQuery, AuditSyncStatus } from '../audit/sync-state.js';
 import { CallEvent } from '../domain/calls.js';
 import { DataExportRequest, DataExportResult } from '../domain/data-export.js';
 import {
@@ -19,7 +20,9 @@ import {
   StartOverResult,
   StorageStatus,
 } from '../domain/history.js';
+import { ClockSkew, SignInState, StartSignIn } from '../domain/identity.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
+import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
 import { Settings, SettingsPatch } from '../settings/settings.js';
 
@@ -70,6 +73,21 @@ export const channels = {
   'settings.update': { input: SettingsPatch, output: SettingsState },
   'policy.get': { input: NoInput, output: EffectivePolicySchema },
   'external.open': { input: ExternalUrl, output: z.undefined() },
+  /**
+   * Sign-in with the provider (OIDC in the system browser): starts and returns at once ("in-progress");
+   * the outcome comes as `signIn.changed`.
+   */
+  'signIn.start': { input: StartSignIn, output: SignInState },
+  'signIn.cancel': { input: NoInput, output: SignInState },
+  'signIn.state': { input: NoInput, output: SignInState },
+  /** Revokes the session at the provider, wipes its keychain items and unregisters the provisioned account. */
+  'signIn.signOut': { input: NoInput, output: SignInState },
+  /** This computer's clock against the provider's `Date` header. */
+  'signIn.clockSkew': { input: NoInput, output: ClockSkew },
+  /** Automatic updates (electron/updates): status, "Check now", and restart into a downloaded update. */
+  'updates.status': { input: NoInput, output: UpdateStatus },
+  'updates.check': { input: NoInput, output: UpdateStatus },
+  'updates.install': { input: NoInput, output: z.boolean() },
   'sipAccount.get': { input: NoInput, output: SipAccountState },
   'sipAccount.save': { input: SaveSipAccount, output: SipAccountState },
   'sipAccount.remove': { input: NoInput, output: SipAccountState },
@@ -84,6 +102,15 @@ export const channels = {
   'call.dismissNotification': { input: z.object({ callId }).strict(), output: z.undefined() },
   /** A user-initiated audit event (the renderer's small subset of the catalog); main records it. */
   'audit.report': { input: RendererAuditEvent, output: z.undefined() },
+  /** The admin screen (electron/audit/sync.ts, renderer/screens/AuditScreen.tsx): the log, newest first. */
+  'audit.list': { input: AuditLogQuery, output: z.array(AuditLogEntry) },
+  /** Walks the hash chain (verify()): intact, or the first broken link. */
+  'audit.verify': { input: NoInput, output: ChainVerification },
+  'audit.syncStatus': { input: NoInput, output: AuditSyncStatus },
+  /** The window saw the network come back (`online`): pending audit events go at once. */
+  'network.online': { input: NoInput, output: z.undefined() },
+  /** Starts delivering the pending events now (cuts a back-off wait short); the states follow as events. */
+  'audit.syncNow': { input: NoInput, output: AuditSyncStatus },
   /** Whether the encrypted database is open, or why not. */
   'storage.status': { input: NoInput, output: StorageStatus },
   /** Opens the database again (and probes the keychain again), e.g. after the user unlocked the keychain. */
@@ -138,12 +165,22 @@ export const events = {
   'settings.changed': SettingsState,
   'policy.changed': EffectivePolicySchema,
   'sipAccount.changed': SipAccountState,
+  'signIn.changed': SignInState,
+  'signIn.clockSkew': ClockSkew,
   'history.changed': z.object({}),
   'contacts.changed': z.object({}),
   /** The computer woke from sleep: the phone reconnects at once instead of waiting for its back-off. */
   'system.resumed': z.object({}),
   /** The user chose Answer or Decline on the OS notification of a ringing call. */
   'call.notificationAction': z.object({ callId, action: z.enum(['answer', 'decline', 'show']) }),
+  /**
+   * A tel:, callto: or sip: link opened the app (electron/platform/protocol-handler.ts): the Phone screen's
+   * number field gets the target; the person presses Call.
+   */
+  'dial.request': z.object({ target: z.string().min(1).max(256) }),
+  'updates.changed': UpdateStatus,
+  /** The delivery of the audit log to the provider changed state. */
+  'audit.syncChanged': AuditSyncStatus,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -29,6 +29,7 @@ const everyKey: PolicyFileType = {
   idleLockMinutes: 10,
   sessionMaxAgeHours: 8,
   historyRetentionDays: 90,
+  auditRetentionDays: 365,
   allowManualSipAccount: false,
   pinnedSpkiSha256: ['47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='],
   extraCaCertificates: [PEM, PEM.replace('MIIB', 'MIIC')],

@@ -46,6 +46,7 @@ export const registryMappings: readonly RegistryMapping[] = [
   { path: ['idleLockMinutes'], valueName: 'IdleLockMinutes', encoding: 'number' },
   { path: ['sessionMaxAgeHours'], valueName: 'SessionMaxAgeHours', encoding: 'number' },
   { path: ['historyRetentionDays'], valueName: 'HistoryRetentionDays', encoding: 'number' },
+  { path: ['auditRetentionDays'], valueName: 'AuditRetentionDays', encoding: 'number' },
   { path: ['allowManualSipAccount'], valueName: 'AllowManualSipAccount', encoding: 'boolean' },
   { path: ['pinnedSpkiSha256'], valueName: 'PinnedSpkiSha256', encoding: 'strings' },
   { path: ['extraCaCertificates'], valueName: 'ExtraCaCertificates', encoding: 'pem' },

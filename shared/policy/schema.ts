@@ -81,6 +81,15 @@ export const PolicyFile = z
       .nullable()
       .optional()
       .describe('Call history older than this many days is deleted (at start and daily); null keeps it'),
+    auditRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .describe(
+        'Audit events the provider has acknowledged are kept on the device this many days (default 90); undelivered ones are always kept',
+      ),
     allowManualSipAccount: z
       .boolean()
       .optional()
@@ -119,6 +128,7 @@ export interface EffectivePolicy {
   idleLockMinutes: number;
   sessionMaxAgeHours: number;
   historyRetentionDays: number | null;
+  auditRetentionDays: number;
   allowManualSipAccount: boolean;
   pinnedSpkiSha256: string[];
   extraCaCertificates: string[];
@@ -140,6 +150,7 @@ export const EffectivePolicySchema = z.object({
   idleLockMinutes: z.number(),
   sessionMaxAgeHours: z.number(),
   historyRetentionDays: z.number().nullable(),
+  auditRetentionDays: z.number(),
   allowManualSipAccount: z.boolean(),
   pinnedSpkiSha256: z.array(z.string()),
   extraCaCertificates: z.array(z.string()),
@@ -162,6 +173,7 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
     idleLockMinutes: file.idleLockMinutes ?? 15,
     sessionMaxAgeHours: file.sessionMaxAgeHours ?? 12,
     historyRetentionDays: file.historyRetentionDays ?? null,
+    auditRetentionDays: file.auditRetentionDays ?? 90,
     allowManualSipAccount: file.allowManualSipAccount ?? true,
     pinnedSpkiSha256: file.pinnedSpkiSha256 ?? [],
     extraCaCertificates: file.extraCaCertificates ?? [],

@@ -1,0 +1,550 @@
+import { createHash, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CustomFetch } from 'openid-client';
+import { Secret } from 'otpauth';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestPki, type TestPki } from '../../e2e/provider/certs.js';
+import {
+  ACR,
+  startLoginBroker,
+  type LoginBroker,
+  type SipProvisioner,
+  type TestAccount,
+} from '../../e2e/provider/login-broker.js';
+import { asCallback, asPage, TestBrowser, totpNow } from '../../e2e/provider/oidc-test-client.js';
+import type { AuditEvent } from '../../shared/audit/catalog.js';
+import type { SignInState } from '../../shared/domain/identity.js';
+import { resolvePolicy, type PolicyFile } from '../../shared/policy/schema.js';
+import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { asCustomFetch, createSignInService, SESSION_SECRET_KEYS, type Timers } from './sign-in-service.js';
+import { createTrustedFetch } from '../net/trusted-connection.js';
+
+const SIP = { wssUrl: 'wss://127.0.0.1:7443', domain: 'softphone.test' };
+const LOOPBACK = 'http://127.0.0.1:';
+
+class Recorder implements SipProvisioner {
+  readonly passwords = new Map<string, string>();
+  readonly removed: string[] = [];
+  async add(username: string, password: string) {
+    this.passwords.set(username, password);
+  }
+  async remove(username: string) {
+    this.passwords.delete(username);
+    this.removed.push(username);
+  }
+}
+
+/** Timers that never fire by themselves: a test fires the one it means. */
+class FakeTimers implements Timers {
+  readonly pending = new Map<number, { callback: () => void; ms: number }>();
+  #next = 1;
+  set(callback: () => void, ms: number) {
+    const id = this.#next++;
+    this.pending.set(id, { callback, ms });
+    return id;
+  }
+  clear(handle: unknown) {
+    this.pending.delete(handle as number);
+  }
+  /** Fires the pending timer with the given delay (the longest such, if several). */
+  fire(predicate: (ms: number) => boolean) {
+    const match = [...this.pending]
+      .filter(([, entry]) => predicate(entry.ms))
+      .sort((a, b) => b[1].ms - a[1].ms)[0];
+    if (!match) throw new Error('no such timer');
+    this.pending.delete(match[0]);
+    match[1].callback();
+  }
+}
+
+function base64url(value: Buffer | string) {
+  return Buffer.from(value).toString('base64url');
+}
+
+function signJwt(header: object, payload: object, key: KeyObject) {
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(key);
+  return `${input}.${base64url(signature)}`;
+}
+
+type Tamper = 'wrong-issuer' | 'bad-signature' | null;
+
+describe('sign-in service against the login broker', () => {
+  let dir: string;
+  let pki: TestPki;
+  let broker: LoginBroker;
+  const recorder = new Recorder();
+  let gina: TestAccount;
+  let nico: TestAccount;
+  let arthur: TestAccount;
+  let carla: TestAccount;
+  // An attacker's key, for ID tokens that the broker did not sign.
+  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const attackerKid = randomUUID();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sign-in-service-test-'));
+    pki = await createTestPki(dir);
+    broker = await startLoginBroker({
+      certificatePath: pki.serverCertPath,
+      privateKeyPath: pki.serverKeyPath,
+      caCertPath: pki.caCertPath,
+      sip: SIP,
+      provisioner: recorder,
+    });
+    const user = (username: string, upstream: TestAccount['upstream'], factor: TestAccount['secondFactor']) =>
+      broker.addUser({
+        username,
+        password: `${username}-password`,
+        upstream,
+        secondFactor: factor,
+        ...(factor === 'otp' && { totpSecret: new Secret({ size: 20 }).base32 }),
+        roles: username === 'carla@company.example' ? ['admin'] : ['user'],
+        email: username.includes('@') ? username : `${username}@example.test`,
+        name: `Test ${username}`,
+      });
+    gina = user('gina', 'google', 'otp');
+    nico = user('nico', 'google', 'none');
+    arthur = user('arthur', 'apple', 'hwk');
+    carla = user('carla@company.example', 'company', 'otp');
+  });
+
+  afterAll(async () => {
+    for (const fetch of fetches) await fetch.close();
+    await broker?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const fetches: Array<{ close(): Promise<void> }> = [];
+  function track<T extends { close(): Promise<void> }>(fetch: T): T {
+    fetches.push(fetch);
+    return fetch;
+  }
+
+  interface Harness {
+    service: ReturnType<typeof createSignInService>;
+    secrets: SecretStore;
+    timers: FakeTimers;
+    states: SignInState[];
+    audit: AuditEvent[];
+    registrationChanges: number;
+    skews: number[];
+    /** The authorization URL the app opened in "the browser" (next one). */
+    opened(): Promise<URL>;
+    waitFor(status: SignInState['status']): Promise<SignInState>;
+  }
+
+  function harness(options: { policy?: PolicyFile; tamper?: Tamper; clockAheadMs?: number } = {}): Harness & {
+    setPolicy(file: PolicyFile): void;
+  } {
+    const secrets = createMemorySecretStore();
+    const timers = new FakeTimers();
+    const states: SignInState[] = [];
+    const audit: AuditEvent[] = [];
+    const openedUrls: string[] = [];
+    const waiters: Array<() => void> = [];
+    let policy = resolvePolicy({
+      provider: {
+        issuer: broker.issuer,
+        clientId: broker.clientId,
+        wssUrl: SIP.wssUrl,
+        apiBaseUrl: broker.apiBaseUrl,
+      },
+      extraCaCertificates: [pki.caCertPem],
+      ...options.policy,
+    });
+    const real = track(
+      createTrustedFetch(() => ({
+        extraCaCertificates: policy.extraCaCertificates,
+        pinnedSpkiSha256: policy.pinnedSpkiSha256,
+      })),
+    );
+    const tamper = options.tamper ?? null;
+    const fetch: CustomFetch = async (url, init) => {
+      const response = await asCustomFetch(real)(url, init);
+      const path = new URL(url).pathname;
+      if (tamper === 'wrong-issuer' && path === '/jwks') {
+        const jwks = (await response.json()) as { keys: object[] };
+        jwks.keys.push({
+          ...attacker.publicKey.export({ format: 'jwk' }),
+          kid: attackerKid,
+          alg: 'RS256',
+          use: 'sig',
+        });
+        return Response.json(jwks, { status: response.status });
+      }
+      if (tamper && path === '/token' && response.ok) {
+        const body = (await response.json()) as { id_token: string };
+        const [header, payload] = body.id_token
+          .split('.')
+          .slice(0, 2)
+          .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+        body.id_token =
+          tamper === 'wrong-issuer'
+            ? signJwt(
+                { ...header, kid: attackerKid },
+                { ...payload, iss: 'https://login.attacker.example' },
+                attacker.privateKey,
+              )
+            : signJwt(header, payload, attacker.privateKey);
+        return Response.json(body, { status: response.status, headers: { 'cache-control': 'no-store' } });
+      }
+      return response;
+    };
+    const h: Harness & { setPolicy(file: PolicyFile): void } = {
+      setPolicy(file) {
+        policy = resolvePolicy({ ...file, extraCaCertificates: [pki.caCertPem] });
+      },
+      secrets,
+      timers,
+      states,
+      audit,
+      registrationChanges: 0,
+      skews: [],
+      service: createSignInService({
+        policy: () => policy,
+        secrets,
+        openExternal: async (url) => {
+          openedUrls.push(url);
+          for (const wake of waiters.splice(0)) wake();
+        },
+        record: (event) => audit.push(event),
+        language: () => 'en',
+        onStateChange: (state) => {
+          states.push(state);
+          for (const wake of waiters.splice(0)) wake();
+        },
+        onRegistrationChange: () => {
+          h.registrationChanges += 1;
+        },
+        onClockSkew: (seconds) => h.skews.push(seconds),
+        fetch,
+        timers,
+        now: () => Date.now() + (options.clockAheadMs ?? 0),
+      }),
+      async opened() {
+        const before = openedUrls.length;
+        while (openedUrls.length === before) await new Promise<void>((resolve) => waiters.push(resolve));
+        return new URL(openedUrls.at(-1)!);
+      },
+      async waitFor(status) {
+        for (;;) {
+          const last = states.at(-1);
+          if (last && last.status === status) return last;
+          if (last && last.status !== 'in-progress' && last.status !== status)
+            throw new Error(`expected ${status}, got ${JSON.stringify(last)}`);
+          await new Promise<void>((resolve) => waiters.push(resolve));
+        }
+      },
+    };
+    return h;
+  }
+
+  /** Drives the broker's pages as the person would, up to the redirect to the app's listener. */
+  async function browse(url: URL, user: TestAccount): Promise<URL> {
+    const browser = new TestBrowser(real(), LOOPBACK);
+    const login = asPage(await browser.open(url.href));
+    let result = await browser.submit(login, 'Sign in', {
+      'User name': user.username,
+      Password: user.password,
+    });
+    if (user.secondFactor === 'otp')
+      result = await browser.submit(asPage(result), 'Verify', {
+        'Authentication code': totpNow(user.totpSecret!),
+      });
+    else if (user.secondFactor === 'hwk') result = await browser.submit(asPage(result), 'Use security key');
+    return asCallback(result);
+  }
+
+  // The person's browser: trusts the test CA.
+  const browserFetch = track(
+    createTrustedFetch(() => ({ extraCaCertificates: [pki.caCertPem], pinnedSpkiSha256: [] })),
+  );
+  const real = () => asCustomFetch(browserFetch);
+
+  /** The browser follows the redirect to the app's loopback listener. */
+  async function deliver(callback: URL) {
+    const response = await fetch(callback.href);
+    return { status: response.status, text: await response.text() };
+  }
+
+  async function signIn(h: Harness, user: TestAccount, method = user.upstream, email?: string) {
+    await h.service.start({ method, ...(email && { email }) });
+    const url = await h.opened();
+    const callback = await browse(url, user);
+    const page = await deliver(callback);
+    return { url, callback, page };
+  }
+
+  async function expectSignedOut(h: Harness) {
+    expect(h.service.state().status).not.toBe('signed-in');
+    expect(await h.secrets.list()).toEqual([]);
+    expect(h.service.provisionedRegistration()).toBeNull();
+  }
+
+  beforeEach(() => {
+    recorder.removed.length = 0;
+  });
+
+  it('signs in with PKCE, state, nonce and IdP hint, provisions HA1 only, and signs out with revocation', async () => {
+    const h = harness();
+    const { url, page } = await signIn(h, gina);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(url.searchParams.get('state')).toBeTruthy();
+    expect(url.searchParams.get('nonce')).toBeTruthy();
+    expect(url.searchParams.get('idp_hint')).toBe('google');
+    expect(url.searchParams.get('acr_values')).toBe(ACR.multiFactor);
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    expect(url.searchParams.get('scope')).toBe('openid email profile offline_access');
+    expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('You can close this tab');
+
+    expect(await h.waitFor('signed-in')).toEqual({
+      status: 'signed-in',
+      user: { name: 'Test gina', email: 'gina@example.test', roles: ['user'], method: 'google' },
+    });
+    const registration = h.service.provisionedRegistration()!;
+    const password = recorder.passwords.get(gina.sipUsername)!;
+    expect(registration).toMatchObject({
+      sipUri: `sip:${gina.sipUsername}@${SIP.domain}`,
+      realm: SIP.domain,
+    });
+    expect(registration.ha1).toBe(
+      createHash('md5').update(`${gina.sipUsername}:${SIP.domain}:${password}`).digest('hex'),
+    );
+    expect(JSON.stringify(registration)).not.toContain(password);
+    expect((await h.secrets.list()).sort()).toEqual([...SESSION_SECRET_KEYS].sort());
+    expect(h.registrationChanges).toBe(1);
+    expect(h.audit.map((e) => e.type)).toEqual(['auth.signInSucceeded', 'sip.credentialsProvisioned']);
+    expect(h.audit[0]).toEqual({ type: 'auth.signInSucceeded', details: { method: 'google', mfa: true } });
+    // The access token, in memory only, for the provider API (the audit sync uses it too).
+    const accessToken = await h.service.accessToken();
+    expect(accessToken).toBeTruthy();
+    for (const key of SESSION_SECRET_KEYS) expect(await h.secrets.get(key)).not.toContain(accessToken);
+    // The listener closed itself after the redirect.
+    await expect(fetch(new URL(url.searchParams.get('redirect_uri')!).href)).rejects.toThrow();
+
+    // Rotation before expiry: new credentials, the old ones stop working at the edge, the phone re-registers.
+    h.timers.fire((ms) => ms > 10 * 60_000);
+    await expect.poll(() => h.registrationChanges).toBe(2);
+    expect(h.service.provisionedRegistration()!.ha1).not.toBe(registration.ha1);
+    expect(recorder.passwords.get(gina.sipUsername)).not.toBe(password);
+    expect(h.audit.at(-1)?.type).toBe('sip.credentialsRotated');
+    // Refresh before the access token expires: the refresh token rotates in the keychain.
+    const before = await h.secrets.get('identity-session');
+    h.timers.fire((ms) => ms <= 10 * 60_000);
+    await expect.poll(() => h.audit.at(-1)?.type).toBe('token.refreshed');
+    expect(await h.secrets.get('identity-session')).not.toBe(before);
+
+    await h.service.signOut();
+    expect(h.service.state()).toEqual({ status: 'signed-out' });
+    await expectSignedOut(h);
+    expect(await h.service.accessToken()).toBeNull();
+    await expect.poll(() => recorder.removed).toContain(gina.sipUsername);
+    expect(recorder.passwords.has(gina.sipUsername)).toBe(false);
+    expect(h.audit.at(-1)).toEqual({ type: 'auth.signedOut', details: { reason: 'user' } });
+    expect(h.timers.pending.size).toBe(0);
+  });
+
+  it('refuses a token without a second factor when policy requires MFA, and accepts it when not', async () => {
+    const strict = harness();
+    await signIn(strict, nico);
+    expect(await strict.waitFor('error')).toEqual({
+      status: 'error',
+      reason: 'mfa-missing',
+      method: 'google',
+    });
+    expect(strict.audit).toEqual([
+      { type: 'auth.signInRefusedNoMfa', details: { method: 'google', amr: 'pwd' } },
+    ]);
+    await expectSignedOut(strict);
+
+    const relaxed = harness({ policy: { requireMfa: false } });
+    const { url } = await signIn(relaxed, nico);
+    expect(url.searchParams.has('acr_values')).toBe(false);
+    await relaxed.waitFor('signed-in');
+    expect(relaxed.audit[0]).toEqual({
+      type: 'auth.signInSucceeded',
+      details: { method: 'google', mfa: false },
+    });
+    await relaxed.service.signOut();
+  });
+
+  it('a wrong state fails as state-mismatch and stays signed out', async () => {
+    const h = harness();
+    await h.service.start({ method: 'apple' });
+    const callback = await browse(await h.opened(), arthur);
+    callback.searchParams.set('state', 'forged-state');
+    await deliver(callback);
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'state-mismatch' });
+    expect(h.audit).toEqual([
+      { type: 'auth.signInFailed', details: { method: 'apple', reason: 'state-mismatch' } },
+    ]);
+    await expectSignedOut(h);
+  });
+
+  it('a replayed code fails as code-replayed and stays signed out', async () => {
+    const first = harness({ policy: { requireMfa: false } });
+    const { callback: used } = await signIn(first, nico);
+    await first.waitFor('signed-in');
+    await first.service.signOut();
+
+    const h = harness({ policy: { requireMfa: false } });
+    await h.service.start({ method: 'google' });
+    const url = await h.opened();
+    // The old redirect, replayed against the new sign-in (with its state, so that only the code is wrong).
+    const replay = new URL(used);
+    replay.search = '';
+    replay.port = new URL(url.searchParams.get('redirect_uri')!).port;
+    replay.searchParams.set('code', used.searchParams.get('code')!);
+    replay.searchParams.set('state', url.searchParams.get('state')!);
+    replay.searchParams.set('iss', used.searchParams.get('iss') ?? broker.issuer);
+    await deliver(replay);
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'code-replayed' });
+    await expectSignedOut(h);
+  });
+
+  it('an ID token from another issuer fails as wrong-issuer', async () => {
+    const h = harness({ tamper: 'wrong-issuer' });
+    await signIn(h, gina);
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'wrong-issuer' });
+    expect(h.audit).toEqual([
+      { type: 'auth.signInFailed', details: { method: 'google', reason: 'invalid-token' } },
+    ]);
+    await expectSignedOut(h);
+  });
+
+  it('an ID token with a bad signature fails as bad-signature', async () => {
+    const h = harness({ tamper: 'bad-signature' });
+    await signIn(h, gina);
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'bad-signature' });
+    await expectSignedOut(h);
+  });
+
+  it('an expired ID token (the app clock two hours on) fails as expired-token', async () => {
+    const h = harness({ clockAheadMs: 2 * 60 * 60_000 });
+    await signIn(h, arthur);
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'expired-token' });
+    await expectSignedOut(h);
+  });
+
+  it('cancel in the app, Cancel on the broker page and the timeout each end the sign-in', async () => {
+    const h = harness();
+    await h.service.start({ method: 'google' });
+    const url = await h.opened();
+    h.service.cancel();
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'cancelled' });
+    // The listener is gone with the cancelled sign-in.
+    await expect(fetch(new URL(url.searchParams.get('redirect_uri')!).href)).rejects.toThrow();
+
+    await h.service.start({ method: 'google' });
+    const browser = new TestBrowser(real(), LOOPBACK);
+    const callback = asCallback(
+      await browser.submit(asPage(await browser.open((await h.opened()).href)), 'Cancel'),
+    );
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    const page = await deliver(callback);
+    expect(page.text).toContain('Sign-in not completed');
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'cancelled' });
+
+    await h.service.start({ method: 'google' });
+    await h.opened();
+    h.timers.fire((ms) => ms === 5 * 60_000);
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'timeout' });
+    expect(h.audit.map((e) => (e.type === 'auth.signInFailed' ? e.details.reason : e.type))).toEqual([
+      'cancelled',
+      'cancelled',
+      'timeout',
+    ]);
+    await expectSignedOut(h);
+  });
+
+  it('company SSO passes the work e-mail as login hint and refuses a domain the policy does not list', async () => {
+    const h = harness({ policy: { companyDomains: ['company.example'] } });
+    const { url } = await signIn(h, carla, 'company', 'carla@company.example');
+    expect(url.searchParams.get('login_hint')).toBe('carla@company.example');
+    expect(url.searchParams.get('idp_hint')).toBe('company');
+    expect(await h.waitFor('signed-in')).toMatchObject({ user: { roles: ['admin'], method: 'company' } });
+    await h.service.signOut();
+
+    await h.service.start({ method: 'company', email: 'carla@elsewhere.example' });
+    expect(h.service.state()).toEqual({ status: 'error', reason: 'unknown-company', method: 'company' });
+  });
+
+  it('an issuer whose certificate the policy does not trust fails as network', async () => {
+    const h = harness({ policy: { extraCaCertificates: [] } });
+    await h.service.start({ method: 'google' });
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'network' });
+  });
+
+  it("measures this clock against the provider's Date header", async () => {
+    const inTime = harness();
+    await signIn(inTime, arthur);
+    await inTime.waitFor('signed-in');
+    expect(Math.abs(inTime.service.clockSkew()!)).toBeLessThanOrEqual(2);
+    await inTime.service.signOut();
+
+    // 90 s ahead: within what the token checks tolerate with the skew applied, but worth a warning.
+    const ahead = harness({ clockAheadMs: 90_000 });
+    await signIn(ahead, arthur);
+    await ahead.waitFor('signed-in');
+    expect(ahead.skews.length).toBeGreaterThan(0);
+    expect(ahead.service.clockSkew()).toBeGreaterThanOrEqual(89);
+    expect(ahead.service.clockSkew()).toBeLessThanOrEqual(92);
+    await ahead.service.signOut();
+  });
+
+  it('a policy that takes the sign-in method away ends the session, revoked', async () => {
+    const h = harness();
+    await signIn(h, arthur);
+    await h.waitFor('signed-in');
+    const provider = {
+      issuer: broker.issuer,
+      clientId: broker.clientId,
+      wssUrl: SIP.wssUrl,
+      apiBaseUrl: broker.apiBaseUrl,
+    };
+    h.setPolicy({ provider });
+    await h.service.policyChanged();
+    expect(h.service.state().status).toBe('signed-in');
+    h.setPolicy({ provider, signInMethods: ['company'] });
+    await h.service.policyChanged();
+    expect(h.service.state()).toEqual({ status: 'signed-out' });
+    expect(h.audit.at(-1)).toEqual({ type: 'auth.signedOut', details: { reason: 'policy' } });
+    await expectSignedOut(h);
+    await expect.poll(() => recorder.removed).toContain(arthur.sipUsername);
+  });
+
+  it('an issuer whose certificate does not match the policy pins fails as network', async () => {
+    const h = harness({ policy: { pinnedSpkiSha256: [`${'A'.repeat(43)}=`] } });
+    await h.service.start({ method: 'google' });
+    expect(await h.waitFor('error')).toMatchObject({ reason: 'network' });
+  });
+
+  it('restores a session from the keychain after a restart', async () => {
+    const h = harness();
+    await signIn(h, arthur);
+    await h.waitFor('signed-in');
+    const items = Object.fromEntries(
+      await Promise.all(
+        (await h.secrets.list()).map(async (key): Promise<[string, string]> => [
+          key,
+          (await h.secrets.get(key))!,
+        ]),
+      ),
+    );
+    const next = harness();
+    for (const [key, value] of Object.entries(items)) await next.secrets.set(key, value);
+    await next.service.restore();
+    expect(next.service.state()).toMatchObject({ status: 'signed-in', user: { name: 'Test arthur' } });
+    expect(next.service.provisionedRegistration()).toEqual(h.service.provisionedRegistration());
+    await expect.poll(() => next.audit.map((e) => e.type)).toContain('token.refreshed');
+    await next.service.signOut();
+    await expectSignedOut(next);
+  });
+});

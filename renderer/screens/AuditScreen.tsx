@@ -1,0 +1,242 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { auditEventTypes, type ChainVerification } from '../../shared/audit/catalog';
+import type { AuditLogEntry, AuditLogQuery, AuditSyncStatus } from '../../shared/audit/sync-state';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { call, errorKey, subscribe } from '../ipc/client';
+import { useAppStore } from '../state/app-store';
+import { useIsAdmin } from '../state/sign-in-store';
+
+const DAY = 24 * 60 * 60 * 1000;
+const LIMIT = 500;
+
+/** A date input's value (local day) as the start of that day in ms, or undefined. */
+function dayStart(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  return new Date(year, month - 1, day).getTime();
+}
+
+/**
+ * Administrators only (the `admin` role of the ID token, as for the Policy screen): this device's audit
+ * log with filters by type and day, the hash chain's verification, and its delivery to the provider.
+ * Export of the log is part of "Export my data" (Settings).
+ */
+export function AuditScreen() {
+  const { t, i18n } = useTranslation();
+  const admin = useIsAdmin();
+  const navigate = useAppStore((s) => s.navigate);
+  const [type, setType] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [entries, setEntries] = useState<AuditLogEntry[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [chain, setChain] = useState<ChainVerification | null>(null);
+  const [chainError, setChainError] = useState<string | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [sync, setSync] = useState<AuditSyncStatus | null>(null);
+  const [syncError, setSyncError] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
+  const ids = { type: useId(), from: useId(), to: useId() };
+
+  useEffect(() => {
+    if (!admin) navigate('phone');
+  }, [admin, navigate]);
+
+  const query = useMemo(() => {
+    const next: AuditLogQuery = { limit: LIMIT };
+    if (type) next.types = [type];
+    const start = dayStart(from);
+    const end = dayStart(to);
+    if (start !== undefined) next.from = start;
+    if (end !== undefined) next.to = end + DAY;
+    return next;
+  }, [type, from, to]);
+
+  // The list follows the filters (and "Show", which loads it again).
+  useEffect(() => {
+    if (!admin) return;
+    let live = true;
+    call('audit.list', query).then(
+      (list) => {
+        if (!live) return;
+        setEntries(list);
+        setListError(null);
+      },
+      (error: unknown) => live && setListError(errorKey(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [admin, query, reloads]);
+
+  const showChain = (result: Promise<ChainVerification>) =>
+    result.then(
+      (verification) => {
+        setChain(verification);
+        setChainError(null);
+      },
+      (error: unknown) => setChainError(errorKey(error)),
+    );
+
+  useEffect(() => {
+    if (!admin) return;
+    void showChain(call('audit.verify', undefined));
+    call('audit.syncStatus', undefined).then(setSync, (error: unknown) => setSyncError(errorKey(error)));
+    return subscribe('audit.syncChanged', setSync);
+  }, [admin]);
+
+  const verify = async () => {
+    setVerifying(true);
+    await showChain(call('audit.verify', undefined));
+    setVerifying(false);
+  };
+
+  if (!admin) return null;
+
+  const time = (at: number | null) =>
+    at === null
+      ? t('auditScreen.never')
+      : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' }).format(at);
+
+  const syncNow = async () => {
+    try {
+      setSync(await call('audit.syncNow', undefined));
+      setSyncError(null);
+    } catch (error) {
+      setSyncError(errorKey(error));
+    }
+  };
+
+  return (
+    <section className="screen audit-screen">
+      <header className="screen-header">
+        <ScreenHeading>{t('auditScreen.title')}</ScreenHeading>
+      </header>
+
+      <div className="audit-cards">
+        <section className="card" aria-labelledby="audit-chain">
+          <h2 id="audit-chain" className="card-title">
+            {t('auditScreen.chain.title')}
+          </h2>
+          <p role="status" className={chain && !chain.ok ? 'audit-bad' : undefined}>
+            {chainError
+              ? t(chainError)
+              : !chain
+                ? t('auditScreen.chain.checking')
+                : chain.ok
+                  ? t('auditScreen.chain.ok', { count: chain.count })
+                  : t('auditScreen.chain.broken', {
+                      problem: t(`auditScreen.chain.problems.${chain.problem}`),
+                      sequence: chain.sequence,
+                    })}
+          </p>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void verify()}
+            disabled={verifying}
+          >
+            {t('auditScreen.chain.verify')}
+          </button>
+        </section>
+
+        <section className="card" aria-labelledby="audit-sync">
+          <h2 id="audit-sync" className="card-title">
+            {t('auditScreen.sync.title')}
+          </h2>
+          {sync && (
+            <dl className="about-list">
+              <dt>{t('auditScreen.sync.state')}</dt>
+              <dd>{t(`auditScreen.sync.states.${sync.state}`)}</dd>
+              <dt>{t('auditScreen.sync.pending')}</dt>
+              <dd>{sync.pending}</dd>
+              <dt>{t('auditScreen.sync.lastDelivered')}</dt>
+              <dd>{time(sync.lastDeliveredAt)}</dd>
+              <dt>{t('auditScreen.sync.lastError')}</dt>
+              <dd>
+                {sync.lastError
+                  ? `${t(`auditScreen.sync.errors.${sync.lastError}`)} (${time(sync.lastErrorAt)})`
+                  : t('auditScreen.sync.noError')}
+              </dd>
+              {sync.nextAttemptAt !== null && (
+                <>
+                  <dt>{t('auditScreen.sync.nextAttempt')}</dt>
+                  <dd>{time(sync.nextAttemptAt)}</dd>
+                </>
+              )}
+            </dl>
+          )}
+          {syncError && <p role="alert">{t(syncError)}</p>}
+          <button type="button" className="button button-primary" onClick={() => void syncNow()}>
+            {t('auditScreen.sync.now')}
+          </button>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="audit-log">
+        <h2 id="audit-log" className="card-title">
+          {t('auditScreen.log.title')}
+        </h2>
+        <form
+          className="audit-filters"
+          aria-label={t('auditScreen.log.filters')}
+          onSubmit={(event) => {
+            event.preventDefault();
+            setReloads((count) => count + 1);
+          }}
+        >
+          <label htmlFor={ids.type}>{t('auditScreen.log.type')}</label>
+          <select id={ids.type} value={type} onChange={(event) => setType(event.target.value)}>
+            <option value="">{t('auditScreen.log.allTypes')}</option>
+            {auditEventTypes.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={ids.from}>{t('auditScreen.log.from')}</label>
+          <input id={ids.from} type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
+          <label htmlFor={ids.to}>{t('auditScreen.log.to')}</label>
+          <input id={ids.to} type="date" value={to} onChange={(event) => setTo(event.target.value)} />
+          <button type="submit" className="button button-secondary">
+            {t('auditScreen.log.refresh')}
+          </button>
+        </form>
+        {listError && <p role="alert">{t(listError)}</p>}
+        {entries && entries.length === 0 && <p>{t('auditScreen.log.empty')}</p>}
+        {entries && entries.length > 0 && (
+          <table className="audit-table">
+            <caption className="audit-caption">
+              {t('auditScreen.log.caption', { count: entries.length })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('auditScreen.log.sequence')}</th>
+                <th scope="col">{t('auditScreen.log.time')}</th>
+                <th scope="col">{t('auditScreen.log.type')}</th>
+                <th scope="col">{t('auditScreen.log.details')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{entry.sequence}</td>
+                  <td>{time(entry.at)}</td>
+                  <td>
+                    <code>{entry.type}</code>
+                  </td>
+                  <td>
+                    {Object.entries(entry.details)
+                      .map(([key, value]) => `${key}=${String(value)}`)
+                      .join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </section>
+  );
+}
