@@ -40,13 +40,19 @@ export async function kamcmd(ctlSocket: string, ...args: string[]): Promise<stri
   return stdout;
 }
 
+/**
+ * A kamcmd string argument. The `s:` type prefix keeps values as strings and stops kamcmd's option
+ * parser from reading a value that starts with "-" (a base64url password, say) as an option.
+ */
+const asString = (value: string) => `s:${value}`;
+
 /** Creates or changes a SIP user's password (digest realm = SIP domain). */
 export async function setSipUser(ctlSocket: string, username: string, password: string): Promise<void> {
-  await kamcmd(ctlSocket, 'htable.sets', 'auth', username, password);
+  await kamcmd(ctlSocket, 'htable.sets', 'auth', asString(username), asString(password));
 }
 
 export async function removeSipUser(ctlSocket: string, username: string): Promise<void> {
-  await kamcmd(ctlSocket, 'htable.delete', 'auth', username);
+  await kamcmd(ctlSocket, 'htable.delete', 'auth', asString(username));
 }
 
 /** Resolves once a TLS handshake with the CA succeeds: Kamailio is up. Bounded by `timeoutMs`. */

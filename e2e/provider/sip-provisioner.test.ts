@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipCredentials } from '../../shared/provider/api.js';
 import { createTestPki, type TestPki } from './certs.js';
-import { kamcmd, startKamailio, type KamailioHandle } from './kamailio.js';
+import { digestHa1 } from '../../electron/sip/sip-account-service.js';
+import { kamcmd, removeSipUser, setSipUser, startKamailio, type KamailioHandle } from './kamailio.js';
 import { startLoginBroker, type LoginBroker, type SipProvisioner, type TestAccount } from './login-broker.js';
 import { discoverBroker, signIn, trustingFetch } from './oidc-test-client.js';
 import { kamailioProvisioner } from './sip-provisioner.js';
@@ -93,6 +94,22 @@ describe('SIP credentials from the broker at the Kamailio test stack', () => {
     await kamailio?.stop();
     await trusting?.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores passwords that look like command-line options (base64url may start with "-") as they are', async () => {
+    const password = '-Q-Z4zKNb42nJ0b3ZJmNVX5EL0asF1XG';
+    await setSipUser(kamailio.ctlSocket, 'dash-user', password);
+    const credentials = SipCredentials.parse({
+      wssUrl: kamailio.wssUrl,
+      sipUri: `sip:dash-user@${kamailio.sipDomain}`,
+      authorizationUser: 'dash-user',
+      realm: kamailio.sipDomain,
+      ha1: digestHa1('dash-user', kamailio.sipDomain, password),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(await register(credentials)).toBe(200);
+    await removeSipUser(kamailio.ctlSocket, 'dash-user');
+    expect(await register(credentials)).toBe(401);
   });
 
   it('Kamailio accepts the HA1 it handed out, only the newest one after a rotation, and none after revocation', async () => {
