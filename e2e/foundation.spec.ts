@@ -104,8 +104,22 @@ test('German by default on a German system; the language setting switches everyt
   await expect(page.getByRole('heading', { level: 1, name: 'Einstellungen' })).toBeVisible();
 });
 
-test('a language fixed by policy wins and is shown as locked', async ({ openApp }) => {
-  const { page } = await openApp({ systemLocale: 'en-GB', policy: { language: 'de', defaultCountry: 'AT' } });
+test('a policy file sets the provider, and the settings it fixes are shown as locked', async ({
+  openApp,
+}) => {
+  const { page } = await openApp({
+    systemLocale: 'en-GB',
+    policy: {
+      ...providerPolicy,
+      signInMethods: ['google', 'provider'],
+      language: 'de',
+      defaultCountry: 'AT',
+    },
+  });
+  // The provider from policy: its sign-in methods are offered, the others not, and no "no provider" notice.
+  await expect(page.getByRole('button', { name: 'Weiter mit Google' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Weiter mit Apple' })).toHaveCount(0);
+  await expect(page.getByText('noch keinen Telefonanbieter eingerichtet')).toHaveCount(0);
   await page.getByRole('button', { name: 'Ohne Anmeldung fortfahren' }).click();
   await page.getByRole('link', { name: 'Einstellungen' }).click();
   await expect(page.getByLabel('Sprache')).toBeDisabled();
