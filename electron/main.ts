@@ -10,6 +10,7 @@ import {
   shell,
 } from 'electron';
 import { join } from 'node:path';
+import { startupFailureMessage } from '../shared/i18n/startup-failure.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { createLogger, parseLogLevel } from './logging/logger.js';
@@ -146,10 +147,12 @@ async function start(): Promise<void> {
 function fail(error: unknown): void {
   logger.error('Secure Softphone cannot start', error);
   // Fail closed with a message that says what to fix; nothing starts half-configured.
-  const detail =
+  const { title, body } = startupFailureMessage(
+    app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
     error instanceof InvalidPolicyError
-      ? `${error.location}:\n${error.problems.map((p) => `• ${p.key}: ${p.message}`).join('\n')}`
-      : String(error);
-  dialog.showErrorBox('Secure Softphone cannot start', detail);
+      ? { kind: 'invalid-policy', location: error.location, problems: error.problems }
+      : { kind: 'other', detail: String(error) },
+  );
+  dialog.showErrorBox(title, body);
   app.exit(1);
 }
