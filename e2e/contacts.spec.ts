@@ -137,13 +137,21 @@ test('caller ID: a call from a number in the contacts is named by the contact, i
   const phones = await twoRegisteredPhones(openApp);
   const { b, alice } = phones;
 
-  // Bob imports a CSV export (semicolons, BOM, German headers) with Alice's SIP address.
+  // Bob imports a vCard with Alice's SIP address.
   await b.getByRole('link', { name: 'Contacts' }).click();
   await importFile(
     b,
-    'kontakte.csv',
-    `\ufeffVorname;Nachname;Firma;Telefon geschäftlich\r\nAlice;Aus dem Vertrieb;Beispiel GmbH;${alice.uri}\r\n`,
-    'text/csv',
+    'alice.vcf',
+    [
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'FN:Alice Aus dem Vertrieb',
+      'ORG:Beispiel GmbH',
+      `IMPP;TYPE=work:${alice.uri}`,
+      'END:VCARD',
+      '',
+    ].join('\r\n'),
+    'text/vcard',
   );
   await expect(b.getByRole('main').getByRole('status')).toHaveText('1 contact imported.');
 
