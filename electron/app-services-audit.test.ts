@@ -10,7 +10,7 @@ import type { PolicyFile, PolicyProblem } from '../shared/policy/schema.js';
 import { createAppServices, type AppServices, type AppServicesDeps } from './app-services.js';
 import { AUDIT_HMAC_KEY_ITEM } from './audit/audit-store.js';
 import { policyDigest } from './audit/policy-events.js';
-import type { PolicyReadResult, PolicySource } from './policy/source.js';
+import { InvalidPolicyError, type PolicyReadResult, type PolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './storage/database.js';
@@ -255,6 +255,28 @@ describe('the audit trail of the running app', () => {
     expect((await events()).slice(3)).toEqual([
       { type: 'policy.invalid', details: { keys: 'bogus_key,idleLockMinutes', count: 2 } },
     ]);
+  });
+
+  it('records a policy that stops the app at start, and keeps it for the next start', async () => {
+    const secrets = createMemorySecretStore();
+    await start(secrets);
+    await services!.dispose();
+    services = null;
+    policy = manualPolicy({
+      status: 'invalid',
+      problems: [{ key: 'requireMfa', message: 'must be a boolean' }],
+    });
+    await expect(start(secrets)).rejects.toBeInstanceOf(InvalidPolicyError);
+    policy = manualPolicy({ status: 'absent' });
+    await start(secrets);
+    expect((await events()).map((event) => event.type)).toEqual([
+      'app.started',
+      'policy.applied',
+      'policy.invalid',
+      'app.started',
+      'policy.applied',
+    ]);
+    expect((await events())[2]?.details).toEqual({ keys: 'requireMfa', count: 1 });
   });
 
   it('records security-relevant settings, a reported SAS mismatch, and the renderer reports it may make', async () => {

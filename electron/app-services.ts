@@ -7,6 +7,7 @@ import type {
   EventName,
   EventPayload,
   IncomingCallNotice,
+  SessionLockState,
   SettingsState,
 } from '../shared/ipc/contract.js';
 import { ServiceError } from '../shared/ipc/errors.js';
@@ -27,6 +28,7 @@ import { createTrustedFetch, type TrustedFetch } from './net/trusted-connection.
 import { createUpdateService, type UpdateServiceOptions } from './updates/update-service.js';
 import { isAllowedExternalUrl } from './platform/navigation.js';
 import { InvalidPolicyError, type PolicySource } from './policy/source.js';
+import { recordBeforeStopping } from './audit/record-before-stopping.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { DatabaseOpenError, openEncryptedDatabase, type SqlDatabase } from './storage/database.js';
 import { buildDiagnosticsReport, gatherStorageFacts } from './storage/diagnostics.js';
@@ -40,6 +42,15 @@ import { KeychainUnavailableError, probeSecretStore, type SecretStore } from './
 import { createSipAccountService } from './sip/sip-account-service.js';
 import { createSignInService, type Timers } from './identity/sign-in-service.js';
 import type { CustomFetch } from 'openid-client';
+import {
+  idleDeadline,
+  initialLockState,
+  needsReauthentication,
+  stepLock,
+  type LockEffect,
+  type LockInput,
+  type LockState,
+} from './identity/session-lock.js';
 
 export interface AppServicesDeps {
   dataDir: string;
@@ -82,6 +93,8 @@ export interface AppServicesDeps {
   updater?: UpdateServiceOptions['updater'];
   /** Sign-in: the timers of token refresh, SIP rotation and the browser timeout (tests pass fake ones). */
   signInTimers?: Timers;
+  /** The session lock's idle timer (tests pass fake ones with the fake clock `now`). */
+  lockTimers?: Timers;
   /** Sign-in: how long the browser may take (default 5 minutes). */
   signInTimeoutMs?: number;
   /** Sign-in: HTTPS to the issuer and the provider API (default: Node's HTTPS with the policy's CAs). */
@@ -117,6 +130,10 @@ export interface AppServices {
   networkReturned(): void;
   /** The operating system resumed from sleep (Electron's powerMonitor). */
   systemResumed(): void;
+  /** The operating system locked the screen (powerMonitor `lock-screen`): the app locks at once. */
+  osLocked(): void;
+  /** The operating system goes to sleep (powerMonitor `suspend`): the app locks at once. */
+  systemSuspended(): void;
   /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
   tlsTrust(): TlsTrust;
   /**
@@ -147,9 +164,21 @@ function platformName(platform: NodeJS.Platform): AppInfo['platform'] {
   return platform === 'linux' || platform === 'darwin' || platform === 'win32' ? platform : 'other';
 }
 
-async function readPolicyOrThrow(source: PolicySource): Promise<PolicyFile> {
-  const result = await source.read();
-  if (result.status === 'invalid') throw new InvalidPolicyError(source.location, result.problems);
+/** The policy at start; one that does not validate stops the app (fail closed), recorded in the audit log first. */
+async function readPolicyOrThrow(deps: AppServicesDeps): Promise<PolicyFile> {
+  const result = await deps.policy.read();
+  if (result.status === 'invalid') {
+    await recordBeforeStopping(
+      {
+        databasePath: join(deps.dataDir, 'softphone.db'),
+        secrets: deps.secrets,
+        appVersion: deps.appVersion,
+        now: deps.now ?? Date.now,
+      },
+      policyInvalid(result.problems),
+    );
+    throw new InvalidPolicyError(deps.policy.location, result.problems);
+  }
   return result.status === 'ok' ? result.policy : {};
 }
 
@@ -159,7 +188,7 @@ async function readPolicyOrThrow(source: PolicySource): Promise<PolicyFile> {
  */
 export async function createAppServices(deps: AppServicesDeps): Promise<AppServices> {
   const logError = deps.logError ?? ((message, error) => createLogger().error(message, error));
-  let policyFile = await readPolicyOrThrow(deps.policy);
+  let policyFile = await readPolicyOrThrow(deps);
   const settingsStore = await openSettingsStore(deps.dataDir);
   const listeners = new Set<EventListener>();
   // The encrypted database: a failure to open it is reported to the UI, never papered over with a new file.
@@ -262,6 +291,69 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     return history;
   };
   const callListeners = new Set<(event: CallEvent) => void>();
+  // The session lock (electron/identity/session-lock.ts), only while signed in: idle time from the
+  // renderer's throttled `session.activity`, OS lock and sleep from powerMonitor, a timer at the deadline.
+  const lockTimers: Timers = deps.lockTimers ?? {
+    set(callback, ms) {
+      const handle = setTimeout(callback, ms);
+      handle.unref?.();
+      return handle;
+    },
+    clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  let lock: LockState | null = null;
+  let lockTimer: unknown = null;
+  const lockPolicy = () => {
+    const { idleLockMinutes, sessionMaxAgeHours } = resolvePolicy(policyFile);
+    return { idleLockMinutes, sessionMaxAgeHours };
+  };
+  const lockState = (): SessionLockState => ({
+    locked: lock?.status === 'locked',
+    reauthRequired: lock?.status === 'locked' && needsReauthentication(lock, lockPolicy(), now()),
+  });
+  const emitLock = () => {
+    const state = lockState();
+    for (const listener of listeners) listener('session.lockChanged', state);
+  };
+  const armLockTimer = () => {
+    if (lockTimer !== null) lockTimers.clear(lockTimer);
+    lockTimer = null;
+    const deadline = lock ? idleDeadline(lock, lockPolicy()) : null;
+    if (deadline === null) return;
+    lockTimer = lockTimers.set(
+      () => {
+        lockTimer = null;
+        feedLock({ type: 'tick', at: now() });
+      },
+      Math.max(0, deadline - now()),
+    );
+  };
+  const feedLock = (input: LockInput): LockEffect[] => {
+    if (!lock) return [];
+    const { state, effects } = stepLock(lock, input, lockPolicy());
+    lock = state;
+    for (const effect of effects) {
+      if (effect.type === 'locked') record({ type: 'session.locked', details: { reason: effect.reason } });
+      if (effect.type === 'unlocked')
+        record({ type: 'session.unlocked', details: { reauthenticated: effect.reauthenticated } });
+      if (effect.type === 'reauthentication-required')
+        record({ type: 'session.expired', details: { maxAgeHours: effect.maxAgeHours } });
+    }
+    armLockTimer();
+    if (effects.some((effect) => effect.type !== 'reauthentication-required')) emitLock();
+    return effects;
+  };
+  const signInChanged = (signedIn: boolean) => {
+    if (signedIn && !lock) {
+      lock = initialLockState(now(), signIn.authTime() ?? now());
+      armLockTimer();
+      emitLock();
+    } else if (!signedIn && lock) {
+      lock = null;
+      armLockTimer();
+      emitLock();
+    }
+  };
   const signIn = createSignInService({
     policy: () => resolvePolicy(policyFile),
     secrets: deps.secrets,
@@ -273,6 +365,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       return deps.systemLocale.toLowerCase().startsWith('de') ? 'de' : 'en';
     },
     onStateChange: (state) => {
+      if (state.status === 'signed-in' || state.status === 'signed-out')
+        signInChanged(state.status === 'signed-in');
       emit('signIn.changed', state);
       // Events recorded while signed out (the sign-in itself among them) go to the provider now.
       if (state.status === 'signed-in') auditSync?.signedIn();
@@ -369,6 +463,19 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       'signIn.cancel': () => signIn.cancel(),
       'signIn.state': () => signIn.state(),
       'signIn.clockSkew': () => ({ seconds: signIn.clockSkew() }),
+      'session.lockState': lockState,
+      'session.activity': () => {
+        feedLock({ type: 'activity', at: now() });
+        return undefined;
+      },
+      'session.lock': () => {
+        feedLock({ type: 'lock', at: now() });
+        return lockState();
+      },
+      'session.unlock': () => {
+        feedLock({ type: 'unlock', at: now(), reauthenticatedAt: null });
+        return lockState();
+      },
       'signIn.signOut': () => {
         requireKeychain();
         return signIn.signOut();
@@ -653,9 +760,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       emit('system.resumed', {});
       auditSync.networkReturned();
     },
+    osLocked: () => void feedLock({ type: 'os-lock', at: now() }),
+    systemSuspended: () => void feedLock({ type: 'suspend', at: now() }),
     tlsTrust: trust,
     providerFetch,
     async dispose() {
+      lock = null;
+      armLockTimer();
       await auditSync.stop();
       if ('close' in auditHttp && typeof auditHttp.close === 'function') auditHttp.close();
       stopWatching();
