@@ -158,6 +158,27 @@ test.describe('sign-in with the provider', () => {
     await signOut(relaxed);
   });
 
+  test('"Lock now" hides everything personal until Unlock, which needs no sign-in within the session age', async ({
+    openApp,
+  }) => {
+    test.setTimeout(60_000);
+    const state = readStackState();
+    const user = state.signInUsers.provider;
+    const shell = await openApp({ name: 'session-lock', policy: providerPolicy(state) });
+    await signIn(shell, user);
+    await expect(shell.page.getByRole('heading', { name: 'Phone' })).toBeVisible();
+    await shell.page.getByRole('button', { name: 'Lock now' }).click();
+    await expect(shell.page.getByRole('heading', { name: 'The app is locked' })).toBeVisible();
+    await expect(shell.page.getByRole('navigation')).toHaveCount(0);
+    await expect(shell.page.getByText(user.name)).toHaveCount(0);
+    const pages = shell.context.pages().length;
+    await shell.page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(shell.page.getByRole('heading', { name: 'Phone' })).toBeVisible();
+    // Within the session age, unlocking opened no browser.
+    expect(shell.context.pages()).toHaveLength(pages);
+    await signOut(shell);
+  });
+
   test('Cancel in the app ends the sign-in', async ({ openApp }) => {
     const state = readStackState();
     const shell = await openApp({ name: 'cancel', policy: providerPolicy(state) });

@@ -290,6 +290,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     if (!history) throw new ServiceError('not-available', 'the database is not open');
     return history;
   };
+  // Before the sign-in service: restoring a session at start already reports its state.
+  const emit: EventListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
   const callListeners = new Set<(event: CallEvent) => void>();
   // The session lock (electron/identity/session-lock.ts), only while signed in: idle time from the
   // renderer's throttled `session.activity`, OS lock and sleep from powerMonitor, a timer at the deadline.
@@ -312,8 +316,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     reauthRequired: lock?.status === 'locked' && needsReauthentication(lock, lockPolicy(), now()),
   });
   const emitLock = () => {
-    const state = lockState();
-    for (const listener of listeners) listener('session.lockChanged', state);
+    emit('session.lockChanged', lockState());
   };
   const armLockTimer = () => {
     if (lockTimer !== null) lockTimers.clear(lockTimer);
@@ -396,9 +399,6 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   };
   const providerFetch = createTrustedFetch(trust);
 
-  const emit: EventListener = (event, payload) => {
-    for (const listener of listeners) listener(event, payload);
-  };
   const updates = createUpdateService({
     updater: deps.updater ?? null,
     policy: () => resolvePolicy(policyFile),
@@ -473,7 +473,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         return lockState();
       },
       'session.unlock': () => {
-        feedLock({ type: 'unlock', at: now(), reauthenticatedAt: null });
+        const effects = feedLock({ type: 'unlock', at: now(), reauthenticatedAt: null });
+        // Beyond the policy's session age: sign-in again (prompt=login); the app unlocks on its success.
+        if (effects.some((effect) => effect.type === 'reauthentication-required'))
+          signIn.reauthenticate().then(
+            (authTime) => void feedLock({ type: 'unlock', at: now(), reauthenticatedAt: authTime }),
+            (error: unknown) => logError('Signing in again to unlock failed', error),
+          );
         return lockState();
       },
       'signIn.signOut': () => {
@@ -736,6 +742,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       emit('policy.changed', resolvePolicy(policyFile));
       emit('settings.changed', settingsState());
       emitSipAccount();
+      // The idle lock follows the policy's new minutes at once.
+      armLockTimer();
       void signIn
         .policyChanged()
         .catch((error: unknown) => logError('Ending the session after a policy change failed', error));

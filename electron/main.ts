@@ -140,6 +140,8 @@ async function start(): Promise<void> {
   });
   target.once('ready-to-show', () => target.show());
   powerMonitor.on('resume', () => current.systemResumed());
+  powerMonitor.on('lock-screen', () => current.osLocked());
+  powerMonitor.on('suspend', () => current.systemSuspended());
   await target.loadURL(APP_ENTRY_URL);
   deliverDial();
 }

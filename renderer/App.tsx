@@ -8,6 +8,7 @@ import { AuditScreen } from './screens/AuditScreen';
 import { ContactsScreen } from './screens/ContactsScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { KeychainUnavailableScreen } from './screens/KeychainUnavailableScreen';
+import { LockScreen } from './screens/LockScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { PolicyScreen } from './screens/PolicyScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
@@ -17,6 +18,7 @@ import { call } from './ipc/client';
 import { useAppStore } from './state/app-store';
 import { useHistoryStore } from './state/history-store';
 import { usePhoneStore } from './state/phone-store';
+import { useSessionLockStore, watchActivity } from './state/session-lock-store';
 import { useSignInStore } from './state/sign-in-store';
 import { useSipAccountStore } from './state/sip-account-store';
 import { useStorageStore } from './state/storage-store';
@@ -52,6 +54,7 @@ export function App() {
   const screen = useAppStore((s) => s.screen);
   const storage = useStorageStore((s) => s.status);
   const storageLoadError = useStorageStore((s) => s.loadError);
+  const locked = useSessionLockStore((s) => s.locked);
   useLanguageAndTheme();
 
   useEffect(() => {
@@ -74,6 +77,7 @@ export function App() {
     void Promise.all([
       useSipAccountStore.getState().load(),
       useSignInStore.getState().load(),
+      useSessionLockStore.getState().load(),
       usePhoneStore.getState().connect(),
       useHistoryStore.getState().watch(),
     ]);
@@ -82,6 +86,12 @@ export function App() {
   useEffect(() => {
     document.title = t('app.name');
   }, [t]);
+
+  // Input in the window keeps the session unlocked (main counts the idle time; throttled).
+  useEffect(() => {
+    if (load.status !== 'ready') return;
+    return watchActivity();
+  }, [load.status]);
 
   // The network is back: main sends what waited (the audit log to the provider) without its back-off.
   useEffect(() => {
@@ -97,6 +107,8 @@ export function App() {
   if (storageLoadError) return <StartupMessage title={t('app.loadFailed')} body={t(storageLoadError)} />;
   if (load.status === 'loading' || storage === null) return <StartupMessage title={t('app.loading')} />;
   if (storage.state === 'keychain-unavailable') return <KeychainUnavailableScreen />;
+  // Locked (idle, OS lock, sleep): nothing personal shows until main unlocks.
+  if (locked) return <LockScreen />;
   if (screen === 'signIn') return <SignInScreen />;
   // Screens that need the encrypted database give way to the explanation and the choices.
   const storageProblem = storage.state === 'error';

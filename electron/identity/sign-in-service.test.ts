@@ -351,6 +351,32 @@ describe('sign-in service against the login broker', () => {
     expect(h.timers.pending.size).toBe(0);
   });
 
+  it('re-authenticates the signed-in person for the session lock (prompt=login), staying signed in', async () => {
+    const h = harness({ policy: { requireMfa: false } });
+    await signIn(h, gina);
+    await h.waitFor('signed-in');
+    const statesBefore = h.states.length;
+    const started = Date.now();
+    const reauth = h.service.reauthenticate();
+    const url = await h.opened();
+    expect(url.searchParams.get('prompt')).toBe('login');
+    expect(url.searchParams.get('max_age')).toBe('0');
+    expect(url.searchParams.get('login_hint')).toBe('gina@example.test');
+    await deliver(await browse(url, gina));
+    const authTime = await reauth;
+    expect(authTime).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    // No state change on the way: the app stays signed in (and locked) while the browser is open.
+    expect(h.states.slice(statesBefore)).toEqual([]);
+    expect(JSON.parse((await h.secrets.get('identity-session'))!)).toMatchObject({ authTime });
+
+    // Another account cannot unlock this session; the person stays signed in.
+    const other = h.service.reauthenticate();
+    await deliver(await browse(await h.opened(), nico));
+    await expect(other).rejects.toThrow('another account');
+    expect(h.service.state().status).toBe('signed-in');
+    await h.service.signOut();
+  });
+
   it('refuses a token without a second factor when policy requires MFA, and accepts it when not', async () => {
     const strict = harness();
     await signIn(strict, nico);

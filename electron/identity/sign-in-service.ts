@@ -217,12 +217,34 @@ export function createSignInService(deps: SignInServiceDeps) {
     return state;
   }
 
+  /**
+   * The session lock asks the person to authenticate again (`prompt=login`, `max_age=0`) with the
+   * signed-in account; resolves with the fresh `auth_time` (ms). The sign-in state stays "signed-in"
+   * throughout, also when this fails.
+   */
+  function reauthenticate(): Promise<number> {
+    const policy = deps.policy();
+    const provider = policy.provider;
+    const current = session;
+    if (!provider || !current) return Promise.reject(new ServiceError('not-available', 'not signed in'));
+    attempt?.abort(new SignInError('cancelled', 'a new sign-in started'));
+    const controller = new AbortController();
+    attempt = controller;
+    return new Promise<number>((resolve, reject) => {
+      void run(controller, provider, policy, current.user.method, current.user.email || undefined, {
+        resolve,
+        reject,
+      });
+    });
+  }
+
   async function run(
     controller: AbortController,
     provider: ProviderEndpoints,
     policy: EffectivePolicy,
     method: SignInMethod,
     loginHint: string | undefined,
+    reauth?: { resolve(authTime: number): void; reject(error: unknown): void },
   ): Promise<void> {
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
@@ -245,7 +267,8 @@ export function createSignInService(deps: SignInServiceDeps) {
       const url = client.buildAuthorizationUrl(discovered, {
         redirect_uri: listener.redirectUri,
         scope: SIGN_IN_SCOPE,
-        prompt: 'consent',
+        prompt: reauth ? 'login' : 'consent',
+        ...(reauth && { max_age: '0' }),
         code_challenge: await client.calculatePKCECodeChallenge(verifier),
         code_challenge_method: 'S256',
         state: expectedState,
@@ -277,6 +300,24 @@ export function createSignInService(deps: SignInServiceDeps) {
         deps.record({ type: 'auth.signInRefusedNoMfa', details: { method, amr: amr.join(',') } });
         await revokeQuietly(discovered, tokens.refresh_token);
         throw new SignInError('mfa-missing', 'policy requires a second factor and the ID token shows none');
+      }
+      if (reauth) {
+        // Unlocking needs the same person, freshly authenticated: another account or no auth_time fails.
+        // The session keeps its refresh token and SIP credentials; only its authentication time renews.
+        const current = session;
+        if (!current || userOf(claims, method).email !== current.user.email)
+          throw new SignInError('invalid-token', 'another account signed in to unlock');
+        if (typeof claims.auth_time !== 'number')
+          throw new SignInError('invalid-token', 'the ID token does not say when the person authenticated');
+        await revokeQuietly(discovered, tokens.refresh_token);
+        if (controller.signal.aborted) throw controller.signal.reason as Error;
+        const renewed: StoredSession = { ...current, authTime: claims.auth_time * 1000, amr };
+        await deps.secrets.set(SESSION_KEY, JSON.stringify(renewed));
+        session = renewed;
+        deps.record({ type: 'auth.signInSucceeded', details: { method, mfa } });
+        if (attempt === controller) attempt = null;
+        reauth.resolve(renewed.authTime);
+        return;
       }
       if (!tokens.refresh_token) throw new SignInError('idp-error', 'the provider gave no refresh token');
       const stored: StoredSession = {
@@ -318,7 +359,10 @@ export function createSignInService(deps: SignInServiceDeps) {
       deps.onRegistrationChange();
     } catch (error) {
       const failure = classifySignInError(error);
-      if (attempt !== controller || disposed) return;
+      if (attempt !== controller || disposed) {
+        reauth?.reject(error);
+        return;
+      }
       attempt = null;
       if (!refusedForMfa)
         deps.record({
@@ -332,7 +376,8 @@ export function createSignInService(deps: SignInServiceDeps) {
         failure.reason === 'invalid-token'
       )
         logError(`Sign-in failed (${failure.reason})`, new Error(failure.message));
-      setState({ status: 'error', reason: failure.reason, method });
+      if (reauth) reauth.reject(error);
+      else setState({ status: 'error', reason: failure.reason, method });
     } finally {
       timers.clear(timer);
       listener?.close();
@@ -582,6 +627,7 @@ export function createSignInService(deps: SignInServiceDeps) {
   return {
     state: () => state,
     start,
+    reauthenticate,
     cancel,
     signOut,
     restore,

@@ -321,7 +321,7 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
  * Ringing calls also appear as OS notifications (Answer/Decline where the platform has buttons); the
  * notification goes when the call stops ringing.
  */
-function useIncomingCallNotifications(calls: CallView[]): void {
+function useIncomingCallNotifications(calls: CallView[], hideCaller: boolean): void {
   const { t } = useTranslation();
   const engine = usePhoneStore((s) => s.engine);
   const notified = useRef(new Set<string>());
@@ -340,15 +340,18 @@ function useIncomingCallNotifications(calls: CallView[]): void {
     for (const view of calls) {
       if (!ringing.has(view.id) || notified.current.has(view.id)) continue;
       notified.current.add(view.id);
-      void contactNameFor(view.remoteUri)
+      // While the app is locked, the notification names nobody either.
+      void (hideCaller ? Promise.resolve(null) : contactNameFor(view.remoteUri))
         .catch(() => null)
         .then((contact) => {
           // The call may have stopped ringing while the contact was looked up.
           if (!notified.current.has(view.id)) return;
           return callMain('call.notifyIncoming', {
             callId: view.id,
-            title: t('call.notification.title', { who: contact ?? callerName(view) }),
-            body: view.remoteUri.replace(/^sips?:/, ''),
+            title: hideCaller
+              ? t('lock.incomingCall')
+              : t('call.notification.title', { who: contact ?? callerName(view) }),
+            body: hideCaller ? t('lock.title') : view.remoteUri.replace(/^sips?:/, ''),
             answerLabel: t('call.answer'),
             declineLabel: t('call.decline'),
           });
@@ -360,20 +363,53 @@ function useIncomingCallNotifications(calls: CallView[]): void {
       notified.current.delete(id);
       void callMain('call.dismissNotification', { callId: id }).catch(() => undefined);
     }
-  }, [calls, t]);
+  }, [calls, t, hideCaller]);
+}
+
+/** A call while the app is locked: no caller, no number; a ringing call can be answered or declined. */
+function LockedCallCard({ view }: { view: CallView }) {
+  const { t } = useTranslation();
+  const engine = usePhoneStore((s) => s.engine)();
+  const incoming = view.state === 'incoming';
+  const label = incoming ? t('lock.incomingCall') : t('lock.callInProgress');
+  return (
+    <section className={`call-card call-${view.state}`} aria-label={label}>
+      <p className="call-who">{label}</p>
+      <div className="button-row">
+        {incoming ? (
+          <>
+            <button type="button" className="button button-call" onClick={() => void engine.answer(view.id)}>
+              {t('call.answer')}
+            </button>
+            <button type="button" className="button button-danger" onClick={() => engine.decline(view.id)}>
+              {t('call.decline')}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button-danger" onClick={() => engine.hangup(view.id)}>
+            {t('call.hangup')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
 }
 
 /** Calls in progress, incoming ones included, shown above whatever screen is open. */
-export function CallDock() {
+export function CallDock({ hideCaller = false }: { hideCaller?: boolean }) {
   const { t } = useTranslation();
   const calls = usePhoneStore((s) => s.calls);
-  useIncomingCallNotifications(calls);
+  useIncomingCallNotifications(calls, hideCaller);
   if (calls.length === 0) return null;
   return (
     <aside className="call-dock" aria-label={t('call.dock')}>
-      {calls.map((view) => (
-        <CallCard key={view.id} view={view} others={calls.filter((other) => other.id !== view.id)} />
-      ))}
+      {calls.map((view) =>
+        hideCaller ? (
+          <LockedCallCard key={view.id} view={view} />
+        ) : (
+          <CallCard key={view.id} view={view} others={calls.filter((other) => other.id !== view.id)} />
+        ),
+      )}
     </aside>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore, type Screen } from '../state/app-store';
 import { useHistoryStore } from '../state/history-store';
+import { useSessionLockStore } from '../state/session-lock-store';
 import { useIsAdmin, useSignInStore } from '../state/sign-in-store';
 import { Icon, type IconName } from './Icon';
 import { RegistrationIndicator } from './RegistrationStatus';
@@ -25,6 +26,7 @@ export function Sidebar() {
   const missed = useHistoryStore((s) => s.missed);
   const admin = useIsAdmin();
   const signedIn = useSignInStore((s) => s.state.status === 'signed-in');
+  const lock = useSessionLockStore((s) => s.lock);
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>
       <div className="brand">
@@ -61,6 +63,12 @@ export function Sidebar() {
       <div className="nav-footer">
         <RegistrationIndicator />
       </div>
+      {signedIn && (
+        <button type="button" className="nav-item" onClick={() => void lock()}>
+          <Icon name="lock" />
+          <span>{t('lock.lockNow')}</span>
+        </button>
+      )}
       {/* Signed in, the account and "Sign out" are in Settings. */}
       {!signedIn && (
         <a

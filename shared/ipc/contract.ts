@@ -67,6 +67,10 @@ export const IncomingCallNotice = z
   .strict();
 export type IncomingCallNotice = z.infer<typeof IncomingCallNotice>;
 
+/** The session lock (electron/identity/session-lock.ts): locked, and whether unlocking needs the IdP again. */
+export const SessionLockState = z.object({ locked: z.boolean(), reauthRequired: z.boolean() }).strict();
+export type SessionLockState = z.infer<typeof SessionLockState>;
+
 export const channels = {
   'app.getInfo': { input: NoInput, output: AppInfo },
   'settings.get': { input: NoInput, output: SettingsState },
@@ -84,6 +88,12 @@ export const channels = {
   'signIn.signOut': { input: NoInput, output: SignInState },
   /** This computer's clock against the provider's `Date` header. */
   'signIn.clockSkew': { input: NoInput, output: ClockSkew },
+  /** The session lock: its state, input seen in the window (throttled), locking now, and unlocking. */
+  'session.lockState': { input: NoInput, output: SessionLockState },
+  'session.activity': { input: NoInput, output: z.undefined() },
+  'session.lock': { input: NoInput, output: SessionLockState },
+  /** Unlocks within the policy's session age; beyond it, starts sign-in again (prompt=login) and unlocks after. */
+  'session.unlock': { input: NoInput, output: SessionLockState },
   /** Automatic updates (electron/updates): status, "Check now", and restart into a downloaded update. */
   'updates.status': { input: NoInput, output: UpdateStatus },
   'updates.check': { input: NoInput, output: UpdateStatus },
@@ -167,6 +177,7 @@ export const events = {
   'sipAccount.changed': SipAccountState,
   'signIn.changed': SignInState,
   'signIn.clockSkew': ClockSkew,
+  'session.lockChanged': SessionLockState,
   'history.changed': z.object({}),
   'contacts.changed': z.object({}),
   /** The computer woke from sleep: the phone reconnects at once instead of waiting for its back-off. */

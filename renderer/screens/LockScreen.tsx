@@ -1,0 +1,36 @@
+import { useTranslation } from 'react-i18next';
+import { CallDock } from '../components/CallDock';
+import { Feedback } from '../components/Feedback';
+import { useSessionLockStore } from '../state/session-lock-store';
+
+/**
+ * The locked app: nothing personal (no names, numbers, history or contacts). Ringing calls still show,
+ * without the caller, and can be answered.
+ */
+export function LockScreen() {
+  const { t } = useTranslation();
+  const reauthRequired = useSessionLockStore((s) => s.reauthRequired);
+  const reauthenticating = useSessionLockStore((s) => s.reauthenticating);
+  const error = useSessionLockStore((s) => s.error);
+  const unlock = useSessionLockStore((s) => s.unlock);
+  return (
+    <main className="startup lock-screen">
+      <CallDock hideCaller />
+      <div className="card startup-card">
+        <h1 className="screen-title">{t('lock.title')}</h1>
+        <p className="muted">{reauthRequired ? t('lock.reauthBody') : t('lock.body')}</p>
+        {reauthenticating && (
+          <p className="hint" role="status">
+            {t('lock.reauthenticating')}
+          </p>
+        )}
+        <Feedback message={error ? { kind: 'error', text: t(error) } : null} />
+        <div className="button-row">
+          <button type="button" className="button" onClick={() => void unlock()}>
+            {t('lock.unlock')}
+          </button>
+        </div>
+      </div>
+    </main>
+  );
+}

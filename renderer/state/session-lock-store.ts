@@ -1,0 +1,69 @@
+import { create } from 'zustand';
+import type { SessionLockState } from '../../shared/ipc/contract';
+import { call, errorKey, subscribe } from '../ipc/client';
+
+/** Input is reported to main at most this often: enough for an idle lock counted in minutes. */
+export const ACTIVITY_REPORT_MS = 30_000;
+
+interface SessionLockStore extends SessionLockState {
+  /** Unlocking was refused or signing in again failed to start, as an i18n key. */
+  error: string | null;
+  /** "Unlock" was pressed and main asked the IdP (sign-in again in the browser). */
+  reauthenticating: boolean;
+  load(): Promise<void>;
+  /** "Lock now". */
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+}
+
+let unsubscribe: (() => void) | null = null;
+
+/** The session lock as main decides it (electron/identity/session-lock.ts). */
+export const useSessionLockStore = create<SessionLockStore>()((set) => ({
+  locked: false,
+  reauthRequired: false,
+  error: null,
+  reauthenticating: false,
+  async load() {
+    unsubscribe?.();
+    unsubscribe = subscribe('session.lockChanged', (state) =>
+      set({ ...state, ...(!state.locked && { reauthenticating: false, error: null }) }),
+    );
+    try {
+      set(await call('session.lockState', undefined));
+    } catch (error) {
+      set({ error: errorKey(error) });
+    }
+  },
+  async lock() {
+    try {
+      set(await call('session.lock', undefined));
+    } catch (error) {
+      set({ error: errorKey(error) });
+    }
+  },
+  async unlock() {
+    set({ error: null });
+    try {
+      const state = await call('session.unlock', undefined);
+      set({ ...state, reauthenticating: state.locked && state.reauthRequired });
+    } catch (error) {
+      set({ error: errorKey(error) });
+    }
+  },
+}));
+
+/** Reports keyboard and pointer input to main, at most every `ACTIVITY_REPORT_MS`. */
+export function watchActivity(target: Window = window, now: () => number = Date.now): () => void {
+  let last = -Infinity;
+  const report = () => {
+    if (now() - last < ACTIVITY_REPORT_MS) return;
+    last = now();
+    void call('session.activity', undefined).catch(() => undefined);
+  };
+  const kinds = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as const;
+  for (const kind of kinds) target.addEventListener(kind, report, { passive: true });
+  return () => {
+    for (const kind of kinds) target.removeEventListener(kind, report);
+  };
+}
