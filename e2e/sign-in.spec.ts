@@ -179,6 +179,25 @@ test.describe('sign-in with the provider', () => {
     await signOut(shell);
   });
 
+  test('with a policy of one idle minute, the app locks by itself when nobody uses it', async ({
+    openApp,
+  }) => {
+    test.setTimeout(150_000);
+    const state = readStackState();
+    const user = state.signInUsers.provider;
+    const shell = await openApp({ name: 'idle-lock', policy: providerPolicy(state, { idleLockMinutes: 1 }) });
+    await signIn(shell, user);
+    await expect(shell.page.getByRole('heading', { name: 'Phone' })).toBeVisible();
+    // No input from here on: the lock screen appears when the policy's minute has passed.
+    await expect(shell.page.getByRole('heading', { name: 'The app is locked' })).toBeVisible({
+      timeout: 100_000,
+    });
+    await expect(shell.page.getByRole('navigation')).toHaveCount(0);
+    await shell.page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(shell.page.getByRole('heading', { name: 'Phone' })).toBeVisible();
+    await signOut(shell);
+  });
+
   test('Cancel in the app ends the sign-in', async ({ openApp }) => {
     const state = readStackState();
     const shell = await openApp({ name: 'cancel', policy: providerPolicy(state) });
