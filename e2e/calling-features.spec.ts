@@ -181,6 +181,8 @@ test('a microphone chosen in Settings is used, also mid-call', async ({ openApp 
   const { caller } = await callAndAnswer(alice, bob);
   await alice.page.getByRole('link', { name: 'Settings' }).click();
   const microphones = alice.page.getByLabel('Microphone', { exact: true });
+  // The device list fills in once the browser has enumerated the devices.
+  await expect.poll(() => microphones.locator('option').count()).toBeGreaterThan(1);
   const choices = await microphones.locator('option').allTextContents();
   const other = choices.find((label) => label !== 'System default' && !/Default/i.test(label));
   expect(other, `a second fake microphone among ${choices.join(', ')}`).toBeTruthy();
