@@ -14,6 +14,7 @@ import type { AuditMisbehaviour } from './audit-endpoint.js';
 import { createTestPki, type TestPki } from './certs.js';
 import { startLoginBroker, type LoginBroker, type SipProvisioner } from './login-broker.js';
 import { discoverBroker, signIn, trustingFetch } from './oidc-test-client.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /**
  * The issue's fault test: 10,000 audit events recorded by the app's audit side in a child process, synced
@@ -30,17 +31,6 @@ const SEED = Number(process.env.AUDIT_FAULT_SEED ?? 20261125);
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const child = fileURLToPath(new URL('../../electron/audit/sync-child.ts', import.meta.url));
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const noProvisioning: SipProvisioner = { add: async () => undefined, remove: async () => undefined };
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './database.js';
+import { seededRandom } from '../../e2e/support/seeded-random.js';
 
 const ROUNDS = 25;
 /** Each round kills the writer after 0..MAX_ACKS acknowledged lines (two per call: started, ended). */
@@ -16,18 +17,6 @@ const SEED = Number(process.env.CRASH_SAFETY_SEED ?? 20261125);
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
-
-/** mulberry32: a small seeded PRNG, so that a failing sequence of kill moments can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Round {
   started: string[];

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call as callMain, subscribe } from '../ipc/client';
+import { regionName } from '../i18n/region-name';
 import { parseDialInput, targetUri } from '../phone/dial-target';
 import type { CallView } from '../phone/engine';
 import { useAppStore } from '../state/app-store';
@@ -39,13 +40,7 @@ function TransferPanel({ view, others }: { view: CallView; others: CallView[] })
   const parsedTarget = () => {
     const parsed = parseDialInput(target, country);
     if (parsed.ok) return targetUri(parsed.target, engine.domain);
-    const countryName = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'region' }).of(
-      country,
-    );
-    setFeedback({
-      kind: 'error',
-      text: t(`phone.errors.${parsed.error}`, { country: countryName ?? country }),
-    });
+    setFeedback({ kind: 'error', text: t(`phone.errors.${parsed.error}`, { country: regionName(country) }) });
     return null;
   };
   const blind = (event: FormEvent) => {

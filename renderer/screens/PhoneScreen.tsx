@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DialPad } from '../components/DialPad';
 import { Icon } from '../components/Icon';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { regionName } from '../i18n/region-name';
 import { parseDialInput, targetLabel, targetUri } from '../phone/dial-target';
 import { useAppStore } from '../state/app-store';
 import { useDialRequestStore } from '../state/dial-request-store';
@@ -41,8 +42,7 @@ export function PhoneScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const countryName =
-    new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'region' }).of(country) ?? country;
+  const countryName = regionName(country);
 
   // A tel:/callto:/sip: link: its target goes into the number field, read like typed input; never dialled.
   useEffect(() => {
