@@ -7,6 +7,9 @@ import {
   type RegisteredPhone,
 } from './support/phone.js';
 
+// Three app instances register before a spec starts calling; on a loaded 2-core CI machine that alone can take 20 s.
+test.describe.configure({ timeout: 60_000 });
+
 const card = (phone: RegisteredPhone, other: RegisteredPhone) =>
   phone.page.getByRole('region', { name: `Call with ${other.user.username}` });
 
