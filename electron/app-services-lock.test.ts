@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionLockState } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
-import type { Timers } from './identity/sign-in-service.js';
+import type { Timers } from './auth/sign-in-service.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 

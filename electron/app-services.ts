@@ -40,7 +40,7 @@ import { shredAllData } from './storage/shred.js';
 import { moveDatabaseAside } from './storage/start-over.js';
 import { KeychainUnavailableError, probeSecretStore, type SecretStore } from './secrets/secret-store.js';
 import { createSipAccountService } from './sip/sip-account-service.js';
-import { createSignInService, type Timers } from './identity/sign-in-service.js';
+import { createSignInService, type Timers } from './auth/sign-in-service.js';
 import type { CustomFetch } from 'openid-client';
 import {
   idleDeadline,
@@ -50,7 +50,7 @@ import {
   type LockEffect,
   type LockInput,
   type LockState,
-} from './identity/session-lock.js';
+} from './auth/session-lock.js';
 
 export interface AppServicesDeps {
   dataDir: string;
@@ -295,7 +295,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     for (const listener of listeners) listener(event, payload);
   };
   const callListeners = new Set<(event: CallEvent) => void>();
-  // The session lock (electron/identity/session-lock.ts), only while signed in: idle time from the
+  // The session lock (electron/auth/session-lock.ts), only while signed in: idle time from the
   // renderer's throttled `session.activity`, OS lock and sleep from powerMonitor, a timer at the deadline.
   const lockTimers: Timers = deps.lockTimers ?? {
     set(callback, ms) {

@@ -18,7 +18,7 @@ interface SessionLockStore extends SessionLockState {
 
 let unsubscribe: (() => void) | null = null;
 
-/** The session lock as main decides it (electron/identity/session-lock.ts). */
+/** The session lock as main decides it (electron/auth/session-lock.ts). */
 export const useSessionLockStore = create<SessionLockStore>()((set) => ({
   locked: false,
   reauthRequired: false,

@@ -67,7 +67,7 @@ export const IncomingCallNotice = z
   .strict();
 export type IncomingCallNotice = z.infer<typeof IncomingCallNotice>;
 
-/** The session lock (electron/identity/session-lock.ts): locked, and whether unlocking needs the IdP again. */
+/** The session lock (electron/auth/session-lock.ts): locked, and whether unlocking needs the IdP again. */
 export const SessionLockState = z.object({ locked: z.boolean(), reauthRequired: z.boolean() }).strict();
 export type SessionLockState = z.infer<typeof SessionLockState>;
 
