@@ -204,3 +204,43 @@ test('without microphone permission no call is placed, and the message says how 
   await expect(alice.page.getByRole('region', { name: /^Call with / })).toHaveCount(0);
   await expect(bob.page.getByRole('region', { name: /^Call with / })).toHaveCount(0);
 });
+
+test('Call and Answer each pressed twice make one call, and every microphone it opened is released when it ends', async ({
+  openApp,
+}) => {
+  const alice = await registeredPhone(openApp, 'alice');
+  const bob = await registeredPhone(openApp, 'bob');
+  // Keeps every microphone stream the app opens, to see afterwards that none is left recording.
+  for (const phone of [alice, bob])
+    await phone.page.evaluate(() => {
+      const opened: MediaStream[] = [];
+      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await open(constraints);
+        opened.push(stream);
+        return stream;
+      };
+      Object.assign(window, { openedMicrophones: opened });
+    });
+  const liveMicrophones = (phone: RegisteredPhone) =>
+    phone.page.evaluate(() =>
+      (window as unknown as { openedMicrophones: MediaStream[] }).openedMicrophones
+        .flatMap((stream) => stream.getAudioTracks())
+        .map((track) => track.readyState),
+    );
+
+  await alice.page.getByLabel('Number or SIP address').fill(bob.user.uri);
+  await alice.page.getByRole('button', { name: 'Call', exact: true }).dblclick();
+  await expect(alice.page.getByRole('alert')).toHaveText('You are already calling this number.');
+  await card(bob, alice).getByRole('button', { name: 'Answer' }).dblclick();
+  await expect(card(alice, bob).getByRole('status').first()).toContainText('Connected');
+  await expect(card(bob, alice).getByRole('status').first()).toContainText('Connected');
+  expect(await liveMicrophones(bob)).toEqual(['live']);
+  expect(await liveMicrophones(alice)).toEqual(['live']);
+  await expect(alice.page.getByRole('region', { name: /^Call with / })).toHaveCount(1);
+
+  await card(alice, bob).getByRole('button', { name: 'Hang up' }).click();
+  await expect(card(bob, alice)).toHaveCount(0);
+  await expect.poll(() => liveMicrophones(bob)).toEqual(['ended']);
+  await expect.poll(() => liveMicrophones(alice)).toEqual(['ended']);
+});

@@ -102,10 +102,15 @@ async function continueWithoutSignIn(page: Page): Promise<void> {
 /** The callee answers as soon as the Answer button appears: what is measured is the app, not a person. */
 async function autoAnswer(page: Page): Promise<void> {
   // No named functions inside: tsx would wrap them in a helper the page does not have.
+  // Each Answer button is pressed once, as a person would.
   await page.evaluate(() => {
+    const pressed = new WeakSet<HTMLButtonElement>();
     new MutationObserver(() => {
       for (const button of document.querySelectorAll<HTMLButtonElement>('.call-dock button')) {
-        if (button.textContent === 'Answer') button.click();
+        if (button.textContent === 'Answer' && !pressed.has(button)) {
+          pressed.add(button);
+          button.click();
+        }
       }
     }).observe(document.body, { childList: true, subtree: true });
   });

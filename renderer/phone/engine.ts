@@ -70,7 +70,7 @@ export type PhonePreferences = Pick<
 >;
 
 export type CallStartResult =
-  { ok: true; id: string } | { ok: false; problem: 'not-registered' | MicrophoneProblem };
+  { ok: true; id: string } | { ok: false; problem: 'not-registered' | 'already-calling' | MicrophoneProblem };
 
 export interface PhoneEngineDeps {
   report(event: CallEvent): void;
@@ -162,6 +162,10 @@ interface CallEntry {
   /** The microphone setting the stream was opened with. */
   microphoneChoice: string;
   qualitySample: QualitySample | null;
+  /** The address we dialled (outgoing calls only), as it was given to call(). */
+  dialledUri: string | null;
+  /** Answer was pressed and the microphone is opening: a second press must not open another one. */
+  answering: boolean;
 }
 
 /**
@@ -178,6 +182,8 @@ export class PhoneEngine {
   private conference: { ids: [string, string]; mixer: Promise<ConferenceMixer> } | null = null;
   /** Incoming INVITEs with Replaces we accepted (attended transfer to us): answered without ringing. */
   private readonly replacements = new WeakSet<RTCSession>();
+  /** Targets whose microphone is being opened by call(): a double-click on Call dials them once. */
+  private readonly placing = new Set<string>();
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly deps: PhoneEngineDeps) {
@@ -348,16 +354,26 @@ export class PhoneEngine {
     };
   }
 
-  /** Places a call. The microphone is opened first: without it nothing is dialled. */
+  /**
+   * Places a call. The microphone is opened first: without it nothing is dialled. A target that is being
+   * dialled already (Call pressed twice) is not dialled again.
+   */
   async call(targetUri: string): Promise<CallStartResult> {
     performance.mark(marks.call);
     if (!this.ua || this.status.state !== 'registered') return { ok: false, problem: 'not-registered' };
+    const dialling = [...this.calls.values()].some(
+      (entry) => entry.dialledUri === targetUri && ['dialing', 'ringing'].includes(entry.view.state),
+    );
+    if (dialling || this.placing.has(targetUri)) return { ok: false, problem: 'already-calling' };
+    this.placing.add(targetUri);
     let microphone: MediaStream;
     try {
       microphone = await openMicrophone(this.deps.preferences().microphoneId);
     } catch (error) {
       if (error instanceof MicrophoneError) return { ok: false, problem: error.problem };
       throw error;
+    } finally {
+      this.placing.delete(targetUri);
     }
     const ua = this.ua as UA | null;
     if (!ua) {
@@ -367,18 +383,20 @@ export class PhoneEngine {
     this.holdOthers(null);
     const session = ua.call(targetUri, this.outgoingOptions(microphone) as never);
     const view = this.newView(session, 'outgoing', 'dialing');
-    this.track(view, session, microphone);
+    this.track(view, session, microphone, targetUri);
     return { ok: true, id: view.id };
   }
 
   async answer(id: string): Promise<boolean> {
     const entry = this.calls.get(id);
-    if (!entry || entry.view.state !== 'incoming') return false;
+    if (!entry || entry.view.state !== 'incoming' || entry.answering) return false;
+    entry.answering = true;
     performance.mark(marks.answer);
     let microphone: MediaStream;
     try {
       microphone = await openMicrophone(this.deps.preferences().microphoneId);
     } catch (error) {
+      entry.answering = false;
       if (!(error instanceof MicrophoneError)) throw error;
       // The call keeps ringing; the card says what to do about the microphone.
       this.update(id, { microphoneProblem: error.problem });
@@ -608,7 +626,12 @@ export class PhoneEngine {
     });
   }
 
-  private track(view: CallView, session: RTCSession, microphone: MediaStream | null): void {
+  private track(
+    view: CallView,
+    session: RTCSession,
+    microphone: MediaStream | null,
+    dialledUri: string | null = null,
+  ): void {
     view.microphoneLabel = microphone?.getAudioTracks()[0]?.label ?? null;
     this.calls.set(view.id, {
       view,
@@ -617,6 +640,8 @@ export class PhoneEngine {
       microphone,
       microphoneChoice: this.deps.preferences().microphoneId,
       qualitySample: null,
+      dialledUri,
+      answering: false,
     });
     this.publishCalls();
     this.reportStarted(view);
