@@ -62,38 +62,18 @@ async function setupTime(caller: Page, callee: Page): Promise<SetupSample> {
   return { total: confirmed - started, toIncoming: incoming - started, toAnswer: answer - incoming };
 }
 
-interface Samples {
-  registration: number[];
-  setup: SetupSample[];
-  setupStun: SetupSample[];
+/** One way of phoning (the app, or the bare JsSIP page): two registered instances, measured in turn. */
+interface Side {
+  /** Registers the first instance afresh; returns the time from starting to registered. */
+  register(): Promise<number>;
+  /** The first instance calls the second, which answers; the call is hung up afterwards. */
+  call(): Promise<SetupSample>;
+  /** Configures both instances with these ICE servers (STUN) and registers them again. */
+  useIceServers(urls: string[]): Promise<void>;
+  close(): Promise<void>;
 }
 
-async function openApps(
-  browser: Browser,
-  state: StackState,
-  runDir: string,
-  users: [SipUser, SipUser],
-): Promise<[Shell, Shell]> {
-  const shells: Shell[] = [];
-  for (const [index, user] of users.entries()) {
-    const policyPath = join(runDir, `app-${index}-policy.json`);
-    await writeFile(policyPath, JSON.stringify({ extraCaCertificates: [state.caCertPem] }));
-    const shell = await launchShell({
-      browser,
-      policy: filePolicySource(policyPath),
-      dataDir: join(runDir, `app-${index}-data`),
-      browserHome: state.trustedHome,
-      systemLocale: 'en-US',
-      secretService: `secure-softphone-bench-${index}`,
-    });
-    await enterSipAccount(shell.page, user);
-    await expectRegistered(shell.page);
-    shells.push(shell);
-  }
-  return shells as [Shell, Shell];
-}
-
-/** Until sign-in exists, a reloaded app is used with its manually entered SIP account. */
+/** Until the person signs in, a reloaded app is used with its manually entered SIP account. */
 async function continueWithoutSignIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Continue without signing in' }).click();
   await expectRegistered(page);
@@ -116,72 +96,87 @@ async function autoAnswer(page: Page): Promise<void> {
   });
 }
 
-async function appCalls(caller: Page, callee: Page, target: SipUser, runs: number): Promise<SetupSample[]> {
-  await autoAnswer(callee);
-  const samples: SetupSample[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const before = await markCount(callee, 'softphone:confirmed');
-    const callerBefore = await markCount(caller, 'softphone:confirmed');
-    await caller.getByLabel('Number or SIP address').fill(target.uri);
-    await caller.getByRole('button', { name: 'Call', exact: true }).click();
-    await waitForMarks(callee, 'softphone:confirmed', before + 1);
-    await waitForMarks(caller, 'softphone:confirmed', callerBefore + 1);
-    samples.push(await setupTime(caller, callee));
-    await caller.getByRole('button', { name: 'Hang up' }).click();
-    await caller.locator('.call-dock').waitFor({ state: 'detached' });
-    await callee.locator('.call-dock').waitFor({ state: 'detached' });
-  }
-  return samples;
-}
-
-async function measureApp(
-  browser: Browser,
-  state: StackState,
-  runDir: string,
-  stunUrl: string,
-): Promise<Samples> {
+async function openAppSide(browser: Browser, state: StackState, runDir: string): Promise<Side> {
   // Lower-case user names: the test registrar lower-cases the user part of the GRUU it hands out, and
   // JsSIP (rightly, RFC 3261 19.1.4) compares user parts case-sensitively.
-  const users: [SipUser, SipUser] = [
+  const users = [
     await createSipUser('bencha', state.ctlSocket),
     await createSipUser('benchb', state.ctlSocket),
   ];
-  const [a, b] = await openApps(browser, state, runDir, users);
-  try {
-    // Registration: each reload starts the app, which registers with the stored account.
-    const registration: number[] = [];
-    for (let run = 0; run < RUNS; run += 1) {
-      await a.page.reload();
-      await waitForMarks(a.page, 'softphone:registered', 1);
-      registration.push(
-        (await lastMark(a.page, 'softphone:registered')) - (await lastMark(a.page, 'softphone:register')),
-      );
-    }
-    await continueWithoutSignIn(a.page);
-    const setup = await appCalls(a.page, b.page, users[1], RUNS);
-
-    // The same calls with a STUN server that never answers, set by policy (applied live; reload to register again).
-    for (const [index] of users.entries()) {
-      await writeFile(
-        join(runDir, `app-${index}-policy.json`),
-        JSON.stringify({ extraCaCertificates: [state.caCertPem], iceServers: [{ urls: [stunUrl] }] }),
-      );
-    }
-    for (const shell of [a, b]) {
-      while (shell.services.policy().iceServers.length === 0)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      await shell.page.reload();
-      await continueWithoutSignIn(shell.page);
-    }
-    const setupStun = await appCalls(a.page, b.page, users[1], Math.ceil(RUNS / 2));
-    return { registration, setup, setupStun };
-  } finally {
-    await a.close();
-    await b.close();
+  const policyPath = (index: number) => join(runDir, `app-${index}-policy.json`);
+  const writePolicy = (index: number, iceServers: string[]) =>
+    writeFile(
+      policyPath(index),
+      JSON.stringify({
+        extraCaCertificates: [state.caCertPem],
+        ...(iceServers.length > 0 && { iceServers: [{ urls: iceServers }] }),
+      }),
+    );
+  const shells: Shell[] = [];
+  for (const [index, user] of users.entries()) {
+    await writePolicy(index, []);
+    const shell = await launchShell({
+      browser,
+      policy: filePolicySource(policyPath(index)),
+      dataDir: join(runDir, `app-${index}-data`),
+      browserHome: state.trustedHome,
+      systemLocale: 'en-US',
+      secretService: `secure-softphone-bench-${index}`,
+    });
+    shells.push(shell);
+    await enterSipAccount(shell.page, user);
+    await expectRegistered(shell.page);
   }
+  const [a, b] = shells as [Shell, Shell];
+  await autoAnswer(b.page);
+  let signInSkipped = true;
+  return {
+    async register() {
+      // Each reload starts the app, which registers with the stored account (behind the sign-in screen).
+      await a.page.reload();
+      signInSkipped = false;
+      await waitForMarks(a.page, 'softphone:registered', 1);
+      return (
+        (await lastMark(a.page, 'softphone:registered')) - (await lastMark(a.page, 'softphone:register'))
+      );
+    },
+    async call() {
+      if (!signInSkipped) {
+        await continueWithoutSignIn(a.page);
+        signInSkipped = true;
+      }
+      const calleeBefore = await markCount(b.page, 'softphone:confirmed');
+      const callerBefore = await markCount(a.page, 'softphone:confirmed');
+      await a.page.getByLabel('Number or SIP address').fill(users[1]!.uri);
+      await a.page.getByRole('button', { name: 'Call', exact: true }).click();
+      await waitForMarks(b.page, 'softphone:confirmed', calleeBefore + 1);
+      await waitForMarks(a.page, 'softphone:confirmed', callerBefore + 1);
+      const sample = await setupTime(a.page, b.page);
+      await a.page.getByRole('button', { name: 'Hang up' }).click();
+      await a.page.locator('.call-dock').waitFor({ state: 'detached' });
+      await b.page.locator('.call-dock').waitFor({ state: 'detached' });
+      return sample;
+    },
+    async useIceServers(urls) {
+      // Policy applies live; a reload registers again with it.
+      for (const [index, shell] of [a, b].entries()) {
+        await writePolicy(index, urls);
+        while (shell.services.policy().iceServers.length === 0)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        await shell.page.reload();
+        await continueWithoutSignIn(shell.page);
+      }
+      signInSkipped = true;
+      await autoAnswer(b.page);
+    },
+    async close() {
+      await a.close();
+      await b.close();
+    },
+  };
 }
 
-async function measureBare(browser: Browser, state: StackState, stunUrl: string): Promise<Samples> {
+async function openBareSide(browser: Browser, state: StackState): Promise<Side> {
   const bundle = await build({
     entryPoints: [join(repoRoot, 'bench', 'calls', 'bare-page.ts')],
     bundle: true,
@@ -200,14 +195,23 @@ async function measureBare(browser: Browser, state: StackState, stunUrl: string)
       body: route.request().url().endsWith('.js') ? script : '<!doctype html><script src="bare.js"></script>',
     }),
   );
-  try {
-    const users = [
-      await createSipUser('barea', state.ctlSocket),
-      await createSipUser('bareb', state.ctlSocket),
-    ];
-    const pages = [await context.newPage(), await context.newPage()];
-    for (const page of pages) page.on('pageerror', (error) => console.error(`bare page: ${error.message}`));
-    const configOf = (user: SipUser, iceServers: RTCIceServer[]) => ({
+  const users = [
+    await createSipUser('barea', state.ctlSocket),
+    await createSipUser('bareb', state.ctlSocket),
+  ];
+  const pages = [await context.newPage(), await context.newPage()];
+  for (const page of pages) page.on('pageerror', (error) => console.error(`bare page: ${error.message}`));
+  type BarePage = {
+    bare: {
+      register(config: unknown): Promise<void>;
+      call(uri: string): void;
+      hangupAll(): void;
+      calls(): number;
+    };
+  };
+  let iceServers: RTCIceServer[] = [];
+  const register = (page: Page, user: SipUser) =>
+    page.evaluate((config) => (window as unknown as BarePage).bare.register(config), {
       wssUrl: state.wssUrl,
       uri: user.uri,
       authorizationUser: user.username,
@@ -215,53 +219,73 @@ async function measureBare(browser: Browser, state: StackState, stunUrl: string)
       realm: state.sipDomain,
       iceServers,
     });
-    type BarePage = {
-      bare: {
-        register(config: unknown): Promise<void>;
-        call(uri: string): void;
-        hangupAll(): void;
-        calls(): number;
-      };
-    };
-    const register = (page: Page, user: SipUser, iceServers: RTCIceServer[]) =>
-      page.evaluate(
-        (config) => (window as unknown as BarePage).bare.register(config),
-        configOf(user, iceServers),
-      );
-    for (const page of pages) await page.goto(`${BARE_ORIGIN}/index.html`);
-    const [a, b] = pages as [Page, Page];
+  for (const page of pages) await page.goto(`${BARE_ORIGIN}/index.html`);
+  const [a, b] = pages as [Page, Page];
+  await register(a, users[0]!);
+  await register(b, users[1]!);
+  return {
+    async register() {
+      await register(a, users[0]!);
+      return (await lastMark(a, 'softphone:registered')) - (await lastMark(a, 'softphone:register'));
+    },
+    async call() {
+      const calleeBefore = await markCount(b, 'softphone:confirmed');
+      const callerBefore = await markCount(a, 'softphone:confirmed');
+      await a.evaluate((uri) => (window as unknown as BarePage).bare.call(uri), users[1]!.uri);
+      await waitForMarks(b, 'softphone:confirmed', calleeBefore + 1);
+      await waitForMarks(a, 'softphone:confirmed', callerBefore + 1);
+      const sample = await setupTime(a, b);
+      await a.evaluate(() => (window as unknown as BarePage).bare.hangupAll());
+      await b.waitForFunction(() => (window as unknown as BarePage).bare.calls() === 0);
+      return sample;
+    },
+    async useIceServers(urls) {
+      iceServers = [{ urls }];
+      await register(a, users[0]!);
+      await register(b, users[1]!);
+    },
+    close: () => context.close(),
+  };
+}
 
-    const calls = async (runs: number) => {
-      const samples: SetupSample[] = [];
-      for (let run = 0; run < runs; run += 1) {
-        const before = await markCount(b, 'softphone:confirmed');
-        const callerBefore = await markCount(a, 'softphone:confirmed');
-        await a.evaluate((uri) => (window as unknown as BarePage).bare.call(uri), users[1]!.uri);
-        await waitForMarks(b, 'softphone:confirmed', before + 1);
-        await waitForMarks(a, 'softphone:confirmed', callerBefore + 1);
-        samples.push(await setupTime(a, b));
-        await a.evaluate(() => (window as unknown as BarePage).bare.hangupAll());
-        await b.waitForFunction(() => (window as unknown as BarePage).bare.calls() === 0);
-      }
-      return samples;
-    };
-    await register(a, users[0]!, []);
-    await register(b, users[1]!, []);
-    const setup = await calls(RUNS);
-    await register(a, users[0]!, [{ urls: stunUrl }]);
-    await register(b, users[1]!, [{ urls: stunUrl }]);
-    const setupStun = await calls(Math.ceil(RUNS / 2));
-    const registration: number[] = [];
-    for (let run = 0; run < RUNS; run += 1) {
-      await register(a, users[0]!, []);
-      registration.push(
-        (await lastMark(a, 'softphone:registered')) - (await lastMark(a, 'softphone:register')),
-      );
+interface Samples {
+  registration: number[];
+  setup: SetupSample[];
+  setupStun: SetupSample[];
+}
+
+/**
+ * The app and the bare page take turns, run by run, and which of them goes first alternates: a load that
+ * comes and goes on the machine falls on both alike instead of on whichever was measured at the time.
+ */
+async function measureSideBySide(
+  app: Side,
+  bare: Side,
+  stunUrl: string,
+): Promise<{ app: Samples; bare: Samples }> {
+  const samples = {
+    app: { registration: [], setup: [], setupStun: [] },
+    bare: { registration: [], setup: [], setupStun: [] },
+  } as {
+    app: Samples;
+    bare: Samples;
+  };
+  const inTurn = async (runs: number, measure: (side: Side, into: Samples) => Promise<void>) => {
+    for (let run = 0; run < runs; run += 1) {
+      const order: ['app' | 'bare', Side][] = [
+        ['app', app],
+        ['bare', bare],
+      ];
+      if (run % 2 === 1) order.reverse();
+      for (const [name, side] of order) await measure(side, samples[name]);
     }
-    return { registration, setup, setupStun };
-  } finally {
-    await context.close();
-  }
+  };
+  await inTurn(RUNS, async (side, into) => void into.registration.push(await side.register()));
+  await inTurn(RUNS, async (side, into) => void into.setup.push(await side.call()));
+  await app.useIceServers([stunUrl]);
+  await bare.useIceServers([stunUrl]);
+  await inTurn(Math.ceil(RUNS / 2), async (side, into) => void into.setupStun.push(await side.call()));
+  return samples;
 }
 
 /** A UDP socket on loopback that swallows every STUN request: a STUN server that cannot be reached. */
@@ -287,8 +311,16 @@ export async function measureCalls(): Promise<BenchReport> {
     await writeFile(statePath, JSON.stringify(state));
     process.env[STATE_ENV] = statePath;
     browser = await launchChromium({ home: stack.trustedHome });
-    const bare = await measureBare(browser, state, stun.url);
-    const app = await measureApp(browser, state, runDir, stun.url);
+    const bareSide = await openBareSide(browser, state);
+    const appSide = await openAppSide(browser, state, runDir);
+    let measured: { app: Samples; bare: Samples };
+    try {
+      measured = await measureSideBySide(appSide, bareSide, stun.url);
+    } finally {
+      await appSide.close();
+      await bareSide.close();
+    }
+    const { app, bare } = measured;
     const ms = (value: number) => ({ value, unit: 'ms' });
     const ratio = (value: number) => ({ value, unit: 'x' });
     const p50 = (samples: number[]) => percentile(samples, 50);
@@ -315,7 +347,7 @@ export async function measureCalls(): Promise<BenchReport> {
         bare_setup_unreachable_stun_p50: ms(p50(total(bare.setupStun))),
       },
       notes: [
-        `${RUNS} registrations and ${RUNS} calls each (${Math.ceil(RUNS / 2)} with the unreachable STUN server), app and bare JsSIP page in the same Chromium, Kamailio over WSS on loopback`,
+        `${RUNS} registrations and ${RUNS} calls each (${Math.ceil(RUNS / 2)} with the unreachable STUN server), app and bare JsSIP page in the same Chromium taking turns run by run, Kamailio over WSS on loopback`,
         'setup = call() on the caller to confirmed on both sides (User Timing marks); the app callee answers as soon as its Answer button appears (incoming_to_answer: rendering the incoming-call card), the bare page inside its newRTCSession handler',
         'targets: app/bare ratio <= 1.10, app setup p50 < 400 ms, < 1500 ms with an unreachable STUN server',
       ],

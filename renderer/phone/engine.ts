@@ -80,6 +80,8 @@ export interface PhoneEngineDeps {
   preferences(): PhonePreferences;
   /** STUN/TURN servers from policy. */
   iceServers(): RTCIceServer[];
+  /** Whether policy pins the provider's keys: only then is the server probed before connecting. */
+  pinsConfigured(): boolean;
 }
 
 /**
@@ -252,7 +254,9 @@ export class PhoneEngine {
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
       if (this.ua === ua && event.originator === 'remote') this.addIncoming(event.session);
     });
-    void this.startWhenPinned(registration.wssUrl, ua);
+    // Without pins the browser's own verification decides; failures are explained afterwards.
+    if (this.deps.pinsConfigured()) void this.startWhenPinned(registration.wssUrl, ua);
+    else ua.start();
   }
 
   /**

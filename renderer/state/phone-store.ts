@@ -50,6 +50,7 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
       now: () => Date.now(),
       preferences,
       iceServers: () => useAppStore.getState().policy?.iceServers ?? [],
+      pinsConfigured: () => (useAppStore.getState().policy?.pinnedSpkiSha256.length ?? 0) > 0,
     });
     return engine;
   },
