@@ -107,6 +107,8 @@ describe('audit sync in the running app', () => {
       notifier: { show: () => {}, dismiss: () => {} },
       accessToken: async () => (signedIn ? token : null),
       refreshAccessToken: async () => null,
+      // The session is the test's own (not the sign-in service's): so is the admin role of its user.
+      roles: () => (signedIn ? ['admin'] : []),
     });
     services.onEvent((event, payload) => {
       if (event === 'audit.syncChanged') statuses.push(payload as AuditSyncStatus);

@@ -26,6 +26,11 @@ export interface ProviderStack {
   broker: LoginBroker;
   /** The broker's seeded test users, one per sign-in choice. */
   signInUsers: SignInUsers;
+  /**
+   * The provider's audit ingest database (SQLite in WAL mode, written by the broker in this process): specs in
+   * other processes read what the provider stored through it (e2e/support/provider-audit.ts).
+   */
+  auditDatabasePath: string;
   stop(): Promise<void>;
 }
 
@@ -64,8 +69,9 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
   }
   let broker: LoginBroker;
   let signInUsers: SignInUsers;
+  const auditDatabasePath = join(runDir, 'provider-audit.sqlite');
   try {
-    ({ broker, users: signInUsers } = await startStackBroker(pki, kamailio));
+    ({ broker, users: signInUsers } = await startStackBroker(pki, kamailio, { auditDatabasePath }));
   } catch (error) {
     await kamailio.stop();
     await rtpengine.stop();
@@ -85,6 +91,7 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
     keyring,
     broker,
     signInUsers,
+    auditDatabasePath,
     async stop() {
       await broker.stop();
       await kamailio.stop();

@@ -25,6 +25,8 @@ export interface StackState {
   oidcClientId: string;
   /** Test users at the broker, one per sign-in choice, with their passwords and TOTP seeds. */
   signInUsers: SignInUsers;
+  /** What the provider's audit ingest stored: read it with e2e/support/provider-audit.ts. */
+  auditDatabasePath: string;
   /** Every process the stack runs, stopped by PID in the teardown. */
   pids: number[];
 }
@@ -57,6 +59,7 @@ export function stackStateOf(stack: ProviderStack): StackState {
     apiBaseUrl: stack.broker.apiBaseUrl,
     oidcClientId: stack.broker.clientId,
     signInUsers: stack.signInUsers,
+    auditDatabasePath: stack.auditDatabasePath,
     pids: [stack.kamailio.pid, stack.rtpengine.pid, ...stack.keyring.pids],
   };
 }

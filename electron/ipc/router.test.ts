@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { channelNames, channels, type ChannelName } from '../../shared/ipc/contract.js';
+import {
+  channelNames,
+  channels,
+  requiredRoleOf,
+  type ChannelName,
+  type UserRole,
+} from '../../shared/ipc/contract.js';
 import { ServiceError } from '../../shared/ipc/errors.js';
 import { defaultSettings } from '../../shared/settings/settings.js';
 import { resolvePolicy } from '../../shared/policy/schema.js';
@@ -93,11 +99,23 @@ function spyHandlers() {
   return { spies, handlers: spies as unknown as ChannelHandlers };
 }
 
-function makeRouter() {
+/** A router for a signed-in administrator, unless other roles are given ([] is signed out). */
+function makeRouter(roles: readonly UserRole[] = ['admin']) {
   const { spies, handlers } = spyHandlers();
-  const router = createIpcRouter(handlers, { isTrustedSender: (url) => url.startsWith('app://softphone/') });
+  const router = createIpcRouter(handlers, {
+    isTrustedSender: (url) => url.startsWith('app://softphone/'),
+    roles: () => roles,
+  });
   return { spies, router };
 }
+
+/** Valid input for every admin-only channel, so that only the role can stop it. */
+const adminInputs: Partial<Record<ChannelName, unknown>> = {
+  'audit.list': { limit: 10 },
+  'audit.verify': undefined,
+  'audit.syncStatus': undefined,
+  'audit.syncNow': undefined,
+};
 
 /** Hand-picked malformed inputs; fast-check adds thousands more below. */
 const malformed: unknown[] = [
@@ -199,7 +217,7 @@ describe('IPC router', () => {
         },
         'app.getInfo': () => ({ name: 1 }) as never,
       },
-      { isTrustedSender: () => true, onInternalError },
+      { isTrustedSender: () => true, roles: () => ['admin'], onInternalError },
     );
     expect(await router.handle(APP_URL, 'external.open', { url: 'https://x.example' })).toEqual({
       ok: false,
@@ -212,5 +230,64 @@ describe('IPC router', () => {
       error: { code: 'invalid-output' },
     });
     expect(onInternalError).toHaveBeenCalledTimes(2);
+  });
+
+  describe('admin-only channels', () => {
+    const adminOnly = channelNames.filter((channel) => requiredRoleOf(channel) === 'admin');
+
+    it('are the audit screen’s channels, declared in the contract', () => {
+      expect(adminOnly.sort()).toEqual(['audit.list', 'audit.syncNow', 'audit.syncStatus', 'audit.verify']);
+      // Everyone's screens need these: they stay open to every role.
+      for (const open of ['policy.get', 'audit.report', 'network.online', 'data.export'] as const)
+        expect(requiredRoleOf(open)).toBeNull();
+    });
+
+    it.each([
+      ['a signed-in user without the admin role', ['user']],
+      ['a signed-out app', []],
+    ] as const)('refuse %s with a typed error before the service runs', async (_who, roles) => {
+      const { spies, router } = makeRouter(roles);
+      for (const channel of adminOnly) {
+        expect(channel in adminInputs).toBe(true);
+        expect(await router.handle(APP_URL, channel, adminInputs[channel])).toEqual({
+          ok: false,
+          error: { code: 'admin-required', message: `${channel} needs the admin role` },
+        });
+        // Malformed input gets the same answer: nothing about the channel is revealed.
+        expect(await router.handle(APP_URL, channel, { junk: true })).toMatchObject({
+          ok: false,
+          error: { code: 'admin-required' },
+        });
+        expect(spies[channel]).not.toHaveBeenCalled();
+      }
+    });
+
+    it('answer an administrator', async () => {
+      const { spies, router } = makeRouter(['user', 'admin']);
+      for (const channel of adminOnly) {
+        const result = await router.handle(APP_URL, channel, adminInputs[channel]);
+        expect(result).toMatchObject({ ok: true });
+        expect(spies[channel]).toHaveBeenCalledTimes(1);
+      }
+    });
+
+    it('ask for the roles on every call, so that signing out closes them at once', async () => {
+      let roles: UserRole[] = ['admin'];
+      const { handlers } = spyHandlers();
+      const router = createIpcRouter(handlers, { isTrustedSender: () => true, roles: () => roles });
+      expect(await router.handle(APP_URL, 'audit.verify', undefined)).toMatchObject({ ok: true });
+      roles = [];
+      expect(await router.handle(APP_URL, 'audit.verify', undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'admin-required' },
+      });
+    });
+
+    it('leave the other channels open to a signed-out app', async () => {
+      const { spies, router } = makeRouter([]);
+      expect(await router.handle(APP_URL, 'settings.get', undefined)).toMatchObject({ ok: true });
+      expect(await router.handle(APP_URL, 'policy.get', undefined)).toMatchObject({ ok: true });
+      expect(spies['settings.get']).toHaveBeenCalledTimes(1);
+    });
   });
 });

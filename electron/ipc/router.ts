@@ -2,11 +2,13 @@ import type { z } from 'zod';
 import {
   channels,
   isChannelName,
+  requiredRoleOf,
   type ChannelInput,
   type ChannelName,
   type ChannelOutput,
+  type UserRole,
 } from '../../shared/ipc/contract.js';
-import { ServiceError, type IpcResult } from '../../shared/ipc/errors.js';
+import { ServiceError, type IpcErrorCode, type IpcResult } from '../../shared/ipc/errors.js';
 
 export type ChannelHandlers = {
   [C in ChannelName]: (input: ChannelInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
@@ -15,6 +17,11 @@ export type ChannelHandlers = {
 export interface RouterOptions {
   /** Decides whether a frame URL belongs to the app's own origin. */
   isTrustedSender(senderUrl: string): boolean;
+  /**
+   * The roles of the signed-in user, from the ID token (the sign-in service); none while signed out. Asked
+   * on every call, so that a sign-out or another account takes effect at once.
+   */
+  roles(): readonly UserRole[];
   /** Called with unexpected service failures; never with user data from the input. */
   onInternalError?(channel: ChannelName, error: unknown): void;
 }
@@ -28,8 +35,9 @@ function fieldsOf(error: z.ZodError): string[] {
 }
 
 /**
- * The one entry point for calls from a renderer: checks the sender, the channel and the input before
- * any service runs, and the output before anything goes back.
+ * The one entry point for calls from a renderer: checks the sender, the channel, the role the channel
+ * needs (shared/ipc/contract.ts) and the input before any service runs, and the output before anything
+ * goes back.
  */
 export function createIpcRouter(handlers: ChannelHandlers, options: RouterOptions): IpcRouter {
   return {
@@ -39,6 +47,12 @@ export function createIpcRouter(handlers: ChannelHandlers, options: RouterOption
       }
       if (!isChannelName(channel)) {
         return { ok: false, error: { code: 'unknown-channel', message: 'unknown channel' } };
+      }
+      // Before the input is even parsed: a caller without the role learns nothing about the channel.
+      const role = requiredRoleOf(channel);
+      if (role !== null && !options.roles().includes(role)) {
+        const code: IpcErrorCode = `${role}-required`;
+        return { ok: false, error: { code, message: `${channel} needs the ${role} role` } };
       }
       const spec = channels[channel];
       const parsed = spec.input.safeParse(input);

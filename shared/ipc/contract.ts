@@ -20,7 +20,7 @@ import {
   StartOverResult,
   StorageStatus,
 } from '../domain/history.js';
-import { ClockSkew, SignInState, StartSignIn } from '../domain/identity.js';
+import { ClockSkew, type SignedInUser, SignInState, StartSignIn } from '../domain/identity.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
@@ -71,6 +71,15 @@ export type IncomingCallNotice = z.infer<typeof IncomingCallNotice>;
 export const SessionLockState = z.object({ locked: z.boolean(), reauthRequired: z.boolean() }).strict();
 export type SessionLockState = z.infer<typeof SessionLockState>;
 
+/** A role from the ID token's `roles` claim (shared/domain/identity.ts). */
+export type UserRole = SignedInUser['roles'][number];
+/**
+ * The role a channel may require. A channel with `role` answers only a signed-in user who has it: the main
+ * router checks it before the service runs (hiding a screen in the renderer is no protection), and refuses
+ * with the error code `<role>-required` (shared/ipc/errors.ts). Channels without `role` answer anyone.
+ */
+export type ChannelRole = Extract<UserRole, 'admin'>;
+
 export const channels = {
   'app.getInfo': { input: NoInput, output: AppInfo },
   'settings.get': { input: NoInput, output: SettingsState },
@@ -113,14 +122,14 @@ export const channels = {
   /** A user-initiated audit event (the renderer's small subset of the catalog); main records it. */
   'audit.report': { input: RendererAuditEvent, output: z.undefined() },
   /** The admin screen (electron/audit/sync.ts, renderer/screens/AuditScreen.tsx): the log, newest first. */
-  'audit.list': { input: AuditLogQuery, output: z.array(AuditLogEntry) },
+  'audit.list': { input: AuditLogQuery, output: z.array(AuditLogEntry), role: 'admin' },
   /** Walks the hash chain (verify()): intact, or the first broken link. */
-  'audit.verify': { input: NoInput, output: ChainVerification },
-  'audit.syncStatus': { input: NoInput, output: AuditSyncStatus },
+  'audit.verify': { input: NoInput, output: ChainVerification, role: 'admin' },
+  'audit.syncStatus': { input: NoInput, output: AuditSyncStatus, role: 'admin' },
   /** The window saw the network come back (`online`): pending audit events go at once. */
   'network.online': { input: NoInput, output: z.undefined() },
   /** Starts delivering the pending events now (cuts a back-off wait short); the states follow as events. */
-  'audit.syncNow': { input: NoInput, output: AuditSyncStatus },
+  'audit.syncNow': { input: NoInput, output: AuditSyncStatus, role: 'admin' },
   /** Whether the encrypted database is open, or why not. */
   'storage.status': { input: NoInput, output: StorageStatus },
   /** Opens the database again (and probes the keychain again), e.g. after the user unlocked the keychain. */
@@ -169,6 +178,12 @@ export const channels = {
 export type ChannelName = keyof typeof channels;
 export type ChannelInput<C extends ChannelName> = z.input<(typeof channels)[C]['input']>;
 export type ChannelOutput<C extends ChannelName> = z.output<(typeof channels)[C]['output']>;
+
+/** The role a channel needs (see ChannelRole), or null when it answers anyone. */
+export function requiredRoleOf(channel: ChannelName): ChannelRole | null {
+  const spec: { input: unknown; role?: ChannelRole } = channels[channel];
+  return spec.role ?? null;
+}
 
 /** Events pushed from main to the renderer. */
 export const events = {

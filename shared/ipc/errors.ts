@@ -5,6 +5,8 @@ export const ipcErrorCodes = [
   'forbidden-sender',
   'invalid-output',
   'refused',
+  /** The channel is for administrators (the `admin` role of the ID token), and the caller is not one. */
+  'admin-required',
   'not-available',
   'internal',
 ] as const;

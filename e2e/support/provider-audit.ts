@@ -1,0 +1,60 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { AuditEnvelope } from '../../shared/audit/catalog.js';
+import type { StoredAuditEvent } from '../provider/audit-endpoint.js';
+import { readStackState } from './stack-state.js';
+
+/** Which stored events to read; every given field must match. */
+export interface ProviderAuditQuery {
+  deviceId?: string;
+  /** The event's id (the device's UUIDv7). */
+  id?: string;
+  type?: string;
+  /** The subject of the access token the event arrived with. */
+  sub?: string;
+}
+
+/**
+ * What the provider's audit ingest (e2e/provider/audit-endpoint.ts) stored, read from its database. The
+ * broker writes it in the global-setup process; a spec's worker opens it read-only (WAL lets a reader in
+ * another process see every committed batch) and closes it again, so each call sees the latest state.
+ */
+export function providerAuditEvents(
+  query: ProviderAuditQuery = {},
+  databasePath = readStackState().auditDatabasePath,
+): StoredAuditEvent[] {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const where: string[] = [];
+    const values: string[] = [];
+    if (query.deviceId !== undefined) {
+      where.push('device_id = ?');
+      values.push(query.deviceId);
+    }
+    if (query.id !== undefined) {
+      where.push('id = ?');
+      values.push(query.id);
+    }
+    if (query.type !== undefined) {
+      where.push("json_extract(envelope, '$.type') = ?");
+      values.push(query.type);
+    }
+    if (query.sub !== undefined) {
+      where.push('sub = ?');
+      values.push(query.sub);
+    }
+    const rows = db
+      .prepare<string[], { envelope: string; sub: string; received_at: number }>(
+        `SELECT envelope, sub, received_at FROM audit_event
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY device_id, seq`,
+      )
+      .all(...values);
+    return rows.map((row) => ({
+      ...(JSON.parse(row.envelope) as AuditEnvelope),
+      sub: row.sub,
+      receivedAt: row.received_at,
+    }));
+  } finally {
+    db.close();
+  }
+}
