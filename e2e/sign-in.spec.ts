@@ -4,31 +4,18 @@ import { createKeytarSecretStore } from '../electron/secrets/secret-store.js';
 import { SipCredentials } from '../shared/provider/api.js';
 import { kamcmd } from './provider/kamailio.js';
 import type { TestAccount } from './provider/login-broker.js';
-import { totpNow } from './provider/oidc-test-client.js';
 import { registerWithHa1 } from './provider/sip-register.js';
 import type { Shell } from './shell/shell.js';
 import { expect, test } from './support/fixtures.js';
 import { expectRegistered } from './support/phone.js';
-import { readStackState, type StackState } from './support/stack-state.js';
+import { completeAtBroker, providerPolicy, signOut } from './support/sign-in.js';
+import { readStackState } from './support/stack-state.js';
 
 // The seeded users are shared by the whole run: one sign-in of a user at a time (each sign-in rotates
 // that user's SIP password at the edge).
 test.describe.configure({ mode: 'serial' });
 
 type Method = TestAccount['upstream'];
-
-function providerPolicy(state: StackState, extra: object = {}) {
-  return {
-    provider: {
-      issuer: state.issuerUrl,
-      clientId: state.oidcClientId,
-      wssUrl: state.wssUrl,
-      apiBaseUrl: state.apiBaseUrl,
-    },
-    companyDomains: ['company.example'],
-    ...extra,
-  };
-}
 
 const BUTTONS: Record<Exclude<Method, 'company'>, string> = {
   google: 'Continue with Google',
@@ -49,34 +36,10 @@ async function choose(shell: Shell, user: TestAccount, method: Method): Promise<
   return opened;
 }
 
-/** Types what the person types into the broker's pages: user name, password, then the second factor. */
-async function completeAtBroker(broker: Page, user: TestAccount): Promise<void> {
-  await broker.getByLabel('User name').fill(user.username);
-  await broker.getByLabel('Password').fill(user.password);
-  await broker.getByRole('button', { name: 'Sign in' }).click();
-  if (user.secondFactor === 'otp') {
-    await expect(broker.getByRole('heading', { name: 'Two-step verification' })).toBeVisible();
-    await broker.getByLabel('Authentication code').fill(totpNow(user.totpSecret!));
-    await broker.getByRole('button', { name: 'Verify' }).click();
-  } else if (user.secondFactor === 'hwk') {
-    await broker.getByRole('button', { name: 'Use security key' }).click();
-  }
-}
-
 async function signIn(shell: Shell, user: TestAccount, method: Method = user.upstream): Promise<void> {
   const broker = await choose(shell, user, method);
   await expect(shell.page.getByRole('status').filter({ hasText: 'Continue in your browser' })).toBeVisible();
   await completeAtBroker(broker, user);
-}
-
-/**
- * Signs out in Settings: the provider removes the SIP user and its registrations at the edge, so the
- * next test's sign-in of a seeded user finds no stale contact of a closed instance.
- */
-async function signOut(shell: Shell): Promise<void> {
-  await shell.page.getByRole('link', { name: 'Settings' }).click();
-  await shell.page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(shell.page.getByText('You are not signed in.')).toBeVisible();
 }
 
 function keychainItems(service: string): string {

@@ -9,6 +9,7 @@ import type {
   IncomingCallNotice,
   SessionLockState,
   SettingsState,
+  UserRole,
 } from '../shared/ipc/contract.js';
 import { ServiceError } from '../shared/ipc/errors.js';
 import { resolvePolicy, type EffectivePolicy, type PolicyFile } from '../shared/policy/schema.js';
@@ -84,6 +85,11 @@ export interface AppServicesDeps {
    */
   accessToken?(): Promise<string | null>;
   refreshAccessToken?(): Promise<string | null>;
+  /**
+   * The signed-in user's roles, which admin-only channels need (default: the ID token's, from the sign-in
+   * service). Only for tests that bring their own session through `accessToken`.
+   */
+  roles?(): readonly UserRole[];
   /** The audit sync's HTTPS POST (default: Node's HTTPS with the policy's CAs and pins). */
   auditHttp?: AuditHttp;
   /**
@@ -544,7 +550,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         await audit.reportFromRenderer(event);
         return undefined;
       },
-      // The admin screen's channels. (Roles from the ID token will gate them once sign-in provides them.)
+      // The admin screen's channels: the router answers them for the `admin` role only (contract `role`).
       'audit.list': (query) => audit.search({ ...query, limit: query.limit ?? 200 }),
       'audit.verify': () => audit.verify(),
       'audit.syncStatus': () => auditSync.status(),
@@ -713,6 +719,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     },
     {
       isTrustedSender: deps.isTrustedSender,
+      // The roles of the ID token the session was signed in with; none while signed out or signing in.
+      roles:
+        deps.roles ??
+        (() => {
+          const state = signIn.state();
+          return state.status === 'signed-in' ? state.user.roles : [];
+        }),
       onInternalError: (channel, error) => logError(`IPC ${channel} failed`, error),
     },
   );

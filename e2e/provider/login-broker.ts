@@ -79,6 +79,8 @@ const TestUserInput = z
       .string()
       .regex(/^[a-z0-9._-]{1,64}$/)
       .optional(),
+    /** Lifetime of this user's SIP credentials, instead of the broker's `sipCredentialLifetimeMs`. */
+    sipCredentialLifetimeMs: z.number().int().min(1000).optional(),
   })
   .refine((user) => user.secondFactor !== 'otp' || user.totpSecret !== undefined, {
     message: "secondFactor 'otp' needs a totpSecret",
@@ -630,7 +632,8 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       const username = account.sipUsername;
       const password = randomBytes(24).toString('base64url');
       await options.provisioner.add(username, password);
-      const expiresAt = Date.now() + sipLifetimeMs;
+      const lifetimeMs = account.sipCredentialLifetimeMs ?? sipLifetimeMs;
+      const expiresAt = Date.now() + lifetimeMs;
       const previous = issued.get(username);
       if (previous) clearTimeout(previous.timer);
       const timer = setTimeout(() => {
@@ -638,7 +641,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
         withdrawSipCredentials((entry, name) => name === username && entry.expiresAt === expiresAt).catch(
           onError,
         );
-      }, sipLifetimeMs);
+      }, lifetimeMs);
       issued.set(username, { sub: account.sub, grantId, expiresAt, timer });
       const realm = options.sip.domain;
       return SipCredentials.parse({

@@ -3,8 +3,23 @@ import type { KamailioHandle } from './kamailio.js';
 import { startLoginBroker, type LoginBroker, type TestAccount, type TestUserInput } from './login-broker.js';
 import { kamailioProvisioner } from './sip-provisioner.js';
 
-/** The sign-in choices of the app, each with a seeded test user, plus one Google user without a second factor. */
-export const SIGN_IN_USER_KEYS = ['provider', 'google', 'apple', 'company', 'googleWithoutMfa'] as const;
+/**
+ * The sign-in choices of the app, each with a seeded test user, plus one Google user without a second factor;
+ * and users of their own for specs that may run at the same time as e2e/sign-in.spec.ts (a sign-in rotates
+ * the user's SIP password): the aged session (e2e/session-age.spec.ts) and a call across a rotation of
+ * short-lived SIP credentials (e2e/sip-rotation.spec.ts).
+ */
+export const SIGN_IN_USER_KEYS = [
+  'provider',
+  'google',
+  'apple',
+  'company',
+  'googleWithoutMfa',
+  'sessionAge',
+  'rotating',
+  'rotationPeer',
+  'auditor',
+] as const;
 export type SignInUserKey = (typeof SIGN_IN_USER_KEYS)[number];
 export type SignInUsers = Record<SignInUserKey, TestAccount>;
 
@@ -16,6 +31,7 @@ export type SignInUsers = Record<SignInUserKey, TestAccount>;
 export async function startStackBroker(
   pki: { serverCertPath: string; serverKeyPath: string; caCertPath: string },
   kamailio: KamailioHandle,
+  options: { auditDatabasePath?: string } = {},
 ): Promise<{ broker: LoginBroker; users: SignInUsers }> {
   const broker = await startLoginBroker({
     certificatePath: pki.serverCertPath,
@@ -23,6 +39,7 @@ export async function startStackBroker(
     caCertPath: pki.caCertPath,
     sip: { wssUrl: kamailio.wssUrl, domain: kamailio.sipDomain },
     provisioner: kamailioProvisioner(kamailio.ctlSocket),
+    ...(options.auditDatabasePath !== undefined && { auditDatabasePath: options.auditDatabasePath }),
   });
   const seed = (key: SignInUserKey, user: Omit<TestUserInput, 'password' | 'sipUsername'>) =>
     broker.addUser({
@@ -73,6 +90,45 @@ export async function startStackBroker(
       roles: ['user'],
       email: 'nico@gmail.example',
       name: 'Nico Nofactor',
+    }),
+    sessionAge: seed('sessionAge', {
+      username: 'olga',
+      upstream: 'provider',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['user'],
+      email: 'olga@provider.example',
+      name: 'Olga Oldsession',
+    }),
+    // SIP credentials of 20 s: the app rotates them every 16 s, so a call of a few seconds spans a rotation.
+    rotating: seed('rotating', {
+      username: 'rita',
+      upstream: 'provider',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['user'],
+      email: 'rita@provider.example',
+      name: 'Rita Rotation',
+      sipCredentialLifetimeMs: 20_000,
+    }),
+    rotationPeer: seed('rotationPeer', {
+      username: 'petra',
+      upstream: 'provider',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['user'],
+      email: 'petra@provider.example',
+      name: 'Petra Peer',
+    }),
+    // The audit-delivery spec's administrator (e2e/audit-delivery.spec.ts): every event of its device is counted.
+    auditor: seed('auditor', {
+      username: 'dora',
+      upstream: 'provider',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['admin'],
+      email: 'dora@provider.example',
+      name: 'Dora Delivery',
     }),
   };
   return { broker, users };

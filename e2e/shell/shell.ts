@@ -44,6 +44,8 @@ export interface ShellOptions {
    * if missing); without one, the person cancels the dialog.
    */
   exportDir?: string;
+  /** The clock of main's services (default: the real one); a spec moves it to age the session. */
+  now?(): number;
 }
 
 export interface Shell {
@@ -106,6 +108,7 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       await mkdir(options.exportDir, { recursive: true, mode: 0o700 });
       return options.exportDir;
     },
+    ...(options.now && { now: options.now }),
   });
 
   const ownsBrowser = options.browser === undefined;

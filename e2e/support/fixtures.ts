@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { filePolicySource } from '../../electron/policy/source.js';
 import { launchShell, type Shell, type ShellOptions } from '../shell/shell.js';
 import { readStackState } from './stack-state.js';
+import type { TestClock } from './test-clock.js';
 
 export interface OpenAppOptions {
   /** Managed policy for this instance; none means no policy file. */
@@ -22,6 +23,8 @@ export interface OpenAppOptions {
   prepareDataDir?(dataDir: string): Promise<void>;
   /** Puts something in front of the real keychain, e.g. one that fails the way a locked keyring does. */
   wrapSecrets?: ShellOptions['wrapSecrets'];
+  /** The clock of main's services (e2e/support/test-clock.ts), for specs that let time pass. */
+  clock?: TestClock;
 }
 
 /** `openApp` starts the app in the browser shell against the running provider test stack, and closes it after the test. */
@@ -45,6 +48,7 @@ export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise
         policy: filePolicySource(policyPath),
         dataDir,
         wrapSecrets: options.wrapSecrets,
+        now: options.clock?.now,
         microphone: options.microphone,
         // "Export my data" writes here, as if the person had chosen this folder.
         exportDir: testInfo.outputPath(`${name}-export`),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../shared/policy/schema.js';
 import {
+  AUTH_TIME_PRECISION_MS,
   idleDeadline,
   initialLockState,
   stepLock,
@@ -97,5 +98,19 @@ describe('session lock', () => {
     expect(lock.send({ type: 'unlock', at: T0 + 15 * HOUR, reauthenticatedAt: null })).toEqual([
       { type: 'unlocked', reauthenticated: false },
     ]);
+  });
+
+  it("takes an authentication within auth_time's precision of the lock as fresh, an older one not", () => {
+    const short = resolvePolicy({ sessionMaxAgeHours: 8 });
+    const since = T0 + 9 * HOUR + 500;
+    const lock = driver(short);
+    lock.send({ type: 'lock', at: since });
+    // Whole seconds, through a skew measured in whole seconds: a quick sign-in may look older than the lock.
+    expect(
+      lock.send({ type: 'unlock', at: since + 1000, reauthenticatedAt: since - AUTH_TIME_PRECISION_MS - 1 }),
+    ).toEqual([{ type: 'reauthentication-required', maxAgeHours: 8 }]);
+    expect(
+      lock.send({ type: 'unlock', at: since + 1000, reauthenticatedAt: since - AUTH_TIME_PRECISION_MS }),
+    ).toEqual([{ type: 'unlocked', reauthenticated: true }]);
   });
 });

@@ -28,7 +28,7 @@ export type LockInput =
   | { type: 'lock'; at: number }
   /**
    * The person asks to unlock; `reauthenticatedAt` is the `auth_time` of a fresh sign-in at the IdP
-   * (`prompt=login` / `max_age`), or null when they only asked.
+   * (`prompt=login` / `max_age`) on this computer's clock, or null when they only asked.
    */
   | { type: 'unlock'; at: number; reauthenticatedAt: number | null };
 
@@ -40,6 +40,11 @@ export type LockEffect =
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/**
+ * `auth_time` has whole seconds and reaches this computer's clock through an offset measured in whole
+ * seconds: a fresh authentication may look this much older than it is.
+ */
+export const AUTH_TIME_PRECISION_MS = 2000;
 
 export function initialLockState(at: number, authTime: number): LockState {
   return { status: 'unlocked', lastActivity: at, authTime };
@@ -85,7 +90,8 @@ export function stepLock(
       return lock('user');
     case 'unlock': {
       if (state.status === 'unlocked') return { state, effects: [] };
-      const fresh = input.reauthenticatedAt !== null && input.reauthenticatedAt >= state.since;
+      const fresh =
+        input.reauthenticatedAt !== null && input.reauthenticatedAt >= state.since - AUTH_TIME_PRECISION_MS;
       const authTime = fresh ? input.reauthenticatedAt! : state.authTime;
       if (!fresh && needsReauthentication(state, policy, input.at))
         return {

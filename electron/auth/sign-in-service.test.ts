@@ -19,6 +19,7 @@ import type { SignInState } from '../../shared/domain/identity.js';
 import { resolvePolicy, type PolicyFile } from '../../shared/policy/schema.js';
 import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { AUTH_TIME_PRECISION_MS } from './session-lock.js';
 import { asCustomFetch, createSignInService, SESSION_SECRET_KEYS, type Timers } from './sign-in-service.js';
 import { createTrustedFetch } from '../net/trusted-connection.js';
 
@@ -523,6 +524,34 @@ describe('sign-in service against the login broker', () => {
     expect(ahead.service.clockSkew()).toBeGreaterThanOrEqual(89);
     expect(ahead.service.clockSkew()).toBeLessThanOrEqual(92);
     await ahead.service.signOut();
+  });
+
+  it("takes the provider's times to this clock: auth_time for the session lock, the credentials' expiry", async () => {
+    // An hour ahead (beyond the 30 s the token checks tolerate, so these get the offset too): what a test
+    // clock moved by the session's age looks like to the service.
+    const aheadMs = 60 * 60_000;
+    const h = harness({ clockAheadMs: aheadMs, policy: { requireMfa: false } });
+    const local = () => Date.now() + aheadMs;
+    let started = local();
+    await signIn(h, gina);
+    await h.waitFor('signed-in');
+    // The session's age counts on this computer's clock (within auth_time's whole seconds).
+    expect(h.service.authTime()).toBeGreaterThanOrEqual(started - AUTH_TIME_PRECISION_MS);
+    expect(h.service.authTime()).toBeLessThanOrEqual(local() + AUTH_TIME_PRECISION_MS);
+    // Rotation at 80 % of the credentials' 15 minutes, not at once because they seem an hour past expiry.
+    const rotation = [...h.timers.pending.values()].map(({ ms }) => ms).sort((a, b) => b - a)[0]!;
+    expect(rotation).toBeGreaterThan(11 * 60_000);
+    // (The offset has whole seconds: up to a second more.)
+    expect(rotation).toBeLessThanOrEqual(12 * 60_000 + 1000);
+
+    // A fresh authentication for the lock is fresh on this clock too (else the app never unlocks).
+    started = local();
+    const reauth = h.service.reauthenticate();
+    await deliver(await browse(await h.opened(), gina));
+    const authTime = await reauth;
+    expect(authTime).toBeGreaterThanOrEqual(started - AUTH_TIME_PRECISION_MS);
+    expect(authTime).toBeLessThanOrEqual(local() + AUTH_TIME_PRECISION_MS);
+    await h.service.signOut();
   });
 
   it('a policy that takes the sign-in method away ends the session, revoked', async () => {

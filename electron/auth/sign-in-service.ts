@@ -81,7 +81,7 @@ interface StoredSession {
   clientId: string;
   refreshToken: string;
   user: SignedInUser;
-  /** When the person last authenticated at the IdP (ms). */
+  /** When the person last authenticated at the IdP (ms, on this computer's clock). */
   authTime: number;
   amr: string[];
 }
@@ -135,6 +135,11 @@ export function createSignInService(deps: SignInServiceDeps) {
     }
     return response;
   };
+  /**
+   * A time of the provider's clock (ms) on this computer's clock, by the offset its `Date` headers showed:
+   * `auth_time` and the credentials' expiry are compared with `now()`, and the clocks may disagree.
+   */
+  const localTimeOf = (providerTime: number) => providerTime + (clockSkew ?? 0) * 1000;
 
   let state: SignInState = { status: 'signed-out' };
   let attempt: AbortController | null = null;
@@ -311,7 +316,7 @@ export function createSignInService(deps: SignInServiceDeps) {
           throw new SignInError('invalid-token', 'the ID token does not say when the person authenticated');
         await revokeQuietly(discovered, tokens.refresh_token);
         if (controller.signal.aborted) throw controller.signal.reason as Error;
-        const renewed: StoredSession = { ...current, authTime: claims.auth_time * 1000, amr };
+        const renewed: StoredSession = { ...current, authTime: localTimeOf(claims.auth_time * 1000), amr };
         await deps.secrets.set(SESSION_KEY, JSON.stringify(renewed));
         session = renewed;
         deps.record({ type: 'auth.signInSucceeded', details: { method, mfa } });
@@ -325,7 +330,7 @@ export function createSignInService(deps: SignInServiceDeps) {
         clientId: provider.clientId,
         refreshToken: tokens.refresh_token,
         user: userOf(claims, method),
-        authTime: typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : now(),
+        authTime: typeof claims.auth_time === 'number' ? localTimeOf(claims.auth_time * 1000) : now(),
         amr,
       };
       config = discovered;
@@ -490,7 +495,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     if (rotateTimer !== null) timers.clear(rotateTimer);
     if (!sip) return;
     // New credentials at 80 % of their life: the phone re-registers with them long before they expire.
-    const remaining = Date.parse(sip.expiresAt) - now();
+    const remaining = localTimeOf(Date.parse(sip.expiresAt)) - now();
     rotateTimer = timers.set(
       () => {
         rotateTimer = null;
@@ -588,7 +593,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     const parsedSip = rawSip === null ? null : SipCredentials.safeParse(JSON.parse(rawSip));
     sip = parsedSip?.success ? parsedSip.data : null;
     setState({ status: 'signed-in', user: stored.user });
-    if (sip && Date.parse(sip.expiresAt) - now() > 2 * MINUTE) {
+    if (sip && localTimeOf(Date.parse(sip.expiresAt)) - now() > 2 * MINUTE) {
       scheduleRotation();
       deps.onRegistrationChange();
       void refresh().catch(() => undefined);
