@@ -145,10 +145,12 @@ test('sign-in, a refused and a cancelled sign-in, lock, unlock, a SAS mismatch, 
       type,
     ).toHaveLength(1);
 
+  const signedInAt = held.find((event) => event.type === 'auth.signInSucceeded')!.seq;
   for (const event of held) {
     // Delivered with Dora's access token: the provider knows who from the token, not from the details.
     expect(event.sub).toBe(dora.sub);
-    expect([null, dora.sub]).toContain(event.user);
+    // Each event names who was signed in when it happened: nobody before Dora's sign-in, Dora from then on.
+    expect(event.user, event.type).toBe(event.seq < signedInAt ? null : dora.sub);
     // Details exactly as the catalog defines them (its schemas are strict: no extra fields).
     expect(AuditEvent.safeParse({ type: event.type, details: event.details }).success, event.type).toBe(true);
     // No personal data: no names, addresses or numbers of either party.

@@ -204,7 +204,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   // the renderer, which may only report its small subset through `audit.report`.
   // Committed events go to the provider soon after (the sync is created further down).
   let auditSync: AuditSync | null = null;
-  const audit = createAuditTrail({ now, onAppended: () => auditSync?.eventRecorded() });
+  // Who is signed in (the ID token's subject) goes into each event; the sign-in service comes further down.
+  let signedInSubject: () => string | null = () => null;
+  const audit = createAuditTrail({
+    now,
+    user: () => signedInSubject(),
+    onAppended: () => auditSync?.eventRecorded(),
+  });
   const record = (event: AuditEvent) =>
     void audit.record(event).catch((error: unknown) => logError(`Recording ${event.type} failed`, error));
   record({ type: 'app.started', details: { runtime: deps.runtime, platform: platformName(deps.platform) } });
@@ -388,6 +394,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     signInTimeoutMs: deps.signInTimeoutMs,
     logError,
   });
+  signedInSubject = () => signIn.subject();
   const sipAccounts = createSipAccountService({
     secrets: deps.secrets,
     manualAllowed: () => resolvePolicy(policyFile).allowManualSipAccount,

@@ -465,3 +465,24 @@ describe('the audit trail while the database is closed', () => {
     expect(await trail.verify()).toEqual({ ok: true, count: 4, lastSequence: 4 });
   });
 });
+
+describe('the user in each event', () => {
+  it('is who was signed in when the event was recorded, also for events that waited for the database', async () => {
+    let subject: string | null = null;
+    const trail = createAuditTrail({ now: () => (clock += 1000), user: () => subject });
+    await trail.record(locked('idle'));
+    subject = 'sub-anna';
+    await trail.record({ type: 'session.unlocked', details: { reauthenticated: false } });
+    subject = 'sub-bert';
+    trail.attach(await open());
+    await trail.record(locked('user'));
+    subject = null;
+    await trail.record({ type: 'auth.signedOut', details: { reason: 'user' } });
+    expect((await open()).undelivered(10).map((envelope) => envelope.user)).toEqual([
+      null,
+      'sub-anna',
+      'sub-bert',
+      null,
+    ]);
+  });
+});

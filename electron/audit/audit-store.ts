@@ -190,10 +190,12 @@ export interface AuditStoreOptions {
   user?(): string | null;
 }
 
-/** An event to append, already validated, and when it happened (default: now). */
+/** An event to append, already validated, when it happened (default: now) and who was signed in then. */
 export interface PendingAuditEvent {
   event: AuditEvent;
   at?: number;
+  /** The signed-in user's ID-token subject, null for none (default: the store's `user()` at append). */
+  user?: string | null;
 }
 
 export interface AuditStore {
@@ -363,7 +365,7 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
   const appendAll = db.transaction((events: readonly PendingAuditEvent[]) => {
     let { seq, hash: prevHash } = head;
     const records: AuditRecord[] = [];
-    for (const { event, at = now() } of events) {
+    for (const { event, at = now(), user = options.user?.() ?? null } of events) {
       seq += 1;
       const content: LinkContent = {
         v: AUDIT_CATALOG_VERSION,
@@ -371,7 +373,7 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
         seq,
         at,
         deviceId,
-        user: options.user?.() ?? null,
+        user,
         appVersion,
         type: event.type,
         details: event.details,

@@ -5,6 +5,8 @@ import { parseAuditEvent, type AuditStore, type PendingAuditEvent } from './audi
 
 export interface AuditTrailOptions {
   now(): number;
+  /** The signed-in user (the ID token's subject) or null, taken when an event is recorded. */
+  user?(): string | null;
   /** Events held in memory while the database is closed (default 1,000). */
   maxPending?: number;
   /** Events the renderer may report per minute (default 30). */
@@ -59,11 +61,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   };
   const write = (event: AuditEvent): Promise<void> => {
     const at = options.now();
+    // Who was signed in when it happened, also for an event that waits for the database.
+    const user = options.user?.() ?? null;
     if (!store) {
       // Nothing is written anywhere but the encrypted database: while it is closed, events wait in memory.
       if (pending.length >= maxPending)
         throw new ServiceError('not-available', 'the audit log is closed and its queue is full');
-      pending.push({ event, at });
+      pending.push({ event, at, user });
       return Promise.resolve();
     }
     if (!batch) {
@@ -71,7 +75,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       queueMicrotask(commit);
     }
     const current = batch;
-    current.events.push({ event, at });
+    current.events.push({ event, at, user });
     return new Promise((resolve, reject) =>
       current.settle.push((error) => (error === undefined ? resolve() : reject(error))),
     );

@@ -131,6 +131,8 @@ describe('sign-in service against the login broker', () => {
     timers: FakeTimers;
     states: SignInState[];
     audit: AuditEvent[];
+    /** `subject()` at the moment each audit event was recorded: who the audit log names. */
+    auditSubjects: (string | null)[];
     registrationChanges: number;
     skews: number[];
     /** The authorization URL the app opened in "the browser" (next one). */
@@ -145,6 +147,7 @@ describe('sign-in service against the login broker', () => {
     const timers = new FakeTimers();
     const states: SignInState[] = [];
     const audit: AuditEvent[] = [];
+    const auditSubjects: (string | null)[] = [];
     const openedUrls: string[] = [];
     const waiters: Array<() => void> = [];
     let policy = resolvePolicy({
@@ -203,6 +206,7 @@ describe('sign-in service against the login broker', () => {
       timers,
       states,
       audit,
+      auditSubjects,
       registrationChanges: 0,
       skews: [],
       service: createSignInService({
@@ -212,7 +216,10 @@ describe('sign-in service against the login broker', () => {
           openedUrls.push(url);
           for (const wake of waiters.splice(0)) wake();
         },
-        record: (event) => audit.push(event),
+        record: (event) => {
+          audit.push(event);
+          auditSubjects.push(h.service.subject());
+        },
         language: () => 'en',
         onStateChange: (state) => {
           states.push(state);
@@ -323,6 +330,9 @@ describe('sign-in service against the login broker', () => {
     expect(h.registrationChanges).toBe(1);
     expect(h.audit.map((e) => e.type)).toEqual(['auth.signInSucceeded', 'sip.credentialsProvisioned']);
     expect(h.audit[0]).toEqual({ type: 'auth.signInSucceeded', details: { method: 'google', mfa: true } });
+    // The audit log names the user by the ID token's subject, from the sign-in event on.
+    expect(h.service.subject()).toBe(gina.sub);
+    expect(h.auditSubjects).toEqual([gina.sub, gina.sub]);
     // The access token, in memory only, for the provider API (the audit sync uses it too).
     const accessToken = await h.service.accessToken();
     expect(accessToken).toBeTruthy();
@@ -349,6 +359,9 @@ describe('sign-in service against the login broker', () => {
     await expect.poll(() => recorder.removed).toContain(gina.sipUsername);
     expect(recorder.passwords.has(gina.sipUsername)).toBe(false);
     expect(h.audit.at(-1)).toEqual({ type: 'auth.signedOut', details: { reason: 'user' } });
+    // Recorded as the user whose session ended; nobody is signed in afterwards.
+    expect(h.auditSubjects.at(-1)).toBe(gina.sub);
+    expect(h.service.subject()).toBeNull();
     expect(h.timers.pending.size).toBe(0);
   });
 

@@ -81,6 +81,8 @@ interface StoredSession {
   clientId: string;
   refreshToken: string;
   user: SignedInUser;
+  /** The ID token's subject: who the audit log says was signed in (absent in sessions stored before). */
+  subject?: string;
   /** When the person last authenticated at the IdP (ms, on this computer's clock). */
   authTime: number;
   amr: string[];
@@ -330,6 +332,7 @@ export function createSignInService(deps: SignInServiceDeps) {
         clientId: provider.clientId,
         refreshToken: tokens.refresh_token,
         user: userOf(claims, method),
+        subject: claims.sub,
         authTime: typeof claims.auth_time === 'number' ? localTimeOf(claims.auth_time * 1000) : now(),
         amr,
       };
@@ -546,6 +549,8 @@ export function createSignInService(deps: SignInServiceDeps) {
   ): Promise<void> {
     const current = session;
     const currentConfig = config;
+    // Recorded first, while the audit log still knows whose session ends.
+    if (current) deps.record({ type: 'auth.signedOut', details: { reason } });
     clearTimers();
     session = null;
     access = null;
@@ -557,7 +562,6 @@ export function createSignInService(deps: SignInServiceDeps) {
       if (of) await revokeQuietly(of, current.refreshToken);
     }
     for (const key of SESSION_SECRET_KEYS) await deps.secrets.delete(key);
-    if (current) deps.record({ type: 'auth.signedOut', details: { reason } });
     setState({ status: 'signed-out' });
     deps.onRegistrationChange();
   }
@@ -674,6 +678,8 @@ export function createSignInService(deps: SignInServiceDeps) {
     clockSkew: () => clockSkew,
     /** The session's age for the lock: when the person last authenticated at the IdP. */
     authTime: () => session?.authTime ?? null,
+    /** The signed-in user's ID-token subject, for the audit log; null while signed out. */
+    subject: () => session?.subject ?? null,
     dispose() {
       disposed = true;
       attempt?.abort(new SignInError('cancelled', 'the app is closing'));
