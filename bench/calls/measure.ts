@@ -34,11 +34,27 @@ function markCount(page: Page, name: string): Promise<number> {
   return page.evaluate((mark) => performance.getEntriesByName(mark, 'mark').length, name);
 }
 
+/**
+ * Resolves once the page has `count` marks of this name. A PerformanceObserver in the page reports them:
+ * polling on every animation frame would make the page draw frames throughout the measured setup, which
+ * costs a page with a real UI far more than a blank one.
+ */
 async function waitForMarks(page: Page, name: string, count: number): Promise<void> {
-  await page.waitForFunction(
-    ([mark, n]) => performance.getEntriesByName(mark as string, 'mark').length >= (n as number),
+  // No named functions inside: tsx would wrap them in a helper the page does not have.
+  await page.evaluate(
+    ([mark, n]) =>
+      new Promise<void>((resolve, reject) => {
+        if (performance.getEntriesByName(mark, 'mark').length >= n) return resolve();
+        const timer = setTimeout(() => reject(new Error(`no ${n}. ${mark} within 15 s`)), 15_000);
+        const observer = new PerformanceObserver(() => {
+          if (performance.getEntriesByName(mark, 'mark').length < n) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve();
+        });
+        observer.observe({ type: 'mark' });
+      }),
     [name, count] as const,
-    { timeout: 15_000 },
   );
 }
 

@@ -117,7 +117,8 @@ export class TonePlayer {
 
 /** Points an audio element at an output device; a device that has gone falls back to the default. */
 export async function routeToDevice(element: HTMLAudioElement, sinkId: string): Promise<void> {
-  if (typeof element.setSinkId !== 'function') return;
+  // Setting the same device again still costs a round trip to the audio service, on the call's setup path.
+  if (typeof element.setSinkId !== 'function' || element.sinkId === sinkId) return;
   try {
     await element.setSinkId(sinkId);
   } catch {
