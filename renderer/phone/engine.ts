@@ -723,18 +723,26 @@ export class PhoneEngine {
       const entry =
         (id && this.calls.get(id)) ||
         [...this.calls.values()].find((candidate) => candidate.session.connection === connection);
-      const audio = document.createElement('audio');
-      audio.autoplay = true;
-      audio.hidden = true;
-      audio.dataset.callId = entry?.view.id ?? id ?? '';
-      audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
-      document.body.append(audio);
-      if (entry) entry.audio = audio;
-      void routeToDevice(audio, this.deps.preferences().speakerId).then(() =>
-        audio.play().catch(() => {
-          // Autoplay is allowed for the app's own window; nothing to recover here.
-        }),
-      );
+      const play = () => {
+        const audio = document.createElement('audio');
+        audio.autoplay = true;
+        audio.hidden = true;
+        audio.dataset.callId = entry?.view.id ?? id ?? '';
+        audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+        document.body.append(audio);
+        if (entry) entry.audio = audio;
+        void routeToDevice(audio, this.deps.preferences().speakerId).then(() =>
+          audio.play().catch(() => {
+            // Autoplay is allowed for the app's own window; nothing to recover here.
+          }),
+        );
+      };
+      // Starting playout takes the audio service tens of milliseconds. An answered call plays once our
+      // 200 OK is out: no media can arrive before the caller has it, and the answer is not held up.
+      // Outgoing calls play at once, for early media.
+      if (entry?.view.direction === 'incoming' && !entry.session.isEstablished())
+        entry.session.on('accepted', play);
+      else play();
     });
   }
 

@@ -21,6 +21,7 @@ export function PhoneScreen() {
   const [number, setNumber] = useState('');
   const [feedback, setFeedback] = useState<FeedbackMessage>(null);
   const field = useRef<HTMLInputElement>(null);
+  const lastAttempt = useRef(0);
 
   // Digits typed anywhere on this screen go into the number field.
   useEffect(() => {
@@ -83,7 +84,10 @@ export function PhoneScreen() {
       return;
     }
     const phone = engine();
+    // Only the latest press of Call speaks: a first call that connects must not clear what a second said.
+    const attempt = (lastAttempt.current += 1);
     void phone.call(targetUri(parsed.target, phone.domain)).then((result) => {
+      if (attempt !== lastAttempt.current) return;
       if (result.ok) setFeedback(null);
       else
         setFeedback({

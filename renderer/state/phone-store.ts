@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { CallEvent } from '../../shared/domain/calls';
 import { defaultSettings } from '../../shared/settings/settings';
 import { call, subscribe } from '../ipc/client';
+import { createCallReporter } from '../phone/call-reporter';
 import { PhoneEngine, type CallView, type RegistrationStatus } from '../phone/engine';
 import { useAppStore } from './app-store';
 
@@ -15,25 +15,20 @@ interface PhoneState {
 
 let engine: PhoneEngine | null = null;
 
-/**
- * Call events go to main when the renderer is idle (at most 300 ms later), in order: history and audit
- * need them, but not while a call is being set up.
- */
-const pendingReports: CallEvent[] = [];
-function reportWhenIdle(event: CallEvent): void {
-  pendingReports.push(event);
-  if (pendingReports.length > 1) return;
-  requestIdleCallback(
-    () => {
-      for (const pending of pendingReports.splice(0)) {
-        call('call.report', pending).catch(() => {
-          // History and audit are main's; a refused report must not disturb the call.
-        });
-      }
-    },
-    { timeout: 300 },
-  );
-}
+// The engine publishes a call's new state before it reports it: the store knows whether one is being set up.
+const reportWhenSettled = createCallReporter({
+  send: (event) =>
+    void call('call.report', event).catch(() => {
+      // History and audit are main's; a refused report must not disturb the call.
+    }),
+  settingUp: () =>
+    usePhoneStore
+      .getState()
+      .calls.some(
+        (view) => view.state === 'dialing' || view.state === 'ringing' || view.state === 'incoming',
+      ),
+  whenIdle: (task) => void requestIdleCallback(task, { timeout: 300 }),
+});
 
 function preferences() {
   return useAppStore.getState().settings?.settings ?? defaultSettings;
@@ -44,7 +39,7 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
   calls: [],
   engine() {
     engine ??= new PhoneEngine({
-      report: reportWhenIdle,
+      report: reportWhenSettled,
       probeTls: (url) => call('tls.probe', { url }),
       publish: (update) => set(update),
       now: () => Date.now(),
