@@ -65,9 +65,7 @@ export async function run(): Promise<BenchReport> {
   const pki = await createTestPki(dir);
   const trusting = trustingFetch(pki.caCertPem);
   const broker = await startLoginBroker({
-    certificatePath: pki.serverCertPath,
-    privateKeyPath: pki.serverKeyPath,
-    caCertPath: pki.caCertPath,
+    pki,
     sip: { wssUrl: 'wss://127.0.0.1:7443', domain: 'softphone.test' },
     provisioner: { add: async () => undefined, remove: async () => undefined },
   });

@@ -10,14 +10,13 @@ import type { PolicyFile } from '../shared/policy/schema.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import type { PolicyReadResult, PolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
+import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
 
 /**
  * The running app's audit sync, wired as in main: events recorded by the services reach the provider's
  * audit endpoint of the test stack (HTTPS, trusted through the policy's extra CA) once each, soon after
  * they happen, with the access token the identity service provides.
  */
-
-const APP_URL = 'app://softphone/index.html';
 
 let dir: string;
 let pki: TestPki;
@@ -31,9 +30,7 @@ beforeAll(async () => {
   pki = await createTestPki(dir);
   trusting = trustingFetch(pki.caCertPem);
   broker = await startLoginBroker({
-    certificatePath: pki.serverCertPath,
-    privateKeyPath: pki.serverKeyPath,
-    caCertPath: pki.caCertPath,
+    pki,
     sip: { wssUrl: 'wss://127.0.0.1:7443', domain: 'softphone.test' },
     provisioner: { add: async () => undefined, remove: async () => undefined },
   });
@@ -81,12 +78,7 @@ describe('audit sync in the running app', () => {
     const dataDir = join(dir, 'data');
     await mkdir(dataDir);
     const file: PolicyFile = {
-      provider: {
-        issuer: broker.issuer,
-        clientId: broker.clientId,
-        wssUrl: 'wss://127.0.0.1:7443',
-        apiBaseUrl: broker.apiBaseUrl,
-      },
+      provider: broker.providerFor('wss://127.0.0.1:7443'),
       extraCaCertificates: [pki.caCertPem],
       requireMfa: false,
     };
@@ -97,11 +89,8 @@ describe('audit sync in the running app', () => {
       dataDir,
       policy: policy.source,
       systemLocale: 'en-GB',
-      runtime: 'shell',
-      platform: 'linux',
-      appName: 'Secure Softphone',
+      ...shellServiceDeps,
       appVersion: '3.4.5',
-      isTrustedSender: (url) => url === APP_URL,
       openExternal: async () => {},
       secrets: createMemorySecretStore(),
       notifier: { show: () => {}, dismiss: () => {} },

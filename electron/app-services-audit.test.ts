@@ -14,8 +14,8 @@ import { InvalidPolicyError, type PolicyReadResult, type PolicySource } from './
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './storage/database.js';
+import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
 
-const APP_URL = 'app://softphone/index.html';
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 const DAY = 24 * 60 * 60 * 1000;
 const NUMBER = '+4989123456';
@@ -68,11 +68,8 @@ async function start(secrets: SecretStore, overrides: Partial<AppServicesDeps> =
     dataDir,
     policy: policy.source,
     systemLocale: 'de-DE',
-    runtime: 'shell',
-    platform: 'linux',
-    appName: 'Secure Softphone',
+    ...shellServiceDeps,
     appVersion: '3.4.5',
-    isTrustedSender: (url) => url === APP_URL,
     openExternal: async () => {},
     secrets,
     logError: (message) => {

@@ -7,8 +7,8 @@ import type { DataExportRequest } from '../shared/domain/data-export.js';
 import { createAppServices, type AppServices, type AppServicesDeps } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
+import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
 
-const APP_URL = 'app://softphone/index.html';
 const LABELS = { title: 'Ordner für den Export wählen', buttonLabel: 'Hierhin exportieren' };
 
 let dir: string;
@@ -37,11 +37,7 @@ async function start(overrides: Partial<AppServicesDeps> = {}): Promise<AppServi
     dataDir: join(dir, 'data'),
     policy: filePolicySource(policyPath),
     systemLocale: 'de-DE',
-    runtime: 'shell',
-    platform: 'linux',
-    appName: 'Secure Softphone',
-    appVersion: '0.1.0',
-    isTrustedSender: (url) => url === APP_URL,
+    ...shellServiceDeps,
     openExternal: async () => {},
     secrets,
     logError: () => {},

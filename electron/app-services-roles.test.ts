@@ -6,6 +6,7 @@ import type { UserRole } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
+import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
 
 /**
  * The admin screen's channels in the running services: the router takes the roles from the sign-in
@@ -13,7 +14,6 @@ import { createMemorySecretStore } from './secrets/memory-secret-store.js';
  * refused, and an administrator's session is answered.
  */
 
-const APP_URL = 'app://softphone/index.html';
 const PROVIDER = {
   issuer: 'https://login.provider.example',
   clientId: 'softphone',
@@ -59,11 +59,7 @@ async function start(roles: UserRole[] | null): Promise<AppServices> {
     dataDir: join(dir, 'data'),
     policy: filePolicySource(policyPath),
     systemLocale: 'en-GB',
-    runtime: 'shell',
-    platform: 'linux',
-    appName: 'Secure Softphone',
-    appVersion: '0.1.0',
-    isTrustedSender: (url) => url === APP_URL,
+    ...shellServiceDeps,
     openExternal: async () => {},
     secrets,
     signInTimers: { set: () => null, clear: () => {} },

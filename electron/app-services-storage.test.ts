@@ -11,8 +11,8 @@ import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { DATABASE_KEY_ITEM } from './storage/database.js';
+import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
 
-const APP_URL = 'app://softphone/index.html';
 const NAME = 'Erika Mustermann';
 const NUMBER = '+4989123456';
 
@@ -38,11 +38,8 @@ async function start(secrets: SecretStore): Promise<AppServices> {
     dataDir,
     policy: filePolicySource(join(dir, 'no-policy.json')),
     systemLocale: 'de-DE',
-    runtime: 'shell',
-    platform: 'linux',
-    appName: 'Secure Softphone',
+    ...shellServiceDeps,
     appVersion: '3.4.5',
-    isTrustedSender: (url) => url === APP_URL,
     openExternal: async () => {},
     secrets,
     logError: () => {},

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppServices, type AppServices } from './app-services.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 import { filePolicySource, InvalidPolicyError } from './policy/source.js';
+import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
 
-const APP_URL = 'app://softphone/index.html';
 let dir: string;
 let services: AppServices | null = null;
 
@@ -40,11 +40,7 @@ async function start(policy: object | null, openExternal = vi.fn(async () => {})
     dataDir: join(dir, 'data'),
     policy: filePolicySource(policyPath),
     systemLocale: 'de-DE',
-    runtime: 'shell',
-    platform: 'linux',
-    appName: 'Secure Softphone',
-    appVersion: '0.1.0',
-    isTrustedSender: (url) => url === APP_URL,
+    ...shellServiceDeps,
     openExternal,
     secrets,
     now,

@@ -42,6 +42,8 @@ import { moveDatabaseAside } from './storage/start-over.js';
 import { KeychainUnavailableError, probeSecretStore, type SecretStore } from './secrets/secret-store.js';
 import { createSipAccountService } from './sip/sip-account-service.js';
 import { createSignInService, type Timers } from './auth/sign-in-service.js';
+import { classifySignInError, SignInError } from './auth/sign-in-errors.js';
+import type { SignInErrorReason } from '../shared/domain/identity.js';
 import type { CustomFetch } from 'openid-client';
 import {
   idleDeadline,
@@ -319,14 +321,22 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   };
   let lock: LockState | null = null;
   let lockTimer: unknown = null;
+  // The renewed sign-ins that Unlock started: only the latest one's outcome counts (pressing Unlock again
+  // aborts the one before, which is no failure), and why it failed until Unlock is pressed again.
+  let unlockAttempts = 0;
+  let unlockFailure: SignInErrorReason | null = null;
   const lockPolicy = () => {
     const { idleLockMinutes, sessionMaxAgeHours } = resolvePolicy(policyFile);
     return { idleLockMinutes, sessionMaxAgeHours };
   };
-  const lockState = (): SessionLockState => ({
-    locked: lock?.status === 'locked',
-    reauthRequired: lock?.status === 'locked' && needsReauthentication(lock, lockPolicy(), now()),
-  });
+  const lockState = (): SessionLockState => {
+    const locked = lock?.status === 'locked';
+    return {
+      locked,
+      reauthRequired: locked && needsReauthentication(lock!, lockPolicy(), now()),
+      ...(locked && unlockFailure !== null && { unlockFailure }),
+    };
+  };
   const emitLock = () => {
     emit('session.lockChanged', lockState());
   };
@@ -347,6 +357,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     if (!lock) return [];
     const { state, effects } = stepLock(lock, input, lockPolicy());
     lock = state;
+    if (state.status === 'unlocked') unlockFailure = null;
     for (const effect of effects) {
       if (effect.type === 'locked') record({ type: 'session.locked', details: { reason: effect.reason } });
       if (effect.type === 'unlocked')
@@ -358,6 +369,10 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     if (effects.some((effect) => effect.type !== 'reauthentication-required')) emitLock();
     return effects;
   };
+  const unlockFailed = (reason: SignInErrorReason) => {
+    unlockFailure = reason;
+    emitLock();
+  };
   const signInChanged = (signedIn: boolean) => {
     if (signedIn && !lock) {
       lock = initialLockState(now(), signIn.authTime() ?? now());
@@ -365,6 +380,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       emitLock();
     } else if (!signedIn && lock) {
       lock = null;
+      unlockFailure = null;
       armLockTimer();
       emitLock();
     }
@@ -486,13 +502,26 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         return lockState();
       },
       'session.unlock': () => {
+        unlockFailure = null;
         const effects = feedLock({ type: 'unlock', at: now(), reauthenticatedAt: null });
         // Beyond the policy's session age: sign-in again (prompt=login); the app unlocks on its success.
-        if (effects.some((effect) => effect.type === 'reauthentication-required'))
+        if (effects.some((effect) => effect.type === 'reauthentication-required')) {
+          const attempt = ++unlockAttempts;
           signIn.reauthenticate().then(
-            (authTime) => void feedLock({ type: 'unlock', at: now(), reauthenticatedAt: authTime }),
-            (error: unknown) => logError('Signing in again to unlock failed', error),
+            (authTime) => {
+              feedLock({ type: 'unlock', at: now(), reauthenticatedAt: authTime });
+              // Still locked: the provider did not authenticate the person again (an old auth_time).
+              if (lock?.status === 'locked' && attempt === unlockAttempts) unlockFailed('idp-error');
+            },
+            (error: unknown) => {
+              // Superseded by pressing Unlock again, or ended by signing out or closing: nobody waits for it.
+              if (attempt !== unlockAttempts || lock?.status !== 'locked') return;
+              // The sign-in service logs the failures worth a log line, without the token's claims.
+              if (!(error instanceof SignInError)) logError('Signing in again to unlock failed', error);
+              unlockFailed(classifySignInError(error).reason);
+            },
           );
+        }
         return lockState();
       },
       'signIn.signOut': () => {

@@ -87,9 +87,7 @@ describe('audit sync under faults', () => {
     pki = await createTestPki(dir);
     trusting = trustingFetch(pki.caCertPem);
     broker = await startLoginBroker({
-      certificatePath: pki.serverCertPath,
-      privateKeyPath: pki.serverKeyPath,
-      caCertPath: pki.caCertPath,
+      pki,
       sip: { wssUrl: 'wss://127.0.0.1:7443', domain: 'softphone.test' },
       provisioner: noProvisioning,
       auditDatabasePath: join(dir, 'provider-audit.db'),

@@ -97,9 +97,7 @@ describe('login broker', () => {
     pki = await createTestPki(dir);
     trusting = trustingFetch(pki.caCertPem);
     broker = await startLoginBroker({
-      certificatePath: pki.serverCertPath,
-      privateKeyPath: pki.serverKeyPath,
-      caCertPath: pki.caCertPath,
+      pki,
       sip: SIP,
       provisioner: recorder,
     });
@@ -381,9 +379,7 @@ describe('login broker', () => {
   it('removes SIP credentials from the edge when they expire', async () => {
     const shortLived = new ProvisioningRecorder();
     const other = await startLoginBroker({
-      certificatePath: pki.serverCertPath,
-      privateKeyPath: pki.serverKeyPath,
-      caCertPath: pki.caCertPath,
+      pki,
       sip: SIP,
       provisioner: shortLived,
       sipCredentialLifetimeMs: 300,

@@ -103,10 +103,8 @@ export interface SipProvisioner {
 }
 
 export interface LoginBrokerOptions {
-  /** PEM server certificate (it must cover IP 127.0.0.1) and key; the CA that issued it. */
-  certificatePath: string;
-  privateKeyPath: string;
-  caCertPath: string;
+  /** PEM files of the test PKI (e2e/provider/certs.ts): the server certificate (it must cover IP 127.0.0.1), its key, and the CA that issued it. */
+  pki: { serverCertPath: string; serverKeyPath: string; caCertPath: string };
   /** The SIP edge the credentials are for: its wss:// URL and SIP domain (= digest realm). */
   sip: { wssUrl: string; domain: string };
   provisioner: SipProvisioner;
@@ -132,6 +130,8 @@ export interface LoginBroker {
   caCertPath: string;
   clientId: string;
   redirectUri: string;
+  /** The policy's `provider` that points the app at this broker and its API, for the SIP edge `wssUrl`. */
+  providerFor(wssUrl: string): { issuer: string; clientId: string; wssUrl: string; apiBaseUrl: string };
   /** Adds a test user; returns it with its `sub`. */
   addUser(user: TestUserInput): TestAccount;
   /**
@@ -179,8 +179,8 @@ class HttpError extends Error {
  */
 export async function startLoginBroker(options: LoginBrokerOptions): Promise<LoginBroker> {
   const [cert, key] = await Promise.all([
-    readFile(options.certificatePath, 'utf8'),
-    readFile(options.privateKeyPath, 'utf8'),
+    readFile(options.pki.serverCertPath, 'utf8'),
+    readFile(options.pki.serverKeyPath, 'utf8'),
   ]);
   const sipLifetimeMs = options.sipCredentialLifetimeMs ?? 15 * 60_000;
   const accessTokenTtl = options.accessTokenLifetimeSeconds ?? 10 * 60;
@@ -675,9 +675,10 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     issuer,
     apiBaseUrl,
     apiResource,
-    caCertPath: options.caCertPath,
+    caCertPath: options.pki.caCertPath,
     clientId: APP_CLIENT_ID,
     redirectUri: APP_REDIRECT_URI,
+    providerFor: (wssUrl) => ({ issuer, clientId: APP_CLIENT_ID, wssUrl, apiBaseUrl }),
     addUser(input) {
       const user = TestUserInput.parse(input);
       const sipUsername = user.sipUsername ?? user.username.toLowerCase().replace(/[^a-z0-9._-]/g, '-');

@@ -35,9 +35,7 @@ describe('SIP credentials from the broker at the Kamailio test stack', () => {
   async function brokerWith(lifetimeMs?: number) {
     const provisioner = observed(kamailioProvisioner(kamailio.ctlSocket));
     const broker = await startLoginBroker({
-      certificatePath: pki.serverCertPath,
-      privateKeyPath: pki.serverKeyPath,
-      caCertPath: pki.caCertPath,
+      pki,
       sip: { wssUrl: kamailio.wssUrl, domain: kamailio.sipDomain },
       provisioner,
       sipCredentialLifetimeMs: lifetimeMs,

@@ -34,9 +34,7 @@ export async function startStackBroker(
   options: { auditDatabasePath?: string } = {},
 ): Promise<{ broker: LoginBroker; users: SignInUsers }> {
   const broker = await startLoginBroker({
-    certificatePath: pki.serverCertPath,
-    privateKeyPath: pki.serverKeyPath,
-    caCertPath: pki.caCertPath,
+    pki,
     sip: { wssUrl: kamailio.wssUrl, domain: kamailio.sipDomain },
     provisioner: kamailioProvisioner(kamailio.ctlSocket),
     ...(options.auditDatabasePath !== undefined && { auditDatabasePath: options.auditDatabasePath }),

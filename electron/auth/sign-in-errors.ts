@@ -83,6 +83,7 @@ export function auditReasonOf(reason: SignInErrorReason): AuditFailureReason {
     case 'bad-signature':
     case 'expired-token':
     case 'mfa-missing':
+    case 'wrong-account': // recorded as before this reason had a name of its own
       return 'invalid-token';
     case 'code-replayed':
       return 'idp-error';

@@ -90,9 +90,7 @@ describe('sign-in service against the login broker', () => {
     dir = await mkdtemp(join(tmpdir(), 'sign-in-service-test-'));
     pki = await createTestPki(dir);
     broker = await startLoginBroker({
-      certificatePath: pki.serverCertPath,
-      privateKeyPath: pki.serverKeyPath,
-      caCertPath: pki.caCertPath,
+      pki,
       sip: SIP,
       provisioner: recorder,
     });
@@ -151,12 +149,7 @@ describe('sign-in service against the login broker', () => {
     const openedUrls: string[] = [];
     const waiters: Array<() => void> = [];
     let policy = resolvePolicy({
-      provider: {
-        issuer: broker.issuer,
-        clientId: broker.clientId,
-        wssUrl: SIP.wssUrl,
-        apiBaseUrl: broker.apiBaseUrl,
-      },
+      provider: broker.providerFor(SIP.wssUrl),
       extraCaCertificates: [pki.caCertPem],
       ...options.policy,
     });
@@ -571,12 +564,7 @@ describe('sign-in service against the login broker', () => {
     const h = harness();
     await signIn(h, arthur);
     await h.waitFor('signed-in');
-    const provider = {
-      issuer: broker.issuer,
-      clientId: broker.clientId,
-      wssUrl: SIP.wssUrl,
-      apiBaseUrl: broker.apiBaseUrl,
-    };
+    const provider = broker.providerFor(SIP.wssUrl);
     h.setPolicy({ provider });
     await h.service.policyChanged();
     expect(h.service.state().status).toBe('signed-in');

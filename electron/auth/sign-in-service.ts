@@ -102,6 +102,23 @@ function userOf(claims: client.IDToken, method: SignInMethod): SignedInUser {
   });
 }
 
+/**
+ * Whether the ID token names the stored session's account. The subject identifies it at its issuer (an
+ * e-mail address can pass to another account); sessions stored before the subject was kept fall back to
+ * the e-mail address, which must then not be empty.
+ */
+function isSameAccount(
+  stored: StoredSession,
+  issuer: string,
+  claims: client.IDToken,
+  method: SignInMethod,
+): boolean {
+  if (stored.issuer !== issuer) return false;
+  if (stored.subject !== undefined) return claims.sub === stored.subject;
+  const email = userOf(claims, method).email;
+  return email !== '' && email === stored.user.email;
+}
+
 function amrOf(claims: client.IDToken): string[] {
   return Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -226,8 +243,8 @@ export function createSignInService(deps: SignInServiceDeps) {
 
   /**
    * The session lock asks the person to authenticate again (`prompt=login`, `max_age=0`) with the
-   * signed-in account; resolves with the fresh `auth_time` (ms). The sign-in state stays "signed-in"
-   * throughout, also when this fails.
+   * signed-in account; resolves with the fresh `auth_time` (ms), or rejects with a SignInError that names
+   * why. The sign-in state stays "signed-in" throughout, also when this fails.
    */
   function reauthenticate(): Promise<number> {
     const policy = deps.policy();
@@ -311,12 +328,13 @@ export function createSignInService(deps: SignInServiceDeps) {
       if (reauth) {
         // Unlocking needs the same person, freshly authenticated: another account or no auth_time fails.
         // The session keeps its refresh token and SIP credentials; only its authentication time renews.
+        // This sign-in's refresh token is never kept: revoked first, also when it is another account's.
+        await revokeQuietly(discovered, tokens.refresh_token);
         const current = session;
-        if (!current || userOf(claims, method).email !== current.user.email)
-          throw new SignInError('invalid-token', 'another account signed in to unlock');
+        if (!current || !isSameAccount(current, provider.issuer, claims, method))
+          throw new SignInError('wrong-account', 'another account signed in to unlock');
         if (typeof claims.auth_time !== 'number')
           throw new SignInError('invalid-token', 'the ID token does not say when the person authenticated');
-        await revokeQuietly(discovered, tokens.refresh_token);
         if (controller.signal.aborted) throw controller.signal.reason as Error;
         const renewed: StoredSession = { ...current, authTime: localTimeOf(claims.auth_time * 1000), amr };
         await deps.secrets.set(SESSION_KEY, JSON.stringify(renewed));
@@ -384,7 +402,8 @@ export function createSignInService(deps: SignInServiceDeps) {
         failure.reason === 'invalid-token'
       )
         logError(`Sign-in failed (${failure.reason})`, new Error(failure.message));
-      if (reauth) reauth.reject(error);
+      // Named, like the state's reason: the session lock tells the person why unlocking failed.
+      if (reauth) reauth.reject(failure);
       else setState({ status: 'error', reason: failure.reason, method });
     } finally {
       timers.clear(timer);

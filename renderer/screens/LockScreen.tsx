@@ -12,6 +12,7 @@ export function LockScreen() {
   const reauthRequired = useSessionLockStore((s) => s.reauthRequired);
   const reauthenticating = useSessionLockStore((s) => s.reauthenticating);
   const error = useSessionLockStore((s) => s.error);
+  const unlockFailure = useSessionLockStore((s) => s.unlockFailure);
   const unlock = useSessionLockStore((s) => s.unlock);
   return (
     <main className="startup lock-screen">
@@ -24,7 +25,19 @@ export function LockScreen() {
             {t('lock.reauthenticating')}
           </p>
         )}
-        <Feedback message={error ? { kind: 'error', text: t(error) } : null} />
+        {/* An alert, so that a screen reader says why the app is still locked; Unlock tries again. */}
+        <Feedback
+          message={
+            error
+              ? { kind: 'error', text: t(error) }
+              : unlockFailure
+                ? {
+                    kind: 'error',
+                    text: t('lock.unlockFailed', { reason: t(`signIn.errors.${unlockFailure}`) }),
+                  }
+                : null
+          }
+        />
         <div className="button-row">
           <button type="button" className="button" onClick={() => void unlock()}>
             {t('lock.unlock')}

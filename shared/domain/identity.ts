@@ -29,6 +29,8 @@ export const signInErrorReasons = [
   'invalid-token',
   /** Signed in, but the provider gave no usable SIP credentials. */
   'provisioning',
+  /** Signing in again to unlock: another account than the locked session's signed in. */
+  'wrong-account',
 ] as const;
 export type SignInErrorReason = (typeof signInErrorReasons)[number];
 

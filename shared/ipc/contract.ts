@@ -20,7 +20,13 @@ import {
   StartOverResult,
   StorageStatus,
 } from '../domain/history.js';
-import { ClockSkew, type SignedInUser, SignInState, StartSignIn } from '../domain/identity.js';
+import {
+  ClockSkew,
+  type SignedInUser,
+  signInErrorReasons,
+  SignInState,
+  StartSignIn,
+} from '../domain/identity.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
@@ -68,7 +74,17 @@ export const IncomingCallNotice = z
 export type IncomingCallNotice = z.infer<typeof IncomingCallNotice>;
 
 /** The session lock (electron/auth/session-lock.ts): locked, and whether unlocking needs the IdP again. */
-export const SessionLockState = z.object({ locked: z.boolean(), reauthRequired: z.boolean() }).strict();
+export const SessionLockState = z
+  .object({
+    locked: z.boolean(),
+    reauthRequired: z.boolean(),
+    /**
+     * Why the last sign-in again to unlock ended without unlocking (the lock screen says so); absent while
+     * none failed since Unlock was last pressed. A sign-in superseded by pressing Unlock again is no failure.
+     */
+    unlockFailure: z.enum(signInErrorReasons).optional(),
+  })
+  .strict();
 export type SessionLockState = z.infer<typeof SessionLockState>;
 
 /** A role from the ID token's `roles` claim (shared/domain/identity.ts). */
