@@ -3,6 +3,7 @@
 // that the keychain's latency does not blur the database's.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,14 +76,10 @@ const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
 
-async function measure(
-  label: 'encrypted' | 'plain',
-  dir: string,
-  key: string | null,
-): Promise<Record<string, Metric>> {
+/** Builds the history of ROWS calls with the app's own code; returns calls inserted per second. */
+function build(path: string, key: string | null): number {
   seed = 42;
-  const path = join(dir, `${label}.db`);
-  let db = open(path, key);
+  const db = open(path, key);
   const history = createHistoryStore(db);
   const started = performance.now();
   const batch = 10_000;
@@ -109,52 +106,124 @@ async function measure(
       }
     })();
   }
-  const insertSeconds = (performance.now() - started) / 1000;
+  const rate = ROWS / ((performance.now() - started) / 1000);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+  return rate;
+}
+
+/** Read system calls of this process so far (Linux): each is a page SQLite did not find in its cache. */
+function readCalls(): number {
+  try {
+    return Number(/syscr: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+type Label = 'encrypted' | 'plain';
+const LABELS: readonly Label[] = ['encrypted', 'plain'];
+
+/**
+ * Runs every query on both databases, interleaved and alternating which goes first, so that the load
+ * of this shared machine falls on both alike. Returns the times and the pages read from disk.
+ */
+function sideBySide(
+  queries: readonly string[],
+  run: Record<Label, (query: string) => unknown>,
+): Record<Label, { ms: number[]; reads: number[] }> {
+  const out: Record<Label, { ms: number[]; reads: number[] }> = {
+    encrypted: { ms: [], reads: [] },
+    plain: { ms: [], reads: [] },
+  };
+  // Reading /proc/self/io takes read calls of its own: measured with nothing in between, and subtracted.
+  const start = readCalls();
+  const own = readCalls() - start;
+  queries.forEach((query, i) => {
+    for (const label of i % 2 ? [...LABELS].reverse() : LABELS) {
+      const reads = readCalls();
+      const t = performance.now();
+      run[label](query);
+      out[label].ms.push(performance.now() - t);
+      out[label].reads.push(readCalls() - reads - own);
+    }
+  });
+  return out;
+}
+
+async function measure(dir: string, key: string): Promise<Record<string, Metric>> {
+  const keys: Record<Label, string | null> = { encrypted: key, plain: null };
+  const path = (label: Label) => join(dir, `${label}.db`);
+  const insertRate = { encrypted: build(path('encrypted'), key), plain: build(path('plain'), null) };
+  // The same seeded queries for both: the generator continues where the (identical) builds left it.
+  const numberQueries = Array.from({ length: QUERIES }, () => `+49 ${digits(4)}`);
+  const nameQueries = Array.from(
+    { length: QUERIES },
+    () => `${pick(FIRST).slice(0, 3)} ${pick(LAST).slice(0, 4)}`,
+  );
 
   // Open: what the app does at start before the first query (the key already read from the keychain).
-  const opens: number[] = [];
+  const opens: Record<Label, number[]> = { encrypted: [], plain: [] };
+  const dbs = {} as Record<Label, SqlDatabase>;
   for (let i = 0; i < 20; i += 1) {
-    const t = performance.now();
-    db = open(path, key);
-    opens.push(performance.now() - t);
-    if (i < 19) db.close();
-  }
-  const store = createHistoryStore(db);
-  const time = (query: () => unknown) => {
-    const t = performance.now();
-    query();
-    return performance.now() - t;
-  };
-  const numberSearch = Array.from({ length: QUERIES }, () => time(() => store.search(`+49 ${digits(4)}`)));
-  const nameSearch = Array.from({ length: QUERIES }, () =>
-    time(() => store.search(`${pick(FIRST).slice(0, 3)} ${pick(LAST).slice(0, 4)}`)),
-  );
-  const firstPage = Array.from({ length: 50 }, () => time(() => store.list({ limit: 50 })));
-  // Retention purges the older half, then "delete all" the rest: chunked, so main keeps serving.
-  const oldestKept = (
-    db.prepare('SELECT started_at FROM call ORDER BY started_at LIMIT 1 OFFSET ?').get(ROWS / 2) as {
-      started_at: number;
+    for (const label of i % 2 ? [...LABELS].reverse() : LABELS) {
+      const t = performance.now();
+      const db = open(path(label), keys[label]);
+      opens[label].push(performance.now() - t);
+      if (i < 19) db.close();
+      else dbs[label] = db;
     }
-  ).started_at;
-  const purge = await whileWatchingEventLoop(() => store.purgeBefore(oldestKept));
-  const deleteAll = await whileWatchingEventLoop(() => store.deleteAll());
-  db.close();
-  return {
-    [`insert_rate_${label}`]: { value: ROWS / insertSeconds, unit: 'calls/s' },
-    [`open_${label}_p50`]: { value: percentile(opens, 50), unit: 'ms' },
-    [`number_search_${label}_p50`]: { value: percentile(numberSearch, 50), unit: 'ms' },
-    [`number_search_${label}_p95`]: { value: percentile(numberSearch, 95), unit: 'ms' },
-    [`name_search_${label}_p50`]: { value: percentile(nameSearch, 50), unit: 'ms' },
-    [`name_search_${label}_p95`]: { value: percentile(nameSearch, 95), unit: 'ms' },
-    [`first_page_${label}_p95`]: { value: percentile(firstPage, 95), unit: 'ms' },
-    [`slowest_query_${label}`]: { value: Math.max(...numberSearch, ...nameSearch, ...firstPage), unit: 'ms' },
-    [`purge_half_${label}_total`]: { value: purge.totalMs, unit: 'ms' },
-    [`purge_half_${label}_longest_block`]: { value: purge.longestBlockMs, unit: 'ms' },
-    [`delete_all_${label}_total`]: { value: deleteAll.totalMs, unit: 'ms' },
-    [`delete_all_${label}_longest_block`]: { value: deleteAll.longestBlockMs, unit: 'ms' },
-  };
+  }
+  const stores = { encrypted: createHistoryStore(dbs.encrypted), plain: createHistoryStore(dbs.plain) };
+  const search = { encrypted: stores.encrypted.search, plain: stores.plain.search };
+  const numberSearch = sideBySide(numberQueries, search);
+  const nameSearch = sideBySide(nameQueries, search);
+  const firstPage = sideBySide(
+    Array.from({ length: 50 }, () => ''),
+    {
+      encrypted: () => stores.encrypted.list({ limit: 50 }),
+      plain: () => stores.plain.list({ limit: 50 }),
+    },
+  );
+
+  const metrics: Record<string, Metric> = {};
+  for (const label of LABELS) {
+    const db = dbs[label];
+    const store = stores[label];
+    // Retention purges the older half, then "delete all" the rest: chunked, so main keeps serving.
+    const oldestKept = (
+      db.prepare('SELECT started_at FROM call ORDER BY started_at LIMIT 1 OFFSET ?').get(ROWS / 2) as {
+        started_at: number;
+      }
+    ).started_at;
+    const purge = await whileWatchingEventLoop(() => store.purgeBefore(oldestKept));
+    const deleteAll = await whileWatchingEventLoop(() => store.deleteAll());
+    db.close();
+    const times = [numberSearch[label].ms, nameSearch[label].ms, firstPage[label].ms].flat();
+    Object.assign(metrics, {
+      [`insert_rate_${label}`]: { value: insertRate[label], unit: 'calls/s' },
+      [`open_${label}_p50`]: { value: percentile(opens[label], 50), unit: 'ms' },
+      [`number_search_${label}_p50`]: { value: percentile(numberSearch[label].ms, 50), unit: 'ms' },
+      [`number_search_${label}_p95`]: { value: percentile(numberSearch[label].ms, 95), unit: 'ms' },
+      [`number_search_${label}_disk_reads_p95`]: {
+        value: percentile(numberSearch[label].reads, 95),
+        unit: 'pages',
+      },
+      [`name_search_${label}_p50`]: { value: percentile(nameSearch[label].ms, 50), unit: 'ms' },
+      [`name_search_${label}_p95`]: { value: percentile(nameSearch[label].ms, 95), unit: 'ms' },
+      [`name_search_${label}_disk_reads_p95`]: {
+        value: percentile(nameSearch[label].reads, 95),
+        unit: 'pages',
+      },
+      [`first_page_${label}_p95`]: { value: percentile(firstPage[label].ms, 95), unit: 'ms' },
+      [`slowest_query_${label}`]: { value: Math.max(...times), unit: 'ms' },
+      [`purge_half_${label}_total`]: { value: purge.totalMs, unit: 'ms' },
+      [`purge_half_${label}_longest_block`]: { value: purge.longestBlockMs, unit: 'ms' },
+      [`delete_all_${label}_total`]: { value: deleteAll.totalMs, unit: 'ms' },
+      [`delete_all_${label}_longest_block`]: { value: deleteAll.longestBlockMs, unit: 'ms' },
+    });
+  }
+  return metrics;
 }
 
 /** Runs `work` and reports how long it took and the longest the event loop could not run meanwhile. */
@@ -181,32 +250,28 @@ async function whileWatchingEventLoop(
 export async function run(): Promise<BenchReport> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-storage-'));
   try {
-    const encrypted = await measure('encrypted', dir, randomBytes(32).toString('hex'));
-    const plain = await measure('plain', dir, null);
-    const ratio = (name: string) => ({
-      value: encrypted[`${name}_encrypted_p95`]!.value / plain[`${name}_plain_p95`]!.value,
+    const metrics = await measure(dir, randomBytes(32).toString('hex'));
+    const ratio = (encrypted: string, plain: string) => ({
+      value: metrics[encrypted]!.value / metrics[plain]!.value,
       unit: 'x',
     });
     return {
       name: 'storage',
       runs: QUERIES,
       metrics: {
-        ...encrypted,
-        ...plain,
-        insert_ratio_encrypted_to_plain: {
-          value: encrypted.insert_rate_encrypted!.value / plain.insert_rate_plain!.value,
-          unit: 'x',
-        },
-        open_ratio_encrypted_to_plain: {
-          value: encrypted.open_encrypted_p50!.value / plain.open_plain_p50!.value,
-          unit: 'x',
-        },
-        number_search_p95_ratio_encrypted_to_plain: ratio('number_search'),
-        name_search_p95_ratio_encrypted_to_plain: ratio('name_search'),
+        ...metrics,
+        insert_ratio_encrypted_to_plain: ratio('insert_rate_encrypted', 'insert_rate_plain'),
+        open_ratio_encrypted_to_plain: ratio('open_encrypted_p50', 'open_plain_p50'),
+        number_search_p95_ratio_encrypted_to_plain: ratio(
+          'number_search_encrypted_p95',
+          'number_search_plain_p95',
+        ),
+        name_search_p95_ratio_encrypted_to_plain: ratio('name_search_encrypted_p95', 'name_search_plain_p95'),
       },
       notes: [
         `${ROWS.toLocaleString('en')} calls, ${QUERIES} searches each; SQLCipher 4 with a raw 256-bit key (no PBKDF2 on open)`,
-        'tuned: 16 MB page cache; number search picks the newest matches on a covering (digits, start) index before reading rows; name search walks FTS5 by rowid descending with a limit instead of sorting all matches',
+        'both databases are built with the same seed; opens and searches run interleaved (alternating which goes first) with the same seeded queries; disk_reads = read system calls, i.e. pages not found in the page cache',
+        'tuned (migration 4, database.ts): 32 MiB page cache; FTS5 leaves of 3900 bytes so that they fit a SQLCipher page without an overflow page; number search reads rows from a covering (digits, start, every shown column) index and merges the newest calls of each matching number (list of distinct numbers in call_number), stopping at the limit (a prefix of more than 16 numbers looks among the 5,000 newest calls first); name search walks FTS5 by rowid descending with a limit',
         'every query ran on the main thread; slowest_query shows the longest a single statement blocked it',
         'purge and delete-all run in chunks of 250 rows with a turn of the event loop between them; longest_block is the longest the event loop waited',
       ],

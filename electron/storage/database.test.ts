@@ -208,6 +208,59 @@ describe('migrations', () => {
     }
   });
 
+  it('bring a version 3 database to version 4: same search results, faster number and FTS5 reads', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 3));
+    const history = createHistoryStore(db);
+    db.transaction(() => {
+      for (let i = 0; i < 300; i += 1)
+        history.apply({
+          type: 'started',
+          callId: `v3-${i}`,
+          at: 1_000 + ((i * 7) % 300),
+          direction: 'incoming',
+          account: 'sip:me@x.eu',
+          remoteUri: `sip:+49301${i % 23}@x.eu`,
+          remoteName: ['Anna Weber', 'Ben Wolf', 'Clara Weiß'][i % 3]!,
+        });
+    })();
+    // The version 3 number search: every match sorted, then the rows.
+    const oldNumberSearch = (prefix: string) =>
+      db
+        .prepare(
+          `SELECT id FROM call WHERE remote_digits >= ? AND remote_digits < ? ORDER BY started_at DESC, id DESC LIMIT 50`,
+        )
+        .pluck()
+        .all(prefix, `${prefix}:`);
+    const before = {
+      number: oldNumberSearch('49301'),
+      single: oldNumberSearch('493011'),
+      name: history.search('we').map((call) => call.id),
+    };
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    const ids = (query: string) => history.search(query).map((call) => call.id);
+    expect(ids('+49 301')).toEqual(before.number);
+    expect(ids('493011')).toEqual(before.single);
+    expect(ids('we')).toEqual(before.name);
+    expect(db.prepare('SELECT count(*) FROM call_number').pluck().get()).toBe(23);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'call_digits'").get()).toBeUndefined();
+    for (const fts of ['call_fts', 'contact_fts']) {
+      expect(db.prepare(`SELECT v FROM ${fts}_config WHERE k = 'pgsz'`).pluck().get()).toBe(3900);
+      db.exec(`INSERT INTO ${fts} (${fts}) VALUES ('integrity-check')`);
+    }
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id, direction, account, remote_uri, remote_name, started_at, answered_at,
+           ended_at, duration_ms, disposition, cause, dtls_state, srtp_cipher, encryption_scope, sas_matched
+         FROM call WHERE remote_digits = ? ORDER BY started_at DESC`,
+      )
+      .all('4930')
+      .map((row) => (row as { detail: string }).detail);
+    expect(plan).toEqual(['SEARCH call USING COVERING INDEX call_digits_rows (remote_digits=?)']);
+    db.close();
+  });
+
   it('roll back a failing step as a whole', () => {
     const db = new Database(':memory:');
     expect(() =>

@@ -97,8 +97,10 @@ export function configureConnection(db: SqlDatabase): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
-  // Decrypted pages are cached: searches over a large history read the same index pages again.
-  db.pragma('cache_size = -16000');
+  // Decrypted pages stay cached (SQLCipher cannot use mmap, and each page read from disk is decrypted and
+  // its HMAC checked). 32 MiB holds the full-text index of the names and the newest calls of a large
+  // history, which name searches read again and again; 16 MiB kept evicting them (bench/storage.ts).
+  db.pragma('cache_size = -32768');
 }
 
 /** Applies the migrations after the file's version, each in its own transaction. */

@@ -79,3 +79,131 @@ describe('long deletions run in chunks', () => {
     expect(left).toEqual({ n: DELETE_CHUNK + 5 - 100, oldest: cutoff });
   });
 });
+
+describe('search', () => {
+  /** The number search as a plain query: every match of the prefix, sorted newest first. */
+  const byNumber = (prefix: string, limit: number) =>
+    (
+      db
+        .prepare(
+          `SELECT id FROM call WHERE remote_digits >= ? AND remote_digits < ?
+             ORDER BY started_at DESC, id DESC LIMIT ?`,
+        )
+        .all(prefix, `${prefix}:`, limit) as { id: string }[]
+    ).map((row) => row.id);
+
+  function addNumbered(id: string, at: number, number: string): void {
+    history.apply({
+      type: 'started',
+      callId: id,
+      at,
+      direction: 'outgoing',
+      account: 'sip:me@example.eu',
+      remoteUri: `sip:+${number}@example.eu`,
+      remoteName: null,
+    });
+  }
+
+  it('finds a number prefix over several numbers, newest first, up to the limit', () => {
+    db.transaction(() => {
+      for (let i = 0; i < 60; i += 1)
+        addNumbered(`n${i}`, 1_000 + i, ['4930111', '4930222', '4930333'][i % 3]!);
+      addNumbered('other', 5_000, '4940111');
+    })();
+    const ids = (query: string, limit?: number) => history.search(query, limit).map((call) => call.id);
+    expect(ids('+49 30', 7)).toEqual(byNumber('4930', 7));
+    expect(ids('+49 30', 7)).toEqual(['n59', 'n58', 'n57', 'n56', 'n55', 'n54', 'n53']);
+    expect(ids('(030) 222')).toEqual([]);
+    expect(ids('4930222')).toEqual(byNumber('4930222', 50));
+    expect(ids('4930222')).toHaveLength(20);
+    expect(ids('49')).toEqual(byNumber('49', 50));
+    expect(ids('4950')).toEqual([]);
+    // Full records, like the list's.
+    expect(history.search('4930111', 1)).toEqual(history.list({ limit: 50 }).filter((c) => c.id === 'n57'));
+  });
+
+  it('finds a short prefix of many numbers, newest first, in one sorted read', () => {
+    db.transaction(() => {
+      for (let i = 0; i < 120; i += 1) addNumbered(`m${i}`, 2_000 + ((i * 37) % 120), `4940${i % 40}`);
+    })();
+    const ids = history.search('4940', 25).map((call) => call.id);
+    expect(ids).toEqual(byNumber('4940', 25));
+    expect(ids).toHaveLength(25);
+  });
+
+  it('finds a short prefix among the newest calls, or else among all of them', () => {
+    db.transaction(() => {
+      for (let i = 0; i < 100; i += 1) addNumbered(`old${i}`, 10_000 + i, `4950${i % 20}`);
+      for (let i = 0; i < 5_000; i += 1) addNumbered(`new${i}`, 20_000 + (i % 2_500), `4960${i % 20}`);
+    })();
+    const ids = (query: string) => history.search(query, 10).map((call) => call.id);
+    expect(ids('4960')).toEqual(byNumber('4960', 10));
+    expect(ids('4950')).toEqual(byNumber('4950', 10));
+    expect(ids('49')).toEqual(byNumber('49', 10));
+    expect(ids('4950')).toEqual([
+      'old99',
+      'old98',
+      'old97',
+      'old96',
+      'old95',
+      'old94',
+      'old93',
+      'old92',
+      'old91',
+      'old90',
+    ]);
+  });
+
+  it('keeps the list of numbers in step with the calls', async () => {
+    db.transaction(() => {
+      addNumbered('a1', 100, '4930111');
+      addNumbered('a2', 200, '4930111');
+      addNumbered('b1', 300, '4930222');
+    })();
+    const numbers = () => db.prepare('SELECT digits FROM call_number ORDER BY digits').pluck().all();
+    expect(numbers()).toEqual(['4930111', '4930222']);
+    history.delete('a1');
+    expect(numbers()).toEqual(['4930111', '4930222']);
+    history.delete('a2');
+    expect(numbers()).toEqual(['4930222']);
+    expect(history.search('4930111')).toEqual([]);
+    db.prepare("UPDATE call SET remote_digits = '4930333' WHERE id = 'b1'").run();
+    expect(numbers()).toEqual(['4930333']);
+    expect(history.search('4930333').map((call) => call.id)).toEqual(['b1']);
+    await history.deleteAll();
+    expect(numbers()).toEqual([]);
+  });
+
+  it('finds names by word prefix, newest first', () => {
+    addCalls(30);
+    expect(history.search('Call c2', 5).map((call) => call.id)).toEqual(['c29', 'c28', 'c27', 'c26', 'c25']);
+    expect(history.search('caller C1').map((call) => call.id)).toEqual([
+      'c19',
+      'c18',
+      'c17',
+      'c16',
+      'c15',
+      'c14',
+      'c13',
+      'c12',
+      'c11',
+      'c10',
+      'c1',
+    ]);
+  });
+
+  it('writes full-text leaves that fit an encrypted page, without overflow pages', () => {
+    db.transaction(() => {
+      for (let i = 0; i < 4_000; i += 1) addNumbered(`f${i}`, i, `49301${i}`);
+    })();
+    // SQLCipher 4 keeps 80 of each 4096-byte page for IV and HMAC; a table row fits in 4016 - 35 bytes.
+    const largest = db.prepare('SELECT max(length(block)) FROM call_fts_data').pluck().get() as number;
+    expect(largest).toBeGreaterThan(3_000);
+    expect(largest).toBeLessThanOrEqual(4016 - 35 - 4);
+    const overflow = db
+      .prepare("SELECT count(*) FROM dbstat WHERE name = 'call_fts_data' AND pagetype = 'overflow'")
+      .pluck()
+      .get();
+    expect(overflow).toBe(0);
+  });
+});

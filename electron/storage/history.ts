@@ -1,5 +1,6 @@
 import type { CallEvent } from '../../shared/domain/calls.js';
 import type { CallRecord, HistoryFilter } from '../../shared/domain/history.js';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { SqlDatabase } from './database.js';
 
 interface CallRow {
@@ -54,6 +55,16 @@ export interface HistoryStoreOptions {
   nameFor?(uri: string): string | null;
 }
 
+/** The columns of a history row; all of them are in the covering index call_digits_rows (migration 4). */
+const CALL_COLUMNS = `id, direction, account, remote_uri, remote_name, started_at, answered_at, ended_at,
+  duration_ms, disposition, cause, dtls_state, srtp_cipher, encryption_scope, sas_matched`;
+
+/** Up to this many numbers matching a prefix, their newest calls are merged (see `searchNumber`). */
+const MERGED_NUMBERS = 16;
+
+/** A prefix of more numbers is first looked for among this many newest calls (see `searchNumber`). */
+const RECENT_CALLS = 5_000;
+
 /** Rows deleted per statement: a few milliseconds of work, so main stays responsive (bench/storage.ts). */
 export const DELETE_CHUNK = 250;
 
@@ -100,6 +111,57 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
        duration_ms = CASE WHEN answered_at IS NULL THEN 0 ELSE @at - answered_at END
      WHERE id = @id AND ended_at IS NULL`,
   );
+  const statements = new Map<string, Statement<unknown[]>>();
+  /** Prepared once, on first use. */
+  const statement = (sql: string): Statement<unknown[]> => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = db.prepare<unknown[]>(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  /**
+   * Number search (migration 4). Every page SQLCipher reads from disk costs a decryption, so the rows come
+   * from the covering index call_digits_rows, where a number's calls lie side by side in start order,
+   * rather than from table pages spread over the whole history.
+   */
+  const searchNumber = (digits: string, limit: number): CallRow[] => {
+    const upper = `${digits}:`;
+    const numbers = statement(
+      'SELECT digits FROM call_number WHERE digits >= ? AND digits < ? ORDER BY digits LIMIT ?',
+    )
+      .pluck()
+      .all(digits, upper, MERGED_NUMBERS + 1) as string[];
+    if (numbers.length === 0) return [];
+    if (numbers.length <= MERGED_NUMBERS) {
+      // SQLite merges the numbers' calls, each walked newest first on the index, and stops at the limit:
+      // it reads about a page of index entries per number instead of every call of the number.
+      const arm = `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits = ?`;
+      return statement(
+        `${numbers.map(() => arm).join(' UNION ALL ')} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      ).all(...numbers, limit) as CallRow[];
+    }
+    // Many numbers (a short prefix such as "+4" typed first): usually many calls match, so the newest
+    // calls are walked first and filtered, as far back as the RECENT_CALLS newest ones. If they hold a
+    // full page of matches, no older call can belong on it.
+    const oldest = statement('SELECT started_at FROM call ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?')
+      .pluck()
+      .get(RECENT_CALLS - 1) as number | undefined;
+    if (oldest !== undefined) {
+      const recent = statement(
+        `SELECT ${CALL_COLUMNS} FROM call INDEXED BY call_started
+           WHERE remote_digits >= ? AND remote_digits < ? AND started_at >= ?
+           ORDER BY started_at DESC, id DESC LIMIT ?`,
+      ).all(digits, upper, oldest, limit) as CallRow[];
+      if (recent.length === limit) return recent;
+    }
+    // Few of the recent calls match: every match is read from the index and sorted.
+    return statement(
+      `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
+         ORDER BY started_at DESC, id DESC LIMIT ?`,
+    ).all(digits, upper, limit) as CallRow[];
+  };
   const filters: Record<HistoryFilter, string> = {
     all: '1',
     missed: "disposition = 'missed'",
@@ -158,19 +220,7 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
     /** Digits search the number by prefix; anything else searches names and addresses with FTS5. */
     search(query: string, limit = 50): CallRecord[] {
       const digits = query.replace(/[\s\-()/.]/g, '').replace(/^\+/, '');
-      if (/^\d+$/.test(digits)) {
-        return toRecords(
-          db
-            // The newest matches are chosen on the covering (digits, start) index; only they are read
-            // from the table, which saves decrypting the pages of every other match.
-            .prepare(
-              `SELECT * FROM call WHERE rowid IN (
-                 SELECT rowid FROM call WHERE remote_digits >= ? AND remote_digits < ? ORDER BY started_at DESC LIMIT ?)
-               ORDER BY started_at DESC`,
-            )
-            .all(digits, `${digits}:`, limit) as CallRow[],
-        );
-      }
+      if (/^\d+$/.test(digits)) return toRecords(searchNumber(digits, limit));
       const terms = query
         .split(/\s+/)
         .filter(Boolean)
