@@ -340,6 +340,13 @@ describe('unlocking with a renewed sign-in at the login broker', () => {
     await deliver(await browse((await pressUnlock()).url, 'cancel'));
     await expect.poll(() => changes.at(-1), WAIT).toEqual(failure('cancelled'));
 
+    // Cancel on the lock screen (the browser may be hidden) ends the renewed sign-in the same way.
+    await pressUnlock();
+    const beforeCancel = changes.length;
+    await invoke('signIn.cancel');
+    await expect.poll(() => changes.slice(beforeCancel), WAIT).toEqual([failure('cancelled')]);
+    expect((await invoke('signIn.state')) as { status: string }).toMatchObject({ status: 'signed-in' });
+
     await pressUnlock();
     fireTimeout();
     await expect.poll(() => changes.at(-1), WAIT).toEqual(failure('timeout'));

@@ -167,6 +167,19 @@ describe('LockScreen', () => {
     });
   });
 
+  it('gives up signing in again with Cancel, which main reports as a cancelled sign-in', async () => {
+    const main = await open({ locked: true, reauthRequired: true });
+    const user = userEvent.setup();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Unlock' }));
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(main.calls.at(-1)?.channel).toBe('signIn.cancel');
+    main.emit('session.lockChanged', { locked: true, reauthRequired: true, unlockFailure: 'cancelled' });
+    expect(screen.getByRole('alert').textContent).toContain('Sign-in was cancelled.');
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    expect(screen.getByRole('heading', { name: 'The app is locked' })).toBeTruthy();
+  });
+
   it('names a cancelled sign-in in formal German', async () => {
     await act(() => applyLanguage('de'));
     const main = await open({ locked: true, reauthRequired: true });

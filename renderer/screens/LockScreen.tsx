@@ -14,6 +14,7 @@ export function LockScreen() {
   const error = useSessionLockStore((s) => s.error);
   const unlockFailure = useSessionLockStore((s) => s.unlockFailure);
   const unlock = useSessionLockStore((s) => s.unlock);
+  const cancelUnlock = useSessionLockStore((s) => s.cancelUnlock);
   return (
     <main className="startup lock-screen">
       <CallDock hideCaller />
@@ -42,6 +43,12 @@ export function LockScreen() {
           <button type="button" className="button" onClick={() => void unlock()}>
             {t('lock.unlock')}
           </button>
+          {/* The browser may be hidden or closed: the person can give up here, and the reason says so. */}
+          {reauthenticating && (
+            <button type="button" className="button button-secondary" onClick={() => void cancelUnlock()}>
+              {t('signIn.cancel')}
+            </button>
+          )}
         </div>
       </div>
     </main>

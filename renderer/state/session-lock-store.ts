@@ -17,6 +17,8 @@ interface SessionLockStore extends Omit<SessionLockState, 'unlockFailure'> {
   /** "Lock now". */
   lock(): Promise<void>;
   unlock(): Promise<void>;
+  /** Gives up signing in again in the browser; main reports it as a cancelled sign-in. */
+  cancelUnlock(): Promise<void>;
 }
 
 let unsubscribe: (() => void) | null = null;
@@ -65,6 +67,13 @@ export const useSessionLockStore = create<SessionLockStore>()((set) => ({
         unlockFailure: current.unlockFailure ?? state.unlockFailure,
         reauthenticating: state.locked && state.reauthRequired && current.unlockFailure === null,
       }));
+    } catch (error) {
+      set({ error: errorKey(error) });
+    }
+  },
+  async cancelUnlock() {
+    try {
+      await call('signIn.cancel', undefined);
     } catch (error) {
       set({ error: errorKey(error) });
     }
