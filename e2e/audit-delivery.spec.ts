@@ -4,7 +4,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { AuditEvent } from '../shared/audit/catalog.js';
 import { expect, test } from './support/fixtures.js';
-import { expectRegistered, registeredPhone } from './support/phone.js';
+import { answered, dialFrom, expectRegistered, registeredPhone } from './support/phone.js';
 import { providerAuditEvents } from './support/provider-audit.js';
 import { completeAtBroker, providerPolicy, signInWithProviderAccount } from './support/sign-in.js';
 import { readStackState } from './support/stack-state.js';
@@ -60,12 +60,7 @@ test('sign-in, a refused and a cancelled sign-in, lock, unlock, a SAS mismatch, 
 
   // A call to a second instance (a manually set up SIP account); the codes are reported as different.
   const peer = await registeredPhone(openApp, 'saspeer');
-  await page.getByLabel('Number or SIP address').fill(peer.user.uri);
-  await page.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = peer.page.getByRole('region', { name: /^Call with / });
-  await incoming.getByRole('button', { name: 'Answer' }).click();
-  const outgoing = page.getByRole('region', { name: /^Call with / });
-  await expect(outgoing.getByRole('status').first()).toContainText('Connected');
+  const { outgoing } = await answered(await dialFrom(page, peer.page, peer.user.uri));
   await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
   const callId = await page.locator('audio[data-call-id]').getAttribute('data-call-id');
   expect(callId).toBeTruthy();

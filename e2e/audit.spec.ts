@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import type { Shell } from './shell/shell.js';
-import { totpNow } from './provider/oidc-test-client.js';
 import { expect, test } from './support/fixtures.js';
+import { completeAtBroker, providerPolicy } from './support/sign-in.js';
 import { readStackState } from './support/stack-state.js';
 
 // The audit log's admin screen in the browser shell, against the provider test stack: an administrator
@@ -16,12 +16,7 @@ async function signInAsAdmin(page: Page, context: Shell['context']) {
   const opened = context.waitForEvent('page');
   await page.getByLabel('Work e-mail address').fill(user.email);
   await page.getByRole('button', { name: 'Continue with company SSO' }).click();
-  const broker = await opened;
-  await broker.getByLabel('User name').fill(user.username);
-  await broker.getByLabel('Password').fill(user.password);
-  await broker.getByRole('button', { name: 'Sign in' }).click();
-  await broker.getByLabel('Authentication code').fill(totpNow(user.totpSecret!));
-  await broker.getByRole('button', { name: 'Verify' }).click();
+  await completeAtBroker(await opened, user);
   return user;
 }
 
@@ -32,15 +27,7 @@ test('an administrator sees the audit log, its intact chain, and every event del
   const state = readStackState();
   const shell = await openApp({
     name: 'audit-admin',
-    policy: {
-      provider: {
-        issuer: state.issuerUrl,
-        clientId: state.oidcClientId,
-        wssUrl: state.wssUrl,
-        apiBaseUrl: state.apiBaseUrl,
-      },
-      companyDomains: ['company.example'],
-    },
+    policy: providerPolicy(state),
   });
   const { page } = shell;
   await signInAsAdmin(page, shell.context);

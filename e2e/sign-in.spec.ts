@@ -7,7 +7,7 @@ import type { TestAccount } from './provider/login-broker.js';
 import { registerWithHa1 } from './provider/sip-register.js';
 import type { Shell } from './shell/shell.js';
 import { expect, test } from './support/fixtures.js';
-import { expectRegistered } from './support/phone.js';
+import { answered, dialFrom, expectRegistered } from './support/phone.js';
 import { completeAtBroker, providerPolicy, signOut } from './support/sign-in.js';
 import { readStackState } from './support/stack-state.js';
 
@@ -94,14 +94,9 @@ test.describe('sign-in with the provider', () => {
     await signIn(b, carla, 'company');
     await expectRegistered(b.page);
 
-    await a.page.getByLabel('Number or SIP address').fill(`sip:${carla.sipUsername}@${state.sipDomain}`);
-    await a.page.getByRole('button', { name: 'Call', exact: true }).click();
-    const incoming = b.page.getByRole('region', { name: /^Call with / });
-    await expect(incoming.getByRole('status').first()).toHaveText('Incoming call');
-    await incoming.getByRole('button', { name: 'Answer' }).click();
-    const outgoing = a.page.getByRole('region', { name: /^Call with / });
-    await expect(outgoing.getByRole('status').first()).toContainText('Connected');
-    await expect(incoming.getByRole('status').first()).toContainText('Connected');
+    const { outgoing } = await answered(
+      await dialFrom(a.page, b.page, `sip:${carla.sipUsername}@${state.sipDomain}`),
+    );
     await outgoing.getByRole('button', { name: 'Hang up' }).click();
     await signOut(a);
     await signOut(b);

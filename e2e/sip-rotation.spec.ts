@@ -3,7 +3,7 @@ import { SipCredentials } from '../shared/provider/api.js';
 import { kamcmd } from './provider/kamailio.js';
 import { registerWithHa1 } from './provider/sip-register.js';
 import { expect, test } from './support/fixtures.js';
-import { expectRegistered, receivedAudioLevel } from './support/phone.js';
+import { answered, dialFrom, expectRegistered, receivedAudioLevel } from './support/phone.js';
 import { providerPolicy, signInWithProviderAccount, signOut } from './support/sign-in.js';
 import { readStackState } from './support/stack-state.js';
 
@@ -37,14 +37,9 @@ test('SIP credentials rotate during a call: the call and its audio go on, the ol
   await signInWithProviderAccount(a, rita);
   await expectRegistered(a.page);
 
-  await a.page.getByLabel('Number or SIP address').fill(`sip:${petra.sipUsername}@${state.sipDomain}`);
-  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = b.page.getByRole('region', { name: /^Call with / });
-  await expect(incoming.getByRole('status').first()).toHaveText('Incoming call');
-  await incoming.getByRole('button', { name: 'Answer' }).click();
-  const outgoing = a.page.getByRole('region', { name: /^Call with / });
-  await expect(outgoing.getByRole('status').first()).toContainText('Connected');
-  await expect(incoming.getByRole('status').first()).toContainText('Connected');
+  const { outgoing, incoming } = await answered(
+    await dialFrom(a.page, b.page, `sip:${petra.sipUsername}@${state.sipDomain}`),
+  );
   const before = await provisioned();
   const registeredBefore = await registration();
   expect(registeredBefore.cseq).toBeGreaterThan(0);

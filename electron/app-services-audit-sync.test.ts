@@ -8,9 +8,8 @@ import { discoverBroker, signIn, trustingFetch } from '../e2e/provider/oidc-test
 import type { AuditSyncStatus } from '../shared/audit/sync-state.js';
 import type { PolicyFile } from '../shared/policy/schema.js';
 import { createAppServices, type AppServices } from './app-services.js';
-import type { PolicyReadResult, PolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, manualPolicy, shellServiceDeps } from './app-services.test-support.js';
 
 /**
  * The running app's audit sync, wired as in main: events recorded by the services reach the provider's
@@ -53,26 +52,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function policySource(initial: PolicyFile) {
-  let current: PolicyReadResult = { status: 'ok', policy: initial };
-  let notify: (() => void) | null = null;
-  const source: PolicySource = {
-    location: '/etc/secure-softphone/policy.json',
-    read: async () => current,
-    watch(onChange) {
-      notify = onChange;
-      return () => void (notify = null);
-    },
-  };
-  return {
-    source,
-    set(next: PolicyFile) {
-      current = { status: 'ok', policy: next };
-      notify?.();
-    },
-  };
-}
-
 describe('audit sync in the running app', () => {
   it('delivers what the app records to the provider once each, with its content', async () => {
     const dataDir = join(dir, 'data');
@@ -82,7 +61,7 @@ describe('audit sync in the running app', () => {
       extraCaCertificates: [pki.caCertPem],
       requireMfa: false,
     };
-    const policy = policySource(file);
+    const policy = manualPolicy({ status: 'ok', policy: file });
     let signedIn = false;
     const statuses: AuditSyncStatus[] = [];
     services = await createAppServices({
@@ -113,7 +92,7 @@ describe('audit sync in the running app', () => {
     // While online, each new event follows soon after.
     await invoke('settings.update', { dtmfTransport: 'info' });
     await invoke('audit.report', { type: 'call.sasMismatchReported', details: { callId: 'call-42' } });
-    policy.set({ ...file, idleLockMinutes: 5 });
+    policy.set({ status: 'ok', policy: { ...file, idleLockMinutes: 5 } });
     await broker.audit.waitFor(5);
 
     const held = broker.audit.events();

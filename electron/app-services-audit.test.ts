@@ -10,11 +10,11 @@ import type { PolicyFile, PolicyProblem } from '../shared/policy/schema.js';
 import { createAppServices, type AppServices, type AppServicesDeps } from './app-services.js';
 import { AUDIT_HMAC_KEY_ITEM } from './audit/audit-store.js';
 import { policyDigest } from './audit/policy-events.js';
-import { InvalidPolicyError, type PolicyReadResult, type PolicySource } from './policy/source.js';
+import { InvalidPolicyError } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './storage/database.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, manualPolicy, shellServiceDeps } from './app-services.test-support.js';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 const DAY = 24 * 60 * 60 * 1000;
@@ -40,27 +40,6 @@ afterEach(async () => {
   services = null;
   await rm(dir, { recursive: true, force: true });
 });
-
-/** A policy source the test changes by hand, and whose change notification it fires. */
-function manualPolicy(initial: PolicyReadResult) {
-  let current = initial;
-  let notify: (() => void) | null = null;
-  const source: PolicySource = {
-    location: '/etc/secure-softphone/policy.json',
-    read: async () => current,
-    watch(onChange) {
-      notify = onChange;
-      return () => void (notify = null);
-    },
-  };
-  return {
-    source,
-    set(next: PolicyReadResult) {
-      current = next;
-      notify?.();
-    },
-  };
-}
 
 async function start(secrets: SecretStore, overrides: Partial<AppServicesDeps> = {}): Promise<AppServices> {
   await services?.dispose();

@@ -1,4 +1,5 @@
 import type { AppServicesDeps } from './app-services.js';
+import type { PolicyReadResult, PolicySource } from './policy/source.js';
 
 /** The renderer's origin in the app-services tests: the only trusted sender. */
 export const APP_URL = 'app://softphone/index.html';
@@ -11,3 +12,24 @@ export const shellServiceDeps = {
   appVersion: '0.1.0',
   isTrustedSender: (url: string) => url === APP_URL,
 } as const satisfies Partial<AppServicesDeps>;
+
+/** A policy source the test changes by hand, and whose change notification it fires. */
+export function manualPolicy(initial: PolicyReadResult) {
+  let current = initial;
+  let notify: (() => void) | null = null;
+  const source: PolicySource = {
+    location: '/etc/secure-softphone/policy.json',
+    read: async () => current,
+    watch(onChange) {
+      notify = onChange;
+      return () => void (notify = null);
+    },
+  };
+  return {
+    source,
+    set(next: PolicyReadResult) {
+      current = next;
+      notify?.();
+    },
+  };
+}

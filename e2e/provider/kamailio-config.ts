@@ -63,13 +63,6 @@ route[BRIDGE_MEDIA] {
     rtpengine_delete();
     return;
   }
-  if (!has_body("application/sdp")) {
-    return;
-  }
-  $var(to_webrtc) = 1;
-  if ($proto == "ws" || $proto == "wss") {
-    $var(to_webrtc) = 0;
-  }
   route(BRIDGE_SDP);
 }
 
@@ -83,6 +76,13 @@ route[BRIDGE_REPLY] {
     rtpengine_delete();
     return;
   }
+  route(BRIDGE_SDP);
+}
+
+# An SDP goes to the other kind of client than the one that sent it (a message from a WebSocket client
+# goes to a plain SIP one, and the other way round). rtpengine rewrites it into $var(rtpe_sdp)
+# (write_sdp_pv), and the body is replaced from there.
+route[BRIDGE_SDP] {
   if (!has_body("application/sdp")) {
     return;
   }
@@ -90,11 +90,6 @@ route[BRIDGE_REPLY] {
   if ($proto == "ws" || $proto == "wss") {
     $var(to_webrtc) = 0;
   }
-  route(BRIDGE_SDP);
-}
-
-# rtpengine rewrites the SDP into $var(rtpe_sdp) (write_sdp_pv), and the body is replaced from there.
-route[BRIDGE_SDP] {
   $var(rtpe_sdp) = "";
   if ($var(to_webrtc) == 1) {
     rtpengine_manage("${RTPENGINE_TO_WEBRTC}");

@@ -2,7 +2,6 @@ import { createHash, generateKeyPair, randomBytes, randomUUID, timingSafeEqual }
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import Provider, {
   errors,
@@ -14,6 +13,7 @@ import Provider, {
 } from 'oidc-provider';
 import { Secret, TOTP } from 'otpauth';
 import { z } from 'zod';
+import { listenOnLoopback } from '../../electron/net/listen-on-loopback.js';
 import { SipCredentials } from '../../shared/provider/api.js';
 import { createAuditEndpoint, type AuditEndpoint } from './audit-endpoint.js';
 import { OidcMemoryStore } from './oidc-memory-store.js';
@@ -204,14 +204,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
 
   // Requests are routed once the provider exists; nobody knows the port before that.
   const server = createServer({ cert, key, minVersion: 'TLSv1.2' });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const issuer = `https://127.0.0.1:${port}`;
   const apiBaseUrl = issuer;
   const apiResource = `${issuer}/v1/`;

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
     keyring = await startTestKeyring(browserHome);
     Object.assign(process.env, keyring.env);
-    console.log('No session bus: secrets go to a private gnome-keyring that ends with the shell.');
+    console.log('No session bus: the keychain is a private gnome-keyring that ends with the shell.');
   }
 
   const dataDir = values['data-dir'] ?? join(homedir(), '.config', 'secure-softphone-shell');

@@ -94,22 +94,44 @@ export async function twoRegisteredPhones(
   return { alice, bob, a, b };
 }
 
-/** Alice calls Bob through the dial field; returns both call cards once Bob sees the incoming call. */
-export async function dial(phones: TwoPhones): Promise<{ outgoing: Locator; incoming: Locator }> {
-  await phones.a.getByLabel('Number or SIP address').fill(phones.bob.uri);
-  await phones.a.getByRole('button', { name: 'Call', exact: true }).click();
-  const incoming = phones.b.getByRole('region', { name: `Call with ${phones.alice.username}` });
-  await expect(incoming.getByRole('status').first()).toHaveText('Incoming call');
-  return { outgoing: phones.a.getByRole('region', { name: /^Call with / }), incoming };
+export interface CallPanels {
+  outgoing: Locator;
+  incoming: Locator;
 }
 
-/** A call from Alice to Bob, answered and connected on both sides. */
-export async function connectedCall(phones: TwoPhones): Promise<{ outgoing: Locator; incoming: Locator }> {
-  const call = await dial(phones);
+/**
+ * `caller` dials `uri` through the dial field; returns both call cards once `callee` sees the incoming
+ * call (its card named `incomingName`).
+ */
+export async function dialFrom(
+  caller: Page,
+  callee: Page,
+  uri: string,
+  incomingName: string | RegExp = /^Call with /,
+): Promise<CallPanels> {
+  await caller.getByLabel('Number or SIP address').fill(uri);
+  await caller.getByRole('button', { name: 'Call', exact: true }).click();
+  const incoming = callee.getByRole('region', { name: incomingName });
+  await expect(incoming.getByRole('status').first()).toHaveText('Incoming call');
+  return { outgoing: caller.getByRole('region', { name: /^Call with / }), incoming };
+}
+
+/** The callee answers a ringing call; returns once both sides say Connected. */
+export async function answered(call: CallPanels): Promise<CallPanels> {
   await call.incoming.getByRole('button', { name: 'Answer' }).click();
   await expect(call.outgoing.getByRole('status').first()).toContainText('Connected');
   await expect(call.incoming.getByRole('status').first()).toContainText('Connected');
   return call;
+}
+
+/** Alice calls Bob through the dial field; returns both call cards once Bob sees the incoming call. */
+export function dial(phones: TwoPhones): Promise<CallPanels> {
+  return dialFrom(phones.a, phones.b, phones.bob.uri, `Call with ${phones.alice.username}`);
+}
+
+/** A call from Alice to Bob, answered and connected on both sides. */
+export async function connectedCall(phones: TwoPhones): Promise<CallPanels> {
+  return answered(await dial(phones));
 }
 
 export interface RegisteredPhone {

@@ -1,6 +1,6 @@
 import { AuditBatchResponse } from '../../shared/provider/api.js';
 import type { AuditEnvelope } from '../../shared/audit/catalog.js';
-import type { AuditSyncError, AuditSyncStatus } from '../../shared/audit/sync-state.js';
+import { IDLE_AUDIT_SYNC, type AuditSyncError, type AuditSyncStatus } from '../../shared/audit/sync-state.js';
 import type { AuditStore } from './audit-store.js';
 
 /** What the sync needs of the store (electron/audit/audit-store.ts). */
@@ -202,14 +202,7 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
   const debounceMs = options.debounceMs ?? 500;
   let soon: Promise<void> | null = null;
 
-  let status: AuditSyncStatus = {
-    state: 'idle',
-    pending: 0,
-    lastDeliveredAt: null,
-    lastError: null,
-    lastErrorAt: null,
-    nextAttemptAt: null,
-  };
+  let status: AuditSyncStatus = IDLE_AUDIT_SYNC;
   let running: Promise<AuditSyncStatus> | null = null;
   let again = false;
   let stopped = false;
@@ -336,27 +329,19 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
           cap = Math.max(1, Math.floor(batch.length / 2));
           continue;
         case 'refresh': {
-          if (refreshed) {
-            update({
-              state: 'signed-out',
-              lastError: 'unauthorized',
-              lastErrorAt: clock.now(),
-              nextAttemptAt: null,
-            });
-            return status;
+          // A second 401, or no token after the refresh: signed out until the next sign-in.
+          if (!refreshed) {
+            refreshed = true;
+            fresh = await options.refreshAccessToken().catch(() => null);
+            if (fresh !== null) continue;
           }
-          refreshed = true;
-          fresh = await options.refreshAccessToken().catch(() => null);
-          if (fresh === null) {
-            update({
-              state: 'signed-out',
-              lastError: 'unauthorized',
-              lastErrorAt: clock.now(),
-              nextAttemptAt: null,
-            });
-            return status;
-          }
-          continue;
+          update({
+            state: 'signed-out',
+            lastError: 'unauthorized',
+            lastErrorAt: clock.now(),
+            nextAttemptAt: null,
+          });
+          return status;
         }
         case 'stop':
           update({

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../net/listen-on-loopback.js';
 
 /** The texts of the page the browser shows after the redirect, in the app's language. */
 const PAGES = {
@@ -86,14 +86,7 @@ export async function listenForRedirect(language: () => PageLanguage): Promise<L
     server.close();
     server.closeIdleConnections();
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const redirectBase = `http://127.0.0.1:${port}`;
   return { redirectUri: `${redirectBase}/callback`, callback, close };
 }

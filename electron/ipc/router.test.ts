@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import { IDLE_AUDIT_SYNC } from '../../shared/audit/sync-state.js';
 import {
   channelNames,
   channels,
@@ -46,22 +47,8 @@ function spyHandlers() {
     'audit.list': [],
     'network.online': undefined,
     'audit.verify': { ok: true, count: 0, lastSequence: 0 },
-    'audit.syncStatus': {
-      state: 'idle',
-      pending: 0,
-      lastDeliveredAt: null,
-      lastError: null,
-      lastErrorAt: null,
-      nextAttemptAt: null,
-    },
-    'audit.syncNow': {
-      state: 'idle',
-      pending: 0,
-      lastDeliveredAt: null,
-      lastError: null,
-      lastErrorAt: null,
-      nextAttemptAt: null,
-    },
+    'audit.syncStatus': IDLE_AUDIT_SYNC,
+    'audit.syncNow': IDLE_AUDIT_SYNC,
     'storage.status': { state: 'ready' },
     'storage.retry': { state: 'ready' },
     'storage.exportDiagnostics': { fileName: 'd.json', text: '{}' },

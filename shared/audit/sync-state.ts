@@ -46,6 +46,16 @@ export const AuditSyncStatus = z.object({
 });
 export type AuditSyncStatus = z.infer<typeof AuditSyncStatus>;
 
+/** Before the first attempt: nothing sent, nothing failed. */
+export const IDLE_AUDIT_SYNC: AuditSyncStatus = {
+  state: 'idle',
+  pending: 0,
+  lastDeliveredAt: null,
+  lastError: null,
+  lastErrorAt: null,
+  nextAttemptAt: null,
+};
+
 /** The admin screen's view of the log: newest first, optionally by type and time. */
 export const AuditLogQuery = z
   .object({
