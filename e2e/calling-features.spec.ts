@@ -2,6 +2,7 @@ import { expect, test } from './support/fixtures.js';
 import {
   callAndAnswer,
   playingTone,
+  toneLevel,
   receivedAudioLevel,
   registeredPhone,
   type RegisteredPhone,
@@ -28,6 +29,8 @@ test('ringback at the caller, ringtone and an OS notification at the callee; its
   await expect(card(bob, alice).getByRole('status').first()).toHaveText('Incoming call');
   await expect.poll(() => playingTone(alice.page)).toBe('ringback');
   await expect.poll(() => playingTone(bob.page)).toBe('ringtone');
+  // Audible: the tone's context has no output device of its own and plays through the element.
+  expect(await toneLevel(bob.page)).toBeGreaterThan(5);
 
   await expect.poll(() => bob.shell.notifications.visible().length).toBe(1);
   const [notice] = bob.shell.notifications.visible();

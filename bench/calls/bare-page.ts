@@ -21,11 +21,31 @@ function pcConfig(): RTCConfiguration {
   return { iceServers: config?.iceServers ?? [], rtcpMuxPolicy: 'require', bundlePolicy: 'max-bundle' };
 }
 
+/** Plays the far end, as any phone must (JsSIP leaves that to the page); returns the removal. */
+function playRemote(session: RTCSession): () => void {
+  const audio = document.createElement('audio');
+  audio.autoplay = true;
+  document.body.append(audio);
+  const attach = (connection: RTCPeerConnection) =>
+    connection.addEventListener('track', (event) => {
+      audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      void audio.play().catch(() => undefined);
+    });
+  if (session.connection) attach(session.connection);
+  else session.on('peerconnection', ({ peerconnection }) => attach(peerconnection));
+  return () => audio.remove();
+}
+
 function follow(session: RTCSession): void {
   sessions.add(session);
+  const stopPlaying = playRemote(session);
   session.on('confirmed', () => performance.mark('softphone:confirmed'));
-  session.on('ended', () => sessions.delete(session));
-  session.on('failed', () => sessions.delete(session));
+  const end = () => {
+    stopPlaying();
+    sessions.delete(session);
+  };
+  session.on('ended', end);
+  session.on('failed', end);
   session.on('icecandidate', (event) => {
     if (event.candidate.candidate) event.ready();
   });

@@ -46,27 +46,43 @@ export async function expectRegistered(page: Page): Promise<void> {
   await expect(page.getByRole('navigation').getByRole('status')).toHaveText('Ready', { timeout: 10_000 });
 }
 
-/** Peak deviation from silence of the call's received audio, measured with a WebAudio AnalyserNode. */
-export async function receivedAudioLevel(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const audio = document.querySelector<HTMLAudioElement>('audio[data-call-id]');
-    if (!audio?.srcObject) return -1;
-    const context = new AudioContext();
-    await context.resume();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
-    context.createMediaStreamSource(audio.srcObject as MediaStream).connect(analyser);
-    const samples = new Uint8Array(analyser.fftSize);
-    let peak = 0;
-    const until = performance.now() + 1500;
-    while (performance.now() < until) {
-      analyser.getByteTimeDomainData(samples);
-      for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await context.close();
-    return peak;
-  });
+/**
+ * Peak deviation from silence of what the first audio element matching `selector` plays, measured for
+ * `ms` with a WebAudio AnalyserNode; -1 without such an element.
+ */
+function playedAudioLevel(page: Page, selector: string, ms: number): Promise<number> {
+  return page.evaluate(
+    async ([query, duration]) => {
+      const audio = document.querySelector<HTMLAudioElement>(query);
+      if (!audio?.srcObject) return -1;
+      const context = new AudioContext();
+      await context.resume();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 2048;
+      context.createMediaStreamSource(audio.srcObject as MediaStream).connect(analyser);
+      const samples = new Uint8Array(analyser.fftSize);
+      let peak = 0;
+      const until = performance.now() + duration;
+      while (performance.now() < until) {
+        analyser.getByteTimeDomainData(samples);
+        for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await context.close();
+      return peak;
+    },
+    [selector, ms] as const,
+  );
+}
+
+/** Peak deviation from silence of the call's received audio. */
+export function receivedAudioLevel(page: Page): Promise<number> {
+  return playedAudioLevel(page, 'audio[data-call-id]', 1500);
+}
+
+/** Peak deviation from silence of the call-progress tone over one ringtone cadence (3 s) and a bit. */
+export function toneLevel(page: Page): Promise<number> {
+  return playedAudioLevel(page, 'audio[data-tone]', 3200);
 }
 
 export interface TwoPhones {

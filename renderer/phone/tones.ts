@@ -65,7 +65,9 @@ export class TonePlayer {
   /** Makes the audio output and renders every tone ahead of the first call. */
   prepare() {
     if (!this.output) {
-      const context = new AudioContext();
+      // The context only feeds the element, so it needs no output device of its own (Chromium's 'none'
+      // sink): a tone then starts one audio output stream instead of two, while a call is being set up.
+      const context = new AudioContext({ sinkId: { type: 'none' } } as AudioContextOptions);
       const destination = context.createMediaStreamDestination();
       const element = document.createElement('audio');
       element.hidden = true;
