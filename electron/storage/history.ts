@@ -62,7 +62,10 @@ const CALL_COLUMNS = `id, direction, account, remote_uri, remote_name, started_a
 /** Up to this many numbers matching a prefix, their newest calls are merged (see `searchNumber`). */
 const MERGED_NUMBERS = 16;
 
-/** A prefix of more numbers is first looked for among this many newest calls (see `searchNumber`). */
+/** A prefix of more numbers with up to this many calls in all has them read and sorted (see `searchNumber`). */
+const SORTED_CALLS = 1_000;
+
+/** A prefix of more calls than that is first looked for among this many newest calls (see `searchNumber`). */
 const RECENT_CALLS = 5_000;
 
 /** Rows deleted per statement: a few milliseconds of work, so main stays responsive (bench/storage.ts). */
@@ -142,9 +145,16 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
         `${numbers.map(() => arm).join(' UNION ALL ')} ORDER BY started_at DESC, id DESC LIMIT ?`,
       ).all(...numbers, limit) as CallRow[];
     }
-    // Many numbers (a short prefix such as "+4" typed first): usually many calls match, so the newest
-    // calls are walked first and filtered, as far back as the RECENT_CALLS newest ones. If they hold a
-    // full page of matches, no older call can belong on it.
+    // Many numbers. With few calls in all (counted on the index, up to the cap), they are read and sorted.
+    const matching = statement(
+      'SELECT count(*) FROM (SELECT 1 FROM call WHERE remote_digits >= ? AND remote_digits < ? LIMIT ?)',
+    )
+      .pluck()
+      .get(digits, upper, SORTED_CALLS + 1) as number;
+    if (matching <= SORTED_CALLS) return allMatches(digits, upper, limit);
+    // Many calls (a short prefix such as "+4" typed first): the newest calls are walked first and
+    // filtered, as far back as the RECENT_CALLS newest ones. If they hold a full page of matches, no
+    // older call can belong on it.
     const oldest = statement('SELECT started_at FROM call ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?')
       .pluck()
       .get(RECENT_CALLS - 1) as number | undefined;
@@ -157,11 +167,13 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
       if (recent.length === limit) return recent;
     }
     // Few of the recent calls match: every match is read from the index and sorted.
-    return statement(
+    return allMatches(digits, upper, limit);
+  };
+  const allMatches = (digits: string, upper: string, limit: number): CallRow[] =>
+    statement(
       `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
          ORDER BY started_at DESC, id DESC LIMIT ?`,
     ).all(digits, upper, limit) as CallRow[];
-  };
   const filters: Record<HistoryFilter, string> = {
     all: '1',
     missed: "disposition = 'missed'",
