@@ -247,3 +247,26 @@ test('Call and Answer each pressed twice make one call, and every microphone it 
   await expect.poll(() => liveMicrophones(bob)).toEqual(['ended']);
   await expect.poll(() => liveMicrophones(alice)).toEqual(['ended']);
 });
+
+test('the ringing stops as soon as Answer is pressed, before the call is connected', async ({ openApp }) => {
+  const alice = await registeredPhone(openApp, 'alice');
+  const bob = await registeredPhone(openApp, 'bob');
+  // Bob's microphone opens only when the spec lets it: the answer waits there, as on a slow device.
+  await bob.page.evaluate(() => {
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (constraints) =>
+      new Promise((resolve, reject) =>
+        Object.assign(window, { openMicrophone: () => open(constraints).then(resolve, reject) }),
+      );
+  });
+  await dialOnly(alice, bob);
+  await expect.poll(() => playingTone(bob.page)).toBe('ringtone');
+  await card(bob, alice).getByRole('button', { name: 'Answer' }).click();
+  await expect.poll(() => playingTone(bob.page)).toBeNull();
+  await expect(card(bob, alice).getByRole('status').first()).toHaveText('Incoming call');
+  await expect.poll(() => playingTone(alice.page)).toBe('ringback');
+
+  await bob.page.evaluate(() => (window as unknown as { openMicrophone(): void }).openMicrophone());
+  await expect(card(alice, bob).getByRole('status').first()).toContainText('Connected');
+  await expect(card(bob, alice).getByRole('status').first()).toContainText('Connected');
+});

@@ -396,6 +396,7 @@ export class PhoneEngine {
     if (!entry || entry.view.state !== 'incoming' || entry.answering) return false;
     entry.answering = true;
     performance.mark(marks.answer);
+    this.updateTones(false);
     let microphone: MediaStream;
     try {
       microphone = await openMicrophone(this.deps.preferences().microphoneId);
@@ -839,11 +840,14 @@ export class PhoneEngine {
    * instead when one is; ringback while our call rings and the far end sends no early media.
    */
   private updateTones(deviceChanged: boolean): void {
-    const views = [...this.calls.values()].map((entry) => entry.view);
+    const entries = [...this.calls.values()];
+    const views = entries.map((entry) => entry.view);
     const inCall = views.some((view) => view.state === 'active');
     const preferences = this.deps.preferences();
     let tone: Tone | null = null;
-    if (views.some((view) => view.state === 'incoming')) tone = inCall ? 'callWaiting' : 'ringtone';
+    // A call stops ringing when Answer is pressed, not only once it is connected.
+    if (entries.some((entry) => entry.view.state === 'incoming' && !entry.answering))
+      tone = inCall ? 'callWaiting' : 'ringtone';
     else if (views.some((view) => view.state === 'ringing' && !view.earlyMedia)) tone = 'ringback';
     if (tone === null || deviceChanged) this.tones.stop();
     if (tone === null) return;
