@@ -122,6 +122,21 @@ describe('search', () => {
     expect(history.search('4930111', 1)).toEqual(history.list({ limit: 50 }).filter((c) => c.id === 'n57'));
   });
 
+  it('merges the newest calls of a few numbers with many calls each', () => {
+    db.transaction(() => {
+      // Start times in a shuffled order (7919 is prime to 600), so that index order is not time order.
+      for (let i = 0; i < 600; i += 1)
+        addNumbered(`f${i}`, 3_000 + ((i * 7919) % 600), ['4970111', '4970222', '4970333'][i % 3]!);
+      addNumbered('near', 9_999, '4971000');
+    })();
+    const ids = (query: string, limit?: number) => history.search(query, limit).map((call) => call.id);
+    expect(ids('4970')).toEqual(byNumber('4970', 50));
+    expect(ids('4970', 7)).toEqual(byNumber('4970', 7));
+    expect(ids('4970222', 10)).toEqual(byNumber('4970222', 10));
+    expect(ids('497')).toEqual(byNumber('497', 50));
+    expect(ids('497', 1)).toEqual(['near']);
+  });
+
   it('finds a short prefix of many numbers, newest first, in one sorted read', () => {
     db.transaction(() => {
       for (let i = 0; i < 120; i += 1) addNumbered(`m${i}`, 2_000 + ((i * 37) % 120), `4940${i % 40}`);

@@ -62,10 +62,10 @@ const CALL_COLUMNS = `id, direction, account, remote_uri, remote_name, started_a
 /** Up to this many numbers matching a prefix, their newest calls are merged (see `searchNumber`). */
 const MERGED_NUMBERS = 16;
 
-/** A prefix of more numbers with up to this many calls in all has them read and sorted (see `searchNumber`). */
-const SORTED_CALLS = 1_000;
+/** A prefix of up to this many calls has them all read and sorted: about 7 pages of index entries. */
+const SORTED_CALLS = 200;
 
-/** A prefix of more calls than that is first looked for among this many newest calls (see `searchNumber`). */
+/** A prefix of more calls of more numbers is first looked for among this many newest calls. */
 const RECENT_CALLS = 5_000;
 
 /** Rows deleted per statement: a few milliseconds of work, so main stays responsive (bench/storage.ts). */
@@ -131,27 +131,27 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
    */
   const searchNumber = (digits: string, limit: number): CallRow[] => {
     const upper = `${digits}:`;
-    const numbers = statement(
-      'SELECT digits FROM call_number WHERE digits >= ? AND digits < ? ORDER BY digits LIMIT ?',
-    )
-      .pluck()
-      .all(digits, upper, MERGED_NUMBERS + 1) as string[];
-    if (numbers.length === 0) return [];
-    if (numbers.length <= MERGED_NUMBERS) {
-      // SQLite merges the numbers' calls, each walked newest first on the index, and stops at the limit:
-      // it reads about a page of index entries per number instead of every call of the number.
-      const arm = `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits = ?`;
-      return statement(
-        `${numbers.map(() => arm).join(' UNION ALL ')} ORDER BY started_at DESC, id DESC LIMIT ?`,
-      ).all(...numbers, limit) as CallRow[];
-    }
-    // Many numbers. With few calls in all (counted on the index, up to the cap), they are read and sorted.
+    // Few calls match (usual once a few digits are typed): they are counted on the index, up to the cap,
+    // then read and sorted; the second read finds the same few pages in the cache.
     const matching = statement(
       'SELECT count(*) FROM (SELECT 1 FROM call WHERE remote_digits >= ? AND remote_digits < ? LIMIT ?)',
     )
       .pluck()
       .get(digits, upper, SORTED_CALLS + 1) as number;
-    if (matching <= SORTED_CALLS) return allMatches(digits, upper, limit);
+    if (matching <= SORTED_CALLS) return matching === 0 ? [] : allMatches(digits, upper, limit);
+    const numbers = statement(
+      'SELECT digits FROM call_number WHERE digits >= ? AND digits < ? ORDER BY digits LIMIT ?',
+    )
+      .pluck()
+      .all(digits, upper, MERGED_NUMBERS + 1) as string[];
+    if (numbers.length <= MERGED_NUMBERS) {
+      // Many calls of a few numbers: SQLite merges the numbers' calls, each walked newest first on the
+      // index, and stops at the limit: about a page of index entries per number instead of all its calls.
+      const arm = `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits = ?`;
+      return statement(
+        `${numbers.map(() => arm).join(' UNION ALL ')} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      ).all(...numbers, limit) as CallRow[];
+    }
     // Many calls (a short prefix such as "+4" typed first): the newest calls are walked first and
     // filtered, as far back as the RECENT_CALLS newest ones. If they hold a full page of matches, no
     // older call can belong on it.
