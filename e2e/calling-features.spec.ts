@@ -2,9 +2,9 @@ import { expect, test } from './support/fixtures.js';
 import {
   callAndAnswer,
   playingTone,
-  toneLevel,
   receivedAudioLevel,
   registeredPhone,
+  toneLevel,
   type RegisteredPhone,
 } from './support/phone.js';
 

@@ -12,17 +12,11 @@ import { asCustomFetch, type Timers } from './auth/sign-in-service.js';
 import { createTrustedFetch } from './net/trusted-connection.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, shellServiceDeps, TEST_PROVIDER } from './app-services.test-support.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const START = Date.parse('2026-03-02T08:00:00Z');
-const PROVIDER = {
-  issuer: 'https://login.provider.example',
-  clientId: 'softphone',
-  wssUrl: 'wss://sip.provider.example',
-  apiBaseUrl: 'https://api.provider.example',
-};
 
 let dir: string;
 let services: AppServices | null = null;
@@ -67,8 +61,8 @@ async function startSignedIn(clock: ReturnType<typeof fakeClock>, authTime = STA
   await secrets.set(
     'identity-session',
     JSON.stringify({
-      issuer: PROVIDER.issuer,
-      clientId: PROVIDER.clientId,
+      issuer: TEST_PROVIDER.issuer,
+      clientId: TEST_PROVIDER.clientId,
       refreshToken: 'refresh-token',
       user: { name: 'Erika Muster', email: 'erika@example.com', roles: ['user'], method: 'provider' },
       authTime,
@@ -78,7 +72,7 @@ async function startSignedIn(clock: ReturnType<typeof fakeClock>, authTime = STA
   const policyPath = join(dir, 'policy.json');
   await writeFile(
     policyPath,
-    JSON.stringify({ provider: PROVIDER, idleLockMinutes: 10, sessionMaxAgeHours: 8 }),
+    JSON.stringify({ provider: TEST_PROVIDER, idleLockMinutes: 10, sessionMaxAgeHours: 8 }),
   );
   const openExternal = async () => {};
   const opened: string[] = [];

@@ -6,7 +6,7 @@ import type { UserRole } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, shellServiceDeps, TEST_PROVIDER } from './app-services.test-support.js';
 
 /**
  * The admin screen's channels in the running services: the router takes the roles from the sign-in
@@ -14,12 +14,6 @@ import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
  * refused, and an administrator's session is answered.
  */
 
-const PROVIDER = {
-  issuer: 'https://login.provider.example',
-  clientId: 'softphone',
-  wssUrl: 'wss://sip.provider.example',
-  apiBaseUrl: 'https://api.provider.example',
-};
 const ADMIN_CHANNELS = [
   ['audit.list', {}],
   ['audit.verify', undefined],
@@ -45,8 +39,8 @@ async function start(roles: UserRole[] | null): Promise<AppServices> {
     await secrets.set(
       'identity-session',
       JSON.stringify({
-        issuer: PROVIDER.issuer,
-        clientId: PROVIDER.clientId,
+        issuer: TEST_PROVIDER.issuer,
+        clientId: TEST_PROVIDER.clientId,
         refreshToken: 'refresh-token',
         user: { name: 'Erika Muster', email: 'erika@example.com', roles, method: 'provider' },
         authTime: Date.now(),
@@ -54,7 +48,7 @@ async function start(roles: UserRole[] | null): Promise<AppServices> {
       }),
     );
   const policyPath = join(dir, 'policy.json');
-  await writeFile(policyPath, JSON.stringify({ provider: PROVIDER }));
+  await writeFile(policyPath, JSON.stringify({ provider: TEST_PROVIDER }));
   services = await createAppServices({
     dataDir: join(dir, 'data'),
     policy: filePolicySource(policyPath),

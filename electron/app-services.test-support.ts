@@ -4,6 +4,14 @@ import type { PolicyReadResult, PolicySource } from './policy/source.js';
 /** The renderer's origin in the app-services tests: the only trusted sender. */
 export const APP_URL = 'app://softphone/index.html';
 
+/** The provider of the app-services tests' policy (no server behind it unless a test starts one). */
+export const TEST_PROVIDER = {
+  issuer: 'https://login.provider.example',
+  clientId: 'softphone',
+  wssUrl: 'wss://sip.provider.example',
+  apiBaseUrl: 'https://api.provider.example',
+};
+
 /** What every app-services test gives the services alike: the browser shell on Linux, trusting APP_URL. */
 export const shellServiceDeps = {
   runtime: 'shell',

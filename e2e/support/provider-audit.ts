@@ -13,6 +13,14 @@ export interface ProviderAuditQuery {
   sub?: string;
 }
 
+/** The stored column (or expression) each query field compares with. */
+const QUERY_COLUMNS: Record<keyof ProviderAuditQuery, string> = {
+  deviceId: 'device_id',
+  id: 'id',
+  type: "json_extract(envelope, '$.type')",
+  sub: 'sub',
+};
+
 /**
  * What the provider's audit ingest (e2e/provider/audit-endpoint.ts) stored, read from its database. The
  * broker writes it in the global-setup process; a spec's worker opens it read-only (WAL lets a reader in
@@ -24,24 +32,11 @@ export function providerAuditEvents(
 ): StoredAuditEvent[] {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    const where: string[] = [];
-    const values: string[] = [];
-    if (query.deviceId !== undefined) {
-      where.push('device_id = ?');
-      values.push(query.deviceId);
-    }
-    if (query.id !== undefined) {
-      where.push('id = ?');
-      values.push(query.id);
-    }
-    if (query.type !== undefined) {
-      where.push("json_extract(envelope, '$.type') = ?");
-      values.push(query.type);
-    }
-    if (query.sub !== undefined) {
-      where.push('sub = ?');
-      values.push(query.sub);
-    }
+    const given = (Object.keys(QUERY_COLUMNS) as (keyof ProviderAuditQuery)[]).filter(
+      (field) => query[field] !== undefined,
+    );
+    const where = given.map((field) => `${QUERY_COLUMNS[field]} = ?`);
+    const values = given.map((field) => query[field]!);
     const rows = db
       .prepare<string[], { envelope: string; sub: string; received_at: number }>(
         `SELECT envelope, sub, received_at FROM audit_event

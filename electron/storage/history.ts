@@ -124,6 +124,12 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
     }
     return prepared;
   };
+  /** Every call of a number prefix, sorted newest first, up to the limit. */
+  const allMatches = (digits: string, upper: string, limit: number): CallRow[] =>
+    statement(
+      `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
+         ORDER BY started_at DESC, id DESC LIMIT ?`,
+    ).all(digits, upper, limit) as CallRow[];
   /**
    * Number search (migration 4). Every page SQLCipher reads from disk costs a decryption, so the rows come
    * from the covering index call_digits_rows, where a number's calls lie side by side in start order,
@@ -169,11 +175,6 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
     // Few of the recent calls match: every match is read from the index and sorted.
     return allMatches(digits, upper, limit);
   };
-  const allMatches = (digits: string, upper: string, limit: number): CallRow[] =>
-    statement(
-      `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
-         ORDER BY started_at DESC, id DESC LIMIT ?`,
-    ).all(digits, upper, limit) as CallRow[];
   const filters: Record<HistoryFilter, string> = {
     all: '1',
     missed: "disposition = 'missed'",
