@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { configureConnection, migrate, type SqlDatabase } from '../electron/storage/database.js';
+import { createContactStore } from '../electron/storage/contacts.js';
 import { createHistoryStore } from '../electron/storage/history.js';
 import { percentile, type BenchReport, type Metric } from './report.js';
 
 const ROWS = 1_000_000;
 const QUERIES = 300;
+/** An imported company directory: caller ID looks every history row's number up in it. */
+const CONTACTS = 1_000;
 const FIRST = [
   'Anna',
   'Ben',
@@ -127,6 +130,15 @@ function build(path: string, key: string | null): number {
     })();
   }
   const rate = ROWS / ((performance.now() - started) / 1000);
+  const contacts = createContactStore(db, { defaultCountry: () => 'DE' });
+  db.transaction(() => {
+    for (let i = 0; i < CONTACTS; i += 1)
+      contacts.create({
+        name: `${pick(FIRST)} ${pick(LAST)}`,
+        organisation: 'Beispiel GmbH',
+        numbers: [{ label: 'work', number: `+49 ${digits(3)} ${digits(7)}` }],
+      });
+  })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return rate;
@@ -177,6 +189,7 @@ async function measure(dir: string, key: string): Promise<Record<string, Metric>
   const insertRate = { encrypted: build(path('encrypted'), key), plain: build(path('plain'), null) };
   // The same seeded queries for both: the generator continues where the (identical) builds left it.
   const numberQueries = Array.from({ length: QUERIES }, () => `+49 ${digits(4)}`);
+  const numberQueriesWithoutNames = Array.from({ length: QUERIES }, () => `+49 ${digits(4)}`);
   const nameQueries = Array.from(
     { length: QUERIES },
     () => `${pick(FIRST).slice(0, 3)} ${pick(LAST).slice(0, 4)}`,
@@ -194,7 +207,12 @@ async function measure(dir: string, key: string): Promise<Record<string, Metric>
       else dbs[label] = db;
     }
   }
-  const stores = { encrypted: createHistoryStore(dbs.encrypted), plain: createHistoryStore(dbs.plain) };
+  // As app-services wires it: the rows of every search and page are named from contacts (caller ID).
+  const historyOf = (db: SqlDatabase) => {
+    const contacts = createContactStore(db, { defaultCountry: () => 'DE' });
+    return createHistoryStore(db, { nameFor: (uri) => contacts.nameForUri(uri) });
+  };
+  const stores = { encrypted: historyOf(dbs.encrypted), plain: historyOf(dbs.plain) };
   const search = { encrypted: stores.encrypted.search, plain: stores.plain.search };
   const numberSearch = sideBySide(numberQueries, search);
   const nameSearch = sideBySide(nameQueries, search);
@@ -206,10 +224,22 @@ async function measure(dir: string, key: string): Promise<Record<string, Metric>
     },
   );
 
+  // The history query alone, without caller ID, on page caches emptied by opening the files again: what
+  // encryption costs the query itself.
+  for (const label of LABELS) {
+    dbs[label].close();
+    dbs[label] = open(path(label), keys[label]);
+  }
+  const alone = { encrypted: createHistoryStore(dbs.encrypted), plain: createHistoryStore(dbs.plain) };
+  const numberQueryAlone = sideBySide(numberQueriesWithoutNames, {
+    encrypted: alone.encrypted.search,
+    plain: alone.plain.search,
+  });
+
   const metrics: Record<string, Metric> = {};
   for (const label of LABELS) {
     const db = dbs[label];
-    const store = stores[label];
+    const store = alone[label];
     // Retention purges the older half, then "delete all" the rest: chunked, so main keeps serving.
     const oldestKept = (
       db.prepare('SELECT started_at FROM call ORDER BY started_at LIMIT 1 OFFSET ?').get(ROWS / 2) as {
@@ -228,6 +258,10 @@ async function measure(dir: string, key: string): Promise<Record<string, Metric>
       [`number_search_${label}_disk_reads_p95`]: {
         value: percentile(numberSearch[label].reads, 95),
         unit: 'pages',
+      },
+      [`number_query_alone_${label}_p95`]: {
+        value: percentile(numberQueryAlone[label].ms, 95),
+        unit: 'ms',
       },
       [`name_search_${label}_p50`]: { value: percentile(nameSearch[label].ms, 50), unit: 'ms' },
       [`name_search_${label}_p95`]: { value: percentile(nameSearch[label].ms, 95), unit: 'ms' },
@@ -287,12 +321,17 @@ export async function run(): Promise<BenchReport> {
           'number_search_plain_p95',
         ),
         name_search_p95_ratio_encrypted_to_plain: ratio('name_search_encrypted_p95', 'name_search_plain_p95'),
+        number_query_alone_p95_ratio_encrypted_to_plain: ratio(
+          'number_query_alone_encrypted_p95',
+          'number_query_alone_plain_p95',
+        ),
       },
       notes: [
         `${ROWS.toLocaleString('en')} calls, ${QUERIES} searches each; SQLCipher 4 with a raw 256-bit key (no PBKDF2 on open)`,
-        "rows as the app writes them: ids as long as JsSIP's; six calls in seven answered, with answer time, encryption (DTLS state, SRTP cipher, scope) and, for half of them, the SAS comparison",
+        "rows as the app writes them: ids as long as JsSIP's; six calls in seven answered, with answer time, encryption (DTLS state, SRTP cipher, scope) and, for half of them, the SAS comparison; 1,000 contacts",
+        'searches and the first page as the app runs them (app-services): history rows named from contacts (caller ID, one lookup per number); number_query_alone: the history query without caller ID, on 300 other queries, after opening both files again (empty page caches, as for the searches)',
         'both databases are built with the same seed; opens and searches run interleaved (alternating which goes first) with the same seeded queries; disk_reads = read system calls, i.e. pages not found in the page cache',
-        'tuned (migration 4, database.ts): 32 MiB page cache; FTS5 leaves of 3900 bytes so that they fit a SQLCipher page without an overflow page; number search reads rows from a covering (digits, start, every shown column) index: a prefix of at most 200 calls (counted on that index) has them read and sorted; more calls of at most 16 numbers (list of distinct numbers in call_number) are merged newest first, stopping at the limit; otherwise the 5,000 newest calls are looked at first; name search walks FTS5 by rowid descending with a limit',
+        'tuned (migrations 4 and 5, database.ts): 32 MiB page cache; FTS5 leaves of 3900 bytes so that they fit a SQLCipher page without an overflow page; number search reads rows from a covering index of (digits, start, every shown column), the columns in compact form (migration 5, call-entry.ts: the usual values as small numbers, times as offsets from the start, the URI as a number when it is the digits at the domain of the account), about 110 instead of 215 bytes a call: a prefix of at most 200 calls (counted on that index) has them read and sorted; more calls of at most 16 numbers (list of distinct numbers in call_number) are merged newest first, stopping at the limit; otherwise the 5,000 newest calls are looked at first; name search walks FTS5 by rowid descending with a limit',
         'every query ran on the main thread; slowest_query shows the longest a single statement blocked it',
         'purge and delete-all run in chunks of 250 rows with a turn of the event loop between them; longest_block is the longest the event loop waited',
       ],

@@ -237,7 +237,7 @@ describe('migrations', () => {
       single: oldNumberSearch('493011'),
       name: history.search('we').map((call) => call.id),
     };
-    migrate(db);
+    migrate(db, migrations.slice(0, 4));
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     const ids = (query: string) => history.search(query).map((call) => call.id);
     expect(ids('+49 301')).toEqual(before.number);
@@ -258,6 +258,63 @@ describe('migrations', () => {
       .all('4930')
       .map((row) => (row as { detail: string }).detail);
     expect(plan).toEqual(['SEARCH call USING COVERING INDEX call_digits_rows (remote_digits=?)']);
+    db.close();
+  });
+
+  it('bring a version 4 database to version 5: the same records, read from compact index entries', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 4));
+    const history = createHistoryStore(db);
+    db.transaction(() => {
+      for (let i = 0; i < 200; i += 1) {
+        const callId = `v4-${i}`;
+        history.apply({
+          type: 'started',
+          callId,
+          at: 1_000_000 + ((i * 7) % 200) * 1_000,
+          direction: i % 2 ? 'incoming' : 'outgoing',
+          account: 'sip:me@x.eu',
+          remoteUri: [
+            `sip:+49301${i % 13}@x.eu`,
+            `sip:0301${i % 13}@x.eu`,
+            `sip:+49301${i % 13}@elsewhere.de`,
+          ][i % 3]!,
+          remoteName: i % 4 ? `Caller ${i}` : null,
+        });
+        if (i % 5) history.apply({ type: 'answered', callId, at: 1_000_000 + i * 1_000 + 900 });
+        if (i % 3 === 0)
+          history.apply({
+            type: 'encryption',
+            callId,
+            at: 1_000_000 + i * 1_000 + 950,
+            encryption: { dtlsState: 'connected', srtpCipher: 'AEAD_AES_256_GCM', scope: 'end-to-end' },
+          });
+        if (i % 7 === 0)
+          history.apply({ type: 'sasCompared', callId, at: 1_000_000 + i * 1_000 + 990, matched: true });
+        if (i % 11)
+          history.apply({
+            type: 'ended',
+            callId,
+            at: 1_000_000 + ((i * 7) % 200) * 1_000 + 60_000,
+            disposition: i % 5 ? 'answered' : 'missed',
+            cause: i % 5 ? 'Terminated' : 'Canceled',
+          });
+      }
+    })();
+    const before = {
+      prefix: history.search('49301'),
+      number: history.search('493015'),
+      other: history.search('0301'),
+    };
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(history.search('49301')).toEqual(before.prefix);
+    expect(history.search('493015')).toEqual(before.number);
+    expect(history.search('0301')).toEqual(before.other);
+    expect(before.prefix.length).toBeGreaterThan(0);
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE name = 'call_digits_rows'").get(),
+    ).toBeUndefined();
     db.close();
   });
 

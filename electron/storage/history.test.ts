@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { CALL_ENTRY_COLUMNS } from './call-entry.js';
 import { openEncryptedDatabase, type SqlDatabase } from './database.js';
 import { createHistoryStore, DELETE_CHUNK, type HistoryStore } from './history.js';
 
@@ -187,6 +188,74 @@ describe('search', () => {
     expect(history.search('4930333').map((call) => call.id)).toEqual(['b1']);
     await history.deleteAll();
     expect(numbers()).toEqual([]);
+  });
+
+  it('reads every call back exactly from its compact entry in the number index', () => {
+    const dispositions = ['answered', 'missed', 'declined', 'busy', 'failed', 'cancelled'] as const;
+    const dtlsStates = ['new', 'connecting', 'connected', 'closed', 'failed', null] as const;
+    const ciphers = ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_256_GCM', 'AEAD_SOMETHING_NEW', null] as const;
+    const scopes = ['end-to-end', 'to-provider', 'unknown'] as const;
+    const causes = ['Terminated', 'Canceled', 'Bad Media Description'] as const;
+    const uris = [
+      'sip:+4930111@example.eu',
+      'sip:4930222@example.eu',
+      'sip:+4930333@other.example',
+      'sip:+4930444@example.eu;user=phone',
+      'sips:+4930555@example.eu',
+    ] as const;
+    db.transaction(() => {
+      for (let i = 0; i < 90; i += 1) {
+        const callId = `e${i}`;
+        const at = 1_000_000 + i * 100_000;
+        history.apply({
+          type: 'started',
+          callId,
+          at,
+          direction: i % 2 ? 'incoming' : 'outgoing',
+          account: i % 9 === 4 ? 'sip:second@example.eu:5061' : 'sip:me@example.eu',
+          remoteUri: uris[i % uris.length]!,
+          remoteName: i % 4 ? `Caller ${i}` : null,
+        });
+        if (i % 3) history.apply({ type: 'answered', callId, at: at + 7_000 });
+        if (i % 4 !== 3)
+          history.apply({
+            type: 'encryption',
+            callId,
+            at: at + 7_500,
+            encryption: {
+              dtlsState: dtlsStates[i % dtlsStates.length]!,
+              srtpCipher: ciphers[i % ciphers.length]!,
+              scope: scopes[i % scopes.length]!,
+            },
+          });
+        if (i % 5 < 2) history.apply({ type: 'sasCompared', callId, at: at + 9_000, matched: i % 5 === 0 });
+        // Every eighth call is still going on: no end, no disposition, no duration.
+        if (i % 8 !== 7)
+          history.apply({
+            type: 'ended',
+            callId,
+            at: at + 65_000,
+            disposition: dispositions[i % dispositions.length]!,
+            cause: causes[i % causes.length]!,
+          });
+      }
+    })();
+    const listed = new Map(history.list({ limit: 500 }).map((call) => [call.id, call]));
+    const found = history.search('4930', 500);
+    expect(found).toHaveLength(90);
+    for (const call of found) expect(call).toEqual(listed.get(call.id));
+    expect(new Set(found.map((call) => call.remoteUri))).toEqual(new Set(uris));
+    // What is read comes from the index alone, not from the table's pages.
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT ${CALL_ENTRY_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
+           ORDER BY started_at DESC, id DESC LIMIT ?`,
+      )
+      .all('4930', '4930:', 50)
+      .map((row) => (row as { detail: string }).detail);
+    expect(plan[0]).toBe(
+      'SEARCH call USING COVERING INDEX call_number_rows (remote_digits>? AND remote_digits<?)',
+    );
   });
 
   it('finds names by word prefix, newest first', () => {

@@ -1,25 +1,8 @@
 import type { CallEvent } from '../../shared/domain/calls.js';
 import type { CallRecord, HistoryFilter } from '../../shared/domain/history.js';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import { CALL_ENTRY_COLUMNS, fromCallEntry, type CallEntry, type CallRow } from './call-entry.js';
 import type { SqlDatabase } from './database.js';
-
-interface CallRow {
-  id: string;
-  direction: 'incoming' | 'outgoing';
-  account: string;
-  remote_uri: string;
-  remote_name: string | null;
-  started_at: number;
-  answered_at: number | null;
-  ended_at: number | null;
-  duration_ms: number | null;
-  disposition: CallRecord['disposition'];
-  cause: string | null;
-  dtls_state: string | null;
-  srtp_cipher: string | null;
-  encryption_scope: string | null;
-  sas_matched: number | null;
-}
 
 function toRecord(row: CallRow): CallRecord {
   return {
@@ -54,10 +37,6 @@ export interface HistoryStoreOptions {
    */
   nameFor?(uri: string): string | null;
 }
-
-/** The columns of a history row; all of them are in the covering index call_digits_rows (migration 4). */
-const CALL_COLUMNS = `id, direction, account, remote_uri, remote_name, started_at, answered_at, ended_at,
-  duration_ms, disposition, cause, dtls_state, srtp_cipher, encryption_scope, sas_matched`;
 
 /** Up to this many numbers matching a prefix, their newest calls are merged (see `searchNumber`). */
 const MERGED_NUMBERS = 16;
@@ -124,16 +103,22 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
     }
     return prepared;
   };
+  /** Rows read as index entries (CALL_ENTRY_COLUMNS). */
+  const entries = (sql: string, ...params: unknown[]): CallRow[] =>
+    (statement(sql).all(...params) as CallEntry[]).map(fromCallEntry);
   /** Every call of a number prefix, sorted newest first, up to the limit. */
   const allMatches = (digits: string, upper: string, limit: number): CallRow[] =>
-    statement(
-      `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
+    entries(
+      `SELECT ${CALL_ENTRY_COLUMNS} FROM call WHERE remote_digits >= ? AND remote_digits < ?
          ORDER BY started_at DESC, id DESC LIMIT ?`,
-    ).all(digits, upper, limit) as CallRow[];
+      digits,
+      upper,
+      limit,
+    );
   /**
-   * Number search (migration 4). Every page SQLCipher reads from disk costs a decryption, so the rows come
-   * from the covering index call_digits_rows, where a number's calls lie side by side in start order,
-   * rather than from table pages spread over the whole history.
+   * Number search (migrations 4 and 5). Every page SQLCipher reads from disk costs a decryption, so the
+   * rows come from the covering index call_number_rows, where a number's calls lie side by side in start
+   * order, each in compact form, rather than from table pages spread over the whole history.
    */
   const searchNumber = (digits: string, limit: number): CallRow[] => {
     const upper = `${digits}:`;
@@ -153,10 +138,12 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
     if (numbers.length <= MERGED_NUMBERS) {
       // Many calls of a few numbers: SQLite merges the numbers' calls, each walked newest first on the
       // index, and stops at the limit: about a page of index entries per number instead of all its calls.
-      const arm = `SELECT ${CALL_COLUMNS} FROM call WHERE remote_digits = ?`;
-      return statement(
+      const arm = `SELECT ${CALL_ENTRY_COLUMNS} FROM call WHERE remote_digits = ?`;
+      return entries(
         `${numbers.map(() => arm).join(' UNION ALL ')} ORDER BY started_at DESC, id DESC LIMIT ?`,
-      ).all(...numbers, limit) as CallRow[];
+        ...numbers,
+        limit,
+      );
     }
     // Many calls (a short prefix such as "+4" typed first): the newest calls are walked first and
     // filtered, as far back as the RECENT_CALLS newest ones. If they hold a full page of matches, no
@@ -165,11 +152,15 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
       .pluck()
       .get(RECENT_CALLS - 1) as number | undefined;
     if (oldest !== undefined) {
-      const recent = statement(
-        `SELECT ${CALL_COLUMNS} FROM call INDEXED BY call_started
+      const recent = entries(
+        `SELECT ${CALL_ENTRY_COLUMNS} FROM call INDEXED BY call_started
            WHERE remote_digits >= ? AND remote_digits < ? AND started_at >= ?
            ORDER BY started_at DESC, id DESC LIMIT ?`,
-      ).all(digits, upper, oldest, limit) as CallRow[];
+        digits,
+        upper,
+        oldest,
+        limit,
+      );
       if (recent.length === limit) return recent;
     }
     // Few of the recent calls match: every match is read from the index and sorted.
