@@ -76,9 +76,9 @@ async function setupTime(caller: Page, callee: Page): Promise<SetupSample> {
   const started = await lastMark(caller, 'softphone:call');
   const incoming = await lastMark(callee, 'softphone:incoming');
   const answer = await lastMark(callee, 'softphone:answer');
-  // The bare page does not ring: it answers in its handler, at the INVITE.
-  const ringing =
-    (await markCount(callee, 'bench:ringing')) > 0 ? await lastMark(callee, 'bench:ringing') : incoming;
+  // The bare page does not ring (no mark): it answers in its handler, at the INVITE.
+  const rung = await lastMark(callee, 'bench:ringing');
+  const ringing = Number.isNaN(rung) ? incoming : rung;
   const confirmed = Math.max(
     await lastMark(caller, 'softphone:confirmed'),
     await lastMark(callee, 'softphone:confirmed'),

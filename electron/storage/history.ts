@@ -41,7 +41,7 @@ export interface HistoryStoreOptions {
 /** Up to this many numbers matching a prefix, their newest calls are merged (see `searchNumber`). */
 const MERGED_NUMBERS = 16;
 
-/** A prefix of up to this many calls has them all read and sorted: about 7 pages of index entries. */
+/** A prefix of up to this many calls has them all read and sorted: about 6 pages of compact index entries. */
 const SORTED_CALLS = 200;
 
 /** A prefix of more calls of more numbers is first looked for among this many newest calls. */
