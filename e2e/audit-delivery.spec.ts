@@ -61,7 +61,7 @@ test('sign-in, a refused and a cancelled sign-in, lock, unlock, a SAS mismatch, 
   // A call to a second instance (a manually set up SIP account); the codes are reported as different.
   const peer = await registeredPhone(openApp, 'saspeer');
   const { outgoing } = await answered(await dialFrom(page, peer.page, peer.user.uri));
-  await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
+  await expect(outgoing.getByText('Encrypted, not verified')).toBeVisible();
   const callId = await page.locator('audio[data-call-id]').getAttribute('data-call-id');
   expect(callId).toBeTruthy();
   await outgoing.getByRole('button', { name: 'Codes differ' }).click();

@@ -13,7 +13,7 @@ test('two instances register, call each other with audio both ways, and the far 
 }) => {
   const phones = await twoRegisteredPhones(openApp);
   const { outgoing, incoming } = await connectedCall(phones);
-  await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
+  await expect(outgoing.getByText('Encrypted, not verified')).toBeVisible();
   await expect(incoming.getByText(/SRTP: \w+/)).toBeVisible();
 
   // Audio arrives and is not silence, in both directions.
@@ -25,6 +25,10 @@ test('two instances register, call each other with audio both ways, and the far 
   const sasB = await incoming.locator('.sas-code').textContent();
   expect(sasA).toMatch(/^[A-Z0-9]{4}$/);
   expect(sasB).toBe(sasA);
+  // Only the compared code makes the call end to end, on the side that compared it.
+  await outgoing.getByRole('button', { name: 'Codes match' }).click();
+  await expect(outgoing.getByText('Verified end to end')).toBeVisible();
+  await expect(incoming.getByText('Encrypted, not verified')).toBeVisible();
 
   await incoming.getByRole('button', { name: 'Hang up' }).click();
   await expect(outgoing).toHaveCount(0, { timeout: 2_000 });
@@ -82,7 +86,7 @@ test('calls appear in History, where search, filters, call back and delete work'
   const phones = await twoRegisteredPhones(openApp);
   const { a, b, alice, bob } = phones;
   const { outgoing } = await connectedCall(phones);
-  await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
+  await expect(outgoing.getByText('Encrypted, not verified')).toBeVisible();
   await outgoing.getByRole('button', { name: 'Hang up' }).click();
   await expect(outgoing).toHaveCount(0);
 

@@ -30,7 +30,7 @@ test('"Export my data" writes the call and the contact as JSON and CSV into the 
   const phones = await twoRegisteredPhones(openApp);
   const { a, bob } = phones;
   const { outgoing } = await connectedCall(phones);
-  await expect(outgoing.getByText('Encrypted end to end')).toBeVisible();
+  await expect(outgoing.getByText('Encrypted, not verified')).toBeVisible();
   await outgoing.getByRole('button', { name: 'Hang up' }).click();
   await expect(outgoing).toHaveCount(0);
 

@@ -35,7 +35,7 @@ test('the app calls a plain SIP phone over UDP: bridged by rtpengine, audio both
   await expect(call.getByRole('status').first()).toContainText('Connected', { timeout: 10_000 });
   await peer.waitForEvent('CALL_ESTABLISHED', { since });
   // The phone's SDP (through rtpengine) has no a=msid-semantic: not a WebRTC peer, encrypted to the edge only.
-  await expect(call.getByText('Encrypted to the provider')).toBeVisible();
+  await expect(call.getByText('Encrypted to your provider')).toBeVisible();
   // The app's leg to the edge is DTLS-SRTP all the same.
   await expect(call.getByText(/DTLS: connected · SRTP: \w+/)).toBeVisible();
 
@@ -59,7 +59,7 @@ test('a plain SIP phone calls the app, which answers: audio both ways, the phone
   await call.getByRole('button', { name: 'Answer' }).click();
   await expect(call.getByRole('status').first()).toContainText('Connected', { timeout: 10_000 });
   await peer.waitForEvent('CALL_ESTABLISHED', { since });
-  await expect(call.getByText('Encrypted to the provider')).toBeVisible();
+  await expect(call.getByText('Encrypted to your provider')).toBeVisible();
   await expect(call.getByText(/DTLS: connected · SRTP: \w+/)).toBeVisible();
 
   await expect.poll(() => receivedAudioLevel(app.page), { timeout: 15_000 }).toBeGreaterThan(5);

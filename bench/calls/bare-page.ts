@@ -18,7 +18,7 @@ let config: BareConfig | null = null;
 const sessions = new Set<RTCSession>();
 
 function pcConfig(): RTCConfiguration {
-  return { iceServers: config?.iceServers ?? [], rtcpMuxPolicy: 'require', bundlePolicy: 'max-bundle' };
+  return { iceServers: config?.iceServers ?? [], rtcpMuxPolicy: 'require', bundlePolicy: 'balanced' };
 }
 
 /** Plays the far end, as any phone must (JsSIP leaves that to the page); returns the removal. */

@@ -100,15 +100,6 @@ route[BRIDGE_SDP] {
     xlog("L_ERR", "rtpengine returned no SDP for $ci\n");
     return;
   }
-  # rtpengine 10.5 drops a=group:BUNDLE and never adds it, but a WebRTC client with bundlePolicy
-  # max-bundle refuses an offer without it, and an answer that leaves the BUNDLE group it offered.
-  # One audio stream: the group is its mid, placed before the m= line (session level).
-  if ($var(to_webrtc) == 1 && $(var(rtpe_sdp){line.sw,a=group:}{s.len}) == 0) {
-    $var(mid) = $(var(rtpe_sdp){line.sw,a=mid:}{s.substr,6,0}{s.trim});
-    $var(m_line) = "\\r\\nm=";
-    $var(grouped_m_line) = "\\r\\na=group:BUNDLE " + $var(mid) + "\\r\\nm=";
-    $var(rtpe_sdp) = $(var(rtpe_sdp){s.replace,$var(m_line),$var(grouped_m_line)});
-  }
   set_body("$var(rtpe_sdp)", "application/sdp");
 }
 `;

@@ -4,6 +4,7 @@ import { call as callMain, subscribe } from '../ipc/client';
 import { regionName } from '../i18n/region-name';
 import { parseDialInput, targetUri } from '../phone/dial-target';
 import type { CallView } from '../phone/engine';
+import { securityClaim } from '../phone/security-claim';
 import { useAppStore } from '../state/app-store';
 import { contactNameFor, useContactName } from '../state/contacts-store';
 import { usePhoneStore } from '../state/phone-store';
@@ -130,7 +131,6 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
   const elapsed = useElapsed(view.answeredAt);
   const [keypad, setKeypad] = useState(false);
   const [transferOpen, setTransferOpen] = useState(false);
-  const [sasAnswer, setSasAnswer] = useState<boolean | null>(null);
   // Caller ID: a contact's name wins over the display name the far end sends.
   const who = useContactName(view.remoteUri) ?? callerName(view);
   const stateText = view.heldRemotely
@@ -142,12 +142,7 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
         : t(`call.state.${view.state}`);
   const mergeWith = others.find((other) => other.state === 'active' && !view.conference);
 
-  const compareSas = (matched: boolean) => {
-    setSasAnswer(matched);
-    void callMain('call.report', { type: 'sasCompared', callId: view.id, at: Date.now(), matched }).catch(
-      () => undefined,
-    );
-  };
+  const claim = securityClaim(view);
 
   return (
     <section className={`call-card call-${view.state}`} aria-label={t('call.with', { who })}>
@@ -162,11 +157,7 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
         {view.encryption && (
           <p className="call-encryption">
             <Icon name="lock" size={16} />
-            <span>
-              {view.encryption.scope === 'end-to-end'
-                ? t('call.encryptedEndToEnd')
-                : t('call.encryptedToProvider')}
-            </span>
+            <span>{t(`call.security.${claim}`)}</span>
           </p>
         )}
       </div>
@@ -193,21 +184,29 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
                   {view.sas}
                 </strong>
               </p>
-              {sasAnswer === null ? (
+              {view.sasMatched === null ? (
                 <div className="button-row">
-                  <button type="button" className="button button-secondary" onClick={() => compareSas(true)}>
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    onClick={() => engine.compareSas(view.id, true)}
+                  >
                     {t('call.sasMatch')}
                   </button>
-                  <button type="button" className="button button-secondary" onClick={() => compareSas(false)}>
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    onClick={() => engine.compareSas(view.id, false)}
+                  >
                     {t('call.sasMismatch')}
                   </button>
                 </div>
               ) : (
                 <p
-                  className={sasAnswer ? 'feedback feedback-status' : 'feedback feedback-error'}
-                  role={sasAnswer ? 'status' : 'alert'}
+                  className={view.sasMatched ? 'feedback feedback-status' : 'feedback feedback-error'}
+                  role={view.sasMatched ? 'status' : 'alert'}
                 >
-                  {sasAnswer ? t('call.sasConfirmed') : t('call.sasWarning')}
+                  {view.sasMatched ? t('call.sasConfirmed') : t('call.sasWarning')}
                 </p>
               )}
             </div>

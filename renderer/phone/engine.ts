@@ -48,6 +48,8 @@ export interface CallView {
   answeredAt: number | null;
   encryption: MediaEncryption | null;
   sas: string | null;
+  /** What the person said after comparing the security code with the far end: null until then. */
+  sasMatched: boolean | null;
   endCause: string | null;
   /** The far end sends early media (announcements, its own ringback); no local ringback then. */
   earlyMedia: boolean;
@@ -334,7 +336,10 @@ export class PhoneEngine {
   }
 
   private pcConfig(): RTCConfiguration {
-    return { iceServers: this.deps.iceServers(), rtcpMuxPolicy: 'require', bundlePolicy: 'max-bundle' };
+    // 'balanced' (Chromium's default): rtpengine, carrier SBCs and PBXs offer and answer one audio m-line
+    // without a=group:BUNDLE, which 'max-bundle' refuses in both directions (FIELD-NOTES, Interop).
+    // Chromium accepts only rtcpMuxPolicy 'require'.
+    return { iceServers: this.deps.iceServers(), rtcpMuxPolicy: 'require', bundlePolicy: 'balanced' };
   }
 
   /** Options for every call we place, by dialling or because the far end transferred us (REFER). */
@@ -440,6 +445,14 @@ export class PhoneEngine {
   hangup(id: string): void {
     const entry = this.calls.get(id);
     if (entry && !entry.session.isEnded()) entry.session.terminate();
+  }
+
+  /** The person compared the security code with the far end: it matched, or it did not. */
+  compareSas(id: string, matched: boolean): void {
+    const entry = this.calls.get(id);
+    if (!entry?.view.sas || entry.view.sasMatched !== null) return;
+    this.update(id, { sasMatched: matched });
+    this.deps.report({ type: 'sasCompared', callId: id, at: this.deps.now(), matched });
   }
 
   setMuted(id: string, muted: boolean): void {
@@ -577,6 +590,7 @@ export class PhoneEngine {
       answeredAt: null,
       encryption: null,
       sas: null,
+      sasMatched: null,
       endCause: null,
       earlyMedia: false,
       conference: false,

@@ -22,6 +22,7 @@ const ringing: CallView = {
   answeredAt: null,
   encryption: null,
   sas: null,
+  sasMatched: null,
   endCause: null,
   earlyMedia: false,
   conference: false,
