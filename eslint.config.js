@@ -37,6 +37,7 @@ export default tseslint.config(
     files: [
       'electron/**/*.ts',
       'e2e/**/*.ts',
+      'testing/**/*.ts',
       'scripts/**/*.{js,mjs}',
       'bench/**/*.ts',
       'build/**/*.{ts,mjs}',

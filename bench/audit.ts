@@ -11,7 +11,7 @@ import { openAuditStore, type AuditStore } from '../electron/audit/audit-store.j
 import { createAuditTrail } from '../electron/audit/audit-trail.js';
 import { createHttpsAuditTransport } from '../electron/audit/sync-http.js';
 import { createAuditSync } from '../electron/audit/sync.js';
-import { createMemorySecretStore } from '../electron/secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
 import { openEncryptedDatabase, type SqlDatabase } from '../electron/storage/database.js';
 import { createTestPki } from '../e2e/provider/certs.js';
 import { startLoginBroker } from '../e2e/provider/login-broker.js';

@@ -8,8 +8,8 @@ import { discoverBroker, signIn, trustingFetch } from '../e2e/provider/oidc-test
 import type { AuditSyncStatus } from '../shared/audit/sync-state.js';
 import type { PolicyFile } from '../shared/policy/schema.js';
 import { createAppServices, type AppServices } from './app-services.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, manualPolicy, shellServiceDeps } from './app-services.test-support.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
+import { APP_URL, manualPolicy, shellServiceDeps } from '../testing/app-services.js';
 
 /**
  * The running app's audit sync, wired as in main: events recorded by the services reach the provider's

@@ -11,10 +11,10 @@ import { createAppServices, type AppServices, type AppServicesDeps } from './app
 import { AUDIT_HMAC_KEY_ITEM } from './audit/audit-store.js';
 import { policyDigest } from './audit/policy-events.js';
 import { InvalidPolicyError } from './policy/source.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './storage/database.js';
-import { APP_URL, manualPolicy, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, manualPolicy, shellServiceDeps } from '../testing/app-services.js';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 const DAY = 24 * 60 * 60 * 1000;

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DataExportRequest } from '../shared/domain/data-export.js';
 import { createAppServices, type AppServices, type AppServicesDeps } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
+import { APP_URL, shellServiceDeps } from '../testing/app-services.js';
 
 const LABELS = { title: 'Ordner für den Export wählen', buttonLabel: 'Hierhin exportieren' };
 

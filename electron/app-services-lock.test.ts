@@ -11,8 +11,8 @@ import { createAppServices, type AppServices } from './app-services.js';
 import { asCustomFetch, type Timers } from './auth/sign-in-service.js';
 import { createTrustedFetch } from './net/trusted-connection.js';
 import { filePolicySource } from './policy/source.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, shellServiceDeps, TEST_PROVIDER } from './app-services.test-support.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
+import { APP_URL, shellServiceDeps, TEST_PROVIDER } from '../testing/app-services.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRole } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
-import { APP_URL, shellServiceDeps, TEST_PROVIDER } from './app-services.test-support.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
+import { APP_URL, shellServiceDeps, TEST_PROVIDER } from '../testing/app-services.js';
 
 /**
  * The admin screen's channels in the running services: the router takes the roles from the sign-in

@@ -8,10 +8,10 @@ import { START_OVER_CONFIRMATION } from '../shared/domain/history.js';
 import type { EventName } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { DATABASE_KEY_ITEM } from './storage/database.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, shellServiceDeps } from '../testing/app-services.js';
 
 const NAME = 'Erika Mustermann';
 const NUMBER = '+4989123456';

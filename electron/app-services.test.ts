@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppServices, type AppServices } from './app-services.js';
-import { createMemorySecretStore } from './secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../testing/memory-secret-store.js';
 import { filePolicySource, InvalidPolicyError } from './policy/source.js';
-import { APP_URL, shellServiceDeps } from './app-services.test-support.js';
+import { APP_URL, shellServiceDeps } from '../testing/app-services.js';
 
 let dir: string;
 let services: AppServices | null = null;

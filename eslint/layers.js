@@ -14,6 +14,16 @@ const electronImport = {
   message: "Only electron/main.ts, electron/preload.ts and electron/platform/** may import 'electron'.",
 };
 
+/**
+ * Test code: production files (everything in shared/, renderer/ and electron/ that is not a test file)
+ * never import it. Harnesses and test programs live in testing/, the end-to-end stack in e2e/.
+ */
+const testCodeImports = {
+  group: ['vitest', 'vitest/*', '@testing-library/*', '**/e2e/**', '**/testing/**'],
+  message: 'Production code never imports test code (vitest, e2e/, testing/): see docs/architecture.md.',
+};
+const testFiles = ['**/*.test.ts', '**/*.test.tsx'];
+
 /** Browser globals that must not appear in environment-free code. */
 const domGlobals = [
   'window',
@@ -25,27 +35,53 @@ const domGlobals = [
   'location',
 ];
 
+/**
+ * The import restrictions of one layer: `files` with `patterns` (and `paths`), and the same again with the
+ * test-code patterns for the layer's production files. (In a flat config the last matching block sets a
+ * rule, so the production block repeats the layer's own restrictions.)
+ * @param {{ files: string[], ignores?: string[], paths?: object[], patterns: object[] }} layer
+ * @returns {import('eslint').Linter.Config[]}
+ */
+function importRules({ files, ignores = [], paths = [], patterns }) {
+  const rule = (/** @type {object[]} */ extra) => [
+    'error',
+    { ...(paths.length > 0 && { paths }), patterns: [...patterns, ...extra] },
+  ];
+  return [
+    { files, ignores, rules: { 'no-restricted-imports': rule([]) } },
+    {
+      files,
+      ignores: [...ignores, ...testFiles],
+      rules: { 'no-restricted-imports': rule([testCodeImports]) },
+    },
+  ];
+}
+
+const electronNeverImportsRenderer = {
+  group: ['**/renderer/**'],
+  message: 'electron/ never imports renderer/.',
+};
+
 /** @type {import('eslint').Linter.Config[]} */
 export const layerRules = [
-  {
+  ...importRules({
     files: ['shared/**/*.ts'],
+    paths: nodeBuiltinPaths,
+    patterns: [
+      ...nodeImports,
+      electronImport,
+      {
+        group: ['**/electron/**', '**/renderer/**', 'react', 'react-dom', 'react/*'],
+        message: 'shared/ depends on nothing but itself and pure libraries.',
+      },
+    ],
     // Tests of shared code run under Node and may read fixture files.
     ignores: ['shared/**/*.test.ts'],
+  }),
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltinPaths,
-          patterns: [
-            ...nodeImports,
-            electronImport,
-            {
-              group: ['**/electron/**', '**/renderer/**', 'react', 'react-dom', 'react/*'],
-              message: 'shared/ depends on nothing but itself and pure libraries.',
-            },
-          ],
-        },
-      ],
       'no-restricted-globals': [
         'error',
         ...domGlobals.map((name) => ({ name, message: 'shared/ has no DOM.' })),
@@ -54,23 +90,18 @@ export const layerRules = [
       ],
     },
   },
+  ...importRules({
+    files: ['renderer/**/*.{ts,tsx}'],
+    paths: nodeBuiltinPaths,
+    patterns: [
+      ...nodeImports,
+      electronImport,
+      { group: ['**/electron/**'], message: 'The renderer reaches main only through window.softphone.' },
+    ],
+  }),
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltinPaths,
-          patterns: [
-            ...nodeImports,
-            electronImport,
-            {
-              group: ['**/electron/**'],
-              message: 'The renderer reaches main only through window.softphone.',
-            },
-          ],
-        },
-      ],
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'The renderer has no Node.' },
@@ -78,28 +109,13 @@ export const layerRules = [
       ],
     },
   },
-  {
+  ...importRules({
     files: ['electron/**/*.ts'],
     ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/platform/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            electronImport,
-            { group: ['**/renderer/**'], message: 'electron/ never imports renderer/.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
+    patterns: [electronImport, electronNeverImportsRenderer],
+  }),
+  ...importRules({
     files: ['electron/main.ts', 'electron/preload.ts', 'electron/platform/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'electron/ never imports renderer/.' }] },
-      ],
-    },
-  },
+    patterns: [electronNeverImportsRenderer],
+  }),
 ];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAuditStore, type AuditStore } from '../../electron/audit/audit-store.js';
-import { createMemorySecretStore } from '../../electron/secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { openEncryptedDatabase } from '../../electron/storage/database.js';
 import { providerAuditEvents } from '../support/provider-audit.js';
 import { createAuditEndpoint, type AuditEndpoint } from './audit-endpoint.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../../electron/secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { AUDIT_HMAC_KEY_ITEM, openAuditStore } from '../../electron/audit/audit-store.js';
 import { createHttpsAuditTransport } from '../../electron/audit/sync-http.js';
 import { createAuditSync } from '../../electron/audit/sync.js';
@@ -30,7 +30,7 @@ const TOTAL = 10_000;
 const SEED = Number(process.env.AUDIT_FAULT_SEED ?? 20261125);
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const child = fileURLToPath(new URL('../../electron/audit/sync-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../../testing/audit-sync-child.ts', import.meta.url));
 
 const noProvisioning: SipProvisioner = { add: async () => undefined, remove: async () => undefined };
 

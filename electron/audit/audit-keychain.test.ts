@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { useRealKeychain } from '../secrets/real-keychain-for-tests.js';
+import { useRealKeychain } from '../../testing/real-keychain.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from '../storage/database.js';
 import { AUDIT_HMAC_KEY_ITEM, openAuditStore } from './audit-store.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEnvelope, type AuditEvent } from '../../shared/audit/catalog.js';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { openEncryptedDatabase, type SqlDatabase } from '../storage/database.js';
 import {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEnvelope } from '../../shared/audit/catalog.js';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { openEncryptedDatabase, type SqlDatabase } from '../storage/database.js';
 import { openAuditStore } from './audit-store.js';
 import {

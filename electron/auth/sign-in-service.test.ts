@@ -17,7 +17,7 @@ import { asCallback, asPage, TestBrowser, totpNow } from '../../e2e/provider/oid
 import type { AuditEvent } from '../../shared/audit/catalog.js';
 import type { SignInState } from '../../shared/domain/identity.js';
 import { resolvePolicy, type PolicyFile } from '../../shared/policy/schema.js';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { AUTH_TIME_PRECISION_MS } from './session-lock.js';
 import { asCustomFetch, createSignInService, SESSION_SECRET_KEYS, type Timers } from './sign-in-service.js';

@@ -38,7 +38,8 @@ export interface Timers {
   clear(handle: unknown): void;
 }
 
-const realTimers: Timers = {
+/** Node's timers, unref'd: a pending refresh or lock deadline never keeps the process alive. */
+export const realTimers: Timers = {
   set(callback, ms) {
     const handle = setTimeout(callback, ms);
     handle.unref?.();

@@ -14,6 +14,30 @@ export type ChannelHandlers = {
   [C in ChannelName]: (input: ChannelInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
 };
 
+/** The handlers one unit offers (a unit owns its state alone and answers its own channels). */
+export type HandlersFor<C extends ChannelName> = Pick<ChannelHandlers, C>;
+
+type Merged<T extends readonly object[]> = T extends readonly [
+  infer Head,
+  ...infer Rest extends readonly object[],
+]
+  ? Head & Merged<Rest>
+  : unknown;
+
+/**
+ * The units' handler tables as one: the router's parameter type makes sure every channel has a handler, and
+ * a channel that two units answer is a wiring mistake that stops the app at start.
+ */
+export function mergeHandlers<T extends readonly Partial<ChannelHandlers>[]>(...parts: T): Merged<T> {
+  const merged: Partial<Record<ChannelName, unknown>> = {};
+  for (const part of parts)
+    for (const channel of Object.keys(part) as ChannelName[]) {
+      if (Object.hasOwn(merged, channel)) throw new Error(`two units answer the channel ${channel}`);
+      merged[channel] = part[channel];
+    }
+  return merged as Merged<T>;
+}
+
 export interface RouterOptions {
   /** Decides whether a frame URL belongs to the app's own origin. */
   isTrustedSender(senderUrl: string): boolean;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../shared/policy/schema.js';
-import { fakeEvery } from './fake-every.js';
+import { fakeEvery } from '../../testing/fake-every.js';
 import { POLICY_POLL_MS } from './layered-source.js';
 import {
   registryLayerContent,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactInput } from '../../shared/domain/contacts.js';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { createContactStore, numberKey, sameNumber, type ContactStore } from './contacts.js';
 import { openEncryptedDatabase, type SqlDatabase } from './database.js';
 import { createHistoryStore } from './history.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './database.js';
 import { seededRandom } from '../../e2e/support/seeded-random.js';
 
@@ -16,7 +16,7 @@ const MAX_ACKS = 160;
 const SEED = Number(process.env.CRASH_SAFETY_SEED ?? 20261125);
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
+const writer = fileURLToPath(new URL('../../testing/crash-writer.ts', import.meta.url));
 
 interface Round {
   started: string[];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createKeytarSecretStore } from '../secrets/secret-store.js';
-import { useRealKeychain } from '../secrets/real-keychain-for-tests.js';
+import { useRealKeychain } from '../../testing/real-keychain.js';
 import { DATABASE_KEY_ITEM, DatabaseOpenError, migrate, openEncryptedDatabase } from './database.js';
 import { createContactStore } from './contacts.js';
 import { createHistoryStore } from './history.js';

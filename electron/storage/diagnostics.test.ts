@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './database.js';
 import { buildDiagnosticsReport, gatherStorageFacts, headerKind, type StorageFacts } from './diagnostics.js';
 import { createHistoryStore } from './history.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../shared/settings/settings.js';
 import type { AuditEventInput, AuditLog, AuditRecord } from '../audit/audit-log.js';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { createContactStore, type ContactStore } from './contacts.js';
 import { openEncryptedDatabase, type SqlDatabase } from './database.js';
 import {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { CALL_ENTRY_COLUMNS } from './call-entry.js';
 import { openEncryptedDatabase, type SqlDatabase } from './database.js';
 import { createHistoryStore, DELETE_CHUNK, type HistoryStore } from './history.js';

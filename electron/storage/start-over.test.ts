@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './database.js';
 import { createHistoryStore } from './history.js';

@@ -1,5 +1,5 @@
-import type { AppServicesDeps } from './app-services.js';
-import type { PolicyReadResult, PolicySource } from './policy/source.js';
+import type { AppServicesDeps } from '../electron/app-services.js';
+import type { PolicyReadResult, PolicySource } from '../electron/policy/source.js';
 
 /** The renderer's origin in the app-services tests: the only trusted sender. */
 export const APP_URL = 'app://softphone/index.html';

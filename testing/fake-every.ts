@@ -1,4 +1,4 @@
-import type { Every } from './layered-source.js';
+import type { Every } from '../electron/policy/layered-source.js';
 
 /** A fake clock for polling tests: `advance(ms)` fires each running timer once per elapsed period. */
 export function fakeEvery() {

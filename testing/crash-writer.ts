@@ -2,9 +2,9 @@
 // and writes call history in a loop until it is killed. Each line on stdout acknowledges a write that
 // had returned before the line was written, so the parent knows which records must survive a kill.
 import { writeSync } from 'node:fs';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
-import { DATABASE_KEY_ITEM, openEncryptedDatabase } from './database.js';
-import { createHistoryStore } from './history.js';
+import { createMemorySecretStore } from './memory-secret-store.js';
+import { DATABASE_KEY_ITEM, openEncryptedDatabase } from '../electron/storage/database.js';
+import { createHistoryStore } from '../electron/storage/history.js';
 
 // Its environment: CRASH_WRITER_DATABASE (the file), CRASH_WRITER_KEY (the database key, 64 hex digits, as
 // the keychain would hold it) and CRASH_WRITER_PREFIX (of the call ids, unique per run).

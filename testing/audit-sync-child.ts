@@ -5,11 +5,11 @@
 // mid-append, mid-request, between a response and the bookkeeping of it.
 import { readFileSync, writeSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.js';
-import { DATABASE_KEY_ITEM, openEncryptedDatabase } from '../storage/database.js';
-import { AUDIT_HMAC_KEY_ITEM, openAuditStore } from './audit-store.js';
-import { createHttpsAuditTransport } from './sync-http.js';
-import { createAuditSync, type AuditHttp } from './sync.js';
+import { createMemorySecretStore } from './memory-secret-store.js';
+import { DATABASE_KEY_ITEM, openEncryptedDatabase } from '../electron/storage/database.js';
+import { AUDIT_HMAC_KEY_ITEM, openAuditStore } from '../electron/audit/audit-store.js';
+import { createHttpsAuditTransport } from '../electron/audit/sync-http.js';
+import { createAuditSync, type AuditHttp } from '../electron/audit/sync.js';
 
 // Environment: AUDIT_CHILD_DATABASE, AUDIT_CHILD_DB_KEY, AUDIT_CHILD_HMAC_KEY (64 hex each, as the keychain
 // holds them), AUDIT_CHILD_API (base URL), AUDIT_CHILD_CA (path of the CA to trust besides the system

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startTestKeyring, type TestKeyring } from '../../e2e/provider/keyring.js';
-import { createKeytarSecretStore, type SecretStore } from './secret-store.js';
+import { startTestKeyring, type TestKeyring } from '../e2e/provider/keyring.js';
+import { createKeytarSecretStore, type SecretStore } from '../electron/secrets/secret-store.js';
 
 /**
  * For integration tests: a real Secret Service (gnome-keyring on a private D-Bus) and a temporary

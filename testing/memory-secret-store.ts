@@ -1,4 +1,4 @@
-import type { SecretStore } from './secret-store.js';
+import type { SecretStore } from '../electron/secrets/secret-store.js';
 
 /**
  * A SecretStore in a Map, for tests and test programs that are not about the keychain (the keychain has

@@ -1,0 +1,65 @@
+import type { SipAccountState } from '../../shared/domain/sip-account.js';
+import type { Emit } from '../ipc/event-hub.js';
+import type { HandlersFor } from '../ipc/router.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { SignInService } from '../auth/sign-in-service.js';
+import { createSipAccountService } from './sip-account-service.js';
+
+/** The SIP account the phone registers with: provisioned by sign-in, or entered by hand where policy allows. */
+export interface SipAccountUnit {
+  /** Tells the window the account's state (when the keychain works; it holds the account). */
+  announce(): void;
+  handlers: HandlersFor<
+    'sipAccount.get' | 'sipAccount.save' | 'sipAccount.remove' | 'sipAccount.registration'
+  >;
+}
+
+export function createSipAccountUnit(deps: {
+  secrets: SecretStore;
+  manualAllowed(): boolean;
+  signIn: Pick<SignInService, 'provisionedAccount' | 'provisionedRegistration'>;
+  keychainUsable(): boolean;
+  requireKeychain(): void;
+  emit: Emit;
+  logError(message: string, error: unknown): void;
+}): SipAccountUnit {
+  const accounts = createSipAccountService({
+    secrets: deps.secrets,
+    manualAllowed: deps.manualAllowed,
+    provisioned: () => {
+      const account = deps.signIn.provisionedAccount();
+      const registration = deps.signIn.provisionedRegistration();
+      return account && registration ? { account, registration } : null;
+    },
+  });
+  const changed = (state: SipAccountState) => {
+    deps.emit('sipAccount.changed', state);
+    return state;
+  };
+  return {
+    announce() {
+      if (!deps.keychainUsable()) return;
+      accounts
+        .state()
+        .then(changed, (error: unknown) => deps.logError('Reading the SIP account failed', error));
+    },
+    handlers: {
+      'sipAccount.get': () => {
+        deps.requireKeychain();
+        return accounts.state();
+      },
+      'sipAccount.save': async (input) => {
+        deps.requireKeychain();
+        return changed(await accounts.save(input));
+      },
+      'sipAccount.remove': async () => {
+        deps.requireKeychain();
+        return changed(await accounts.remove());
+      },
+      'sipAccount.registration': () => {
+        deps.requireKeychain();
+        return accounts.registration();
+      },
+    },
+  };
+}
