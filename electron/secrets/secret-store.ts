@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import keytar from 'keytar';
+import type keytarModule from 'keytar';
 import type { keychainFailures } from '../../shared/domain/history.js';
 
 /** The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) under one service name. */
@@ -33,18 +33,46 @@ export function classifyKeychainError(error: unknown): KeychainFailure {
   return 'error';
 }
 
+type Keytar = typeof keytarModule;
+
+/**
+ * keytar, loaded on first use rather than at start: where its native library cannot load (on Linux
+ * libsecret-1.so.0 missing) the require throws, and at start that would end the app in Electron's generic
+ * error dialog instead of the keychain screen that says what to install. A failed load is not remembered,
+ * so "Try again" after installing the library loads it.
+ */
+export async function loadKeytar(
+  importKeytar: () => Promise<{ default: Keytar }> = () => import('keytar'),
+): Promise<Keytar> {
+  try {
+    return (await importKeytar()).default;
+  } catch (error) {
+    throw new KeychainUnavailableError(
+      'library-missing',
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
 /** One service name per app and environment, e.g. "secure-softphone" or "secure-softphone-test-1234". */
-export function createKeytarSecretStore(options: { service: string }): SecretStore {
+export function createKeytarSecretStore(options: {
+  service: string;
+  /** How keytar is loaded (default: `loadKeytar`); a test passes one that fails as a missing library does. */
+  load?: () => Promise<Keytar>;
+}): SecretStore {
   const { service } = options;
+  const keytar = options.load ?? (() => loadKeytar());
   return {
     service,
-    get: (key) => keytar.getPassword(service, key),
-    set: (key, value) => keytar.setPassword(service, key, value),
-    delete: (key) => keytar.deletePassword(service, key),
-    list: async () => (await keytar.findCredentials(service)).map((credential) => credential.account),
+    get: async (key) => (await keytar()).getPassword(service, key),
+    set: async (key, value) => (await keytar()).setPassword(service, key, value),
+    delete: async (key) => (await keytar()).deletePassword(service, key),
+    list: async () =>
+      (await (await keytar()).findCredentials(service)).map((credential) => credential.account),
     async clear() {
-      for (const { account } of await keytar.findCredentials(service))
-        await keytar.deletePassword(service, account);
+      const loaded = await keytar();
+      for (const { account } of await loaded.findCredentials(service))
+        await loaded.deletePassword(service, account);
     },
   };
 }

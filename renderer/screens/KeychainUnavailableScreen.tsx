@@ -48,7 +48,13 @@ export function KeychainUnavailableScreen() {
         <p>{t('keychain.why')}</p>
         <p className="muted">{t(`keychain.reason.${status.reason}`)}</p>
         <h2 className="card-title">{t('keychain.whatToDo')}</h2>
-        <p>{t(`keychain.platform.${platform}`)}</p>
+        <p>
+          {t(
+            status.reason === 'library-missing'
+              ? `keychain.libraryMissing.${platform}`
+              : `keychain.platform.${platform}`,
+          )}
+        </p>
         <div className="button-row">
           <button type="button" className="button button-primary" disabled={busy} onClick={onRetry}>
             {t('keychain.retry')}

@@ -38,8 +38,18 @@ export type HistoryQuery = z.input<typeof HistoryQuery>;
 
 /** Why the database file cannot be opened (the keychain works): the user chooses what to do. */
 export const storageFailures = ['key-missing', 'wrong-key', 'foreign-file', 'corrupt'] as const;
-/** Why the OS keychain cannot be used; then nothing is stored at all, and nothing in plaintext. */
-export const keychainFailures = ['no-bus', 'no-service', 'locked', 'probe-mismatch', 'error'] as const;
+/**
+ * Why the OS keychain cannot be used; then nothing is stored at all, and nothing in plaintext.
+ * 'library-missing': the keychain library itself does not load (on Linux, libsecret is not installed).
+ */
+export const keychainFailures = [
+  'no-bus',
+  'no-service',
+  'locked',
+  'probe-mismatch',
+  'library-missing',
+  'error',
+] as const;
 export const StorageStatus = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ready') }),
   z.object({ state: z.literal('error'), reason: z.enum(storageFailures) }),
