@@ -195,7 +195,7 @@ describe('policy templates', () => {
     const reference = generated.get('POLICY.md')!;
     for (const key of [...topKeys, ...providerKeys]) expect(reference, key).toContain(`| \`${key}\``);
     for (const mapping of registryMappings) expect(reference).toContain(`\`${mapping.valueName}\``);
-    expect(reference).toContain('| `idleLockMinutes`       | integer 1–1440');
+    expect(reference).toMatch(/\| `idleLockMinutes` +\| integer 1–1440/);
     expect(reference).toMatch(/\| `requireMfa` +\| boolean +\| `true` +\|/);
   });
 

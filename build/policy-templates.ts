@@ -378,14 +378,14 @@ export function policyReference(schema: Record<string, unknown>): string {
   for (const key of topKeys) {
     const node = schemaNode(schema, [key]);
     const mappings = registryMappings.filter((m) => m.path[0] === key);
-    const registry =
-      key === 'provider'
-        ? 'see below'
-        : mappings.map((m) => `\`${m.valueName}\` (${registryType(m)})`).join('');
+    const nested = mappings.some((mapping) => mapping.path.length > 1);
+    const registry = nested
+      ? 'see below'
+      : mappings.map((m) => `\`${m.valueName}\` (${registryType(m)})`).join('');
     rows.push(
       `| \`${key}\` | ${cell(describeType(node))} | \`${cell(JSON.stringify(defaults[key]))}\` | ${registry} | ${cell(sentence(node.description ?? ''))} |`,
     );
-    if (key === 'provider') {
+    if (nested) {
       for (const mapping of mappings) {
         const field = schemaNode(schema, mapping.path);
         rows.push(

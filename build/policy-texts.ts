@@ -5,7 +5,15 @@ import type { PolicyFile } from '../shared/policy/schema.js';
 export type Language = 'en' | 'de';
 export type Localized = Record<Language, string>;
 
-export const categoryNames = ['provider', 'signIn', 'security', 'calls', 'data', 'updates'] as const;
+export const categoryNames = [
+  'provider',
+  'signIn',
+  'security',
+  'calls',
+  'data',
+  'updates',
+  'desktop',
+] as const;
 export type CategoryName = (typeof categoryNames)[number];
 
 export const categories: Record<CategoryName, Localized> = {
@@ -15,6 +23,7 @@ export const categories: Record<CategoryName, Localized> = {
   calls: { en: 'Calls and language', de: 'Anrufe und Sprache' },
   data: { en: 'Data on this device', de: 'Daten auf diesem Gerät' },
   updates: { en: 'Updates', de: 'Aktualisierungen' },
+  desktop: { en: 'Desktop and shortcuts', de: 'Desktop und Tastenkürzel' },
 };
 
 export interface KeyText {
@@ -144,6 +153,46 @@ export const keyTexts: Record<string, KeyText> = {
     title: { en: 'Turn updates off', de: 'Aktualisierungen abschalten' },
     descriptionDe: 'Automatische Aktualisierungen abschalten',
   },
+  runInBackground: {
+    category: 'desktop',
+    title: { en: 'Run in the background', de: 'Im Hintergrund weiterlaufen' },
+    descriptionDe:
+      'Das Schließen des Fensters lässt die App im Infobereich weiterlaufen, erreichbar für Anrufe (Standard: an)',
+  },
+  startAtLogin: {
+    category: 'desktop',
+    title: { en: 'Start at sign-in', de: 'Bei der Anmeldung starten' },
+    descriptionDe:
+      'Die App startet im Hintergrund, wenn sich der Benutzer am Computer anmeldet (Standard: aus)',
+  },
+  'globalShortcuts.enabled': {
+    category: 'desktop',
+    title: { en: 'Global shortcuts', de: 'Globale Tastenkürzel' },
+    descriptionDe:
+      'Globale Tastenkürzel an oder aus; per Richtlinie gesetzt, können Benutzer es nicht ändern',
+  },
+  'globalShortcuts.answer': {
+    category: 'desktop',
+    title: { en: 'Global shortcut: answer', de: 'Globales Tastenkürzel: Annehmen' },
+    descriptionDe: 'Nimmt den klingelnden Anruf an (Tastenkombination in Electron-Schreibweise)',
+  },
+  'globalShortcuts.hangup': {
+    category: 'desktop',
+    title: { en: 'Global shortcut: hang up', de: 'Globales Tastenkürzel: Auflegen' },
+    descriptionDe:
+      'Legt den laufenden Anruf auf oder lehnt einen klingelnden ab (Tastenkombination in Electron-Schreibweise)',
+  },
+  'globalShortcuts.mute': {
+    category: 'desktop',
+    title: { en: 'Global shortcut: mute', de: 'Globales Tastenkürzel: Stummschalten' },
+    descriptionDe: 'Schaltet das Mikrofon aus und wieder ein (Tastenkombination in Electron-Schreibweise)',
+  },
+  allowDevTools: {
+    category: 'desktop',
+    title: { en: 'Allow developer tools (support)', de: 'Entwicklerwerkzeuge erlauben (Support)' },
+    descriptionDe:
+      'Entwicklerwerkzeuge in der installierten App erlauben, nur für den Support (Standard: aus); gilt ab dem nächsten Start',
+  },
 };
 
 /** Sentences the generator puts around each explanation. */
@@ -213,4 +262,13 @@ export const examplePolicy: Required<PolicyFile> = {
       credential: 'change-me',
     },
   ],
+  runInBackground: true,
+  startAtLogin: true,
+  globalShortcuts: {
+    enabled: true,
+    answer: 'CommandOrControl+Alt+Shift+A',
+    hangup: 'CommandOrControl+Alt+Shift+H',
+    mute: 'MediaPlayPause',
+  },
+  allowDevTools: false,
 };

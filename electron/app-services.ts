@@ -1,7 +1,8 @@
 import type { CallEvent } from '../shared/domain/calls.js';
 import type { DataExportRequest } from '../shared/domain/data-export.js';
-import type { AppInfo, UserRole } from '../shared/ipc/contract.js';
+import type { AppInfo, SettingsState, UserRole } from '../shared/ipc/contract.js';
 import type { EffectivePolicy } from '../shared/policy/schema.js';
+import type { Settings, SettingsPatch } from '../shared/settings/settings.js';
 import type { CustomFetch } from 'openid-client';
 import { join } from 'node:path';
 import { appHandlers, platformName } from './app-handlers.js';
@@ -114,6 +115,19 @@ export interface AppServices {
   osLocked(): void;
   /** The operating system goes to sleep (powerMonitor `suspend`): the app locks at once. */
   systemSuspended(): void;
+  /** The settings in force (the person's, with what policy fixes): the tray, menus and background mode. */
+  settings(): Settings;
+  /** The app's language (the setting in force, or the system's). */
+  language(): 'de' | 'en';
+  /** Changes settings as the Settings screen does (policy-locked keys refused, changes audited and sent). */
+  updateSettings(patch: SettingsPatch): Promise<SettingsState>;
+  /** "Lock" in the tray menu: the same as the window's Lock now. */
+  lockNow(): void;
+  /**
+   * The URLs the renderer connects to: the policy's SIP edge and provider API, and the saved SIP account's
+   * edge (manual or provisioned). Local Network Access is granted only for these (platform/local-network.ts).
+   */
+  localNetworkEndpoints(): Promise<string[]>;
   /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
   tlsTrust(): TlsTrust;
   /**
@@ -314,6 +328,17 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     },
     osLocked: lock.osLocked,
     systemSuspended: lock.systemSuspended,
+    settings: settings.effective,
+    language: settings.language,
+    updateSettings: settings.update,
+    lockNow: lock.lockNow,
+    async localNetworkEndpoints() {
+      const provider = policy.effective().provider;
+      const edge = await sipAccount.edgeUrl();
+      return [provider?.wssUrl, provider?.apiBaseUrl, edge].filter(
+        (url): url is string => typeof url === 'string',
+      );
+    },
     tlsTrust: trust,
     providerFetch,
     async dispose() {

@@ -3,6 +3,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Menu,
   Notification,
   powerMonitor,
   protocol,
@@ -10,17 +11,21 @@ import {
   shell,
 } from 'electron';
 import { join } from 'node:path';
+import { desktopLanguage, desktopTexts } from '../shared/i18n/desktop-texts.js';
 import { startupFailureMessage } from '../shared/i18n/startup-failure.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { createLogger, parseLogLevel } from './logging/logger.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
+import { appMenuTemplate, devToolsAllowed } from './platform/app-menu.js';
 import { createCallNotifier } from './platform/call-notification.js';
 import { installCertificateVerifier } from './platform/certificate-verifier.js';
 import { contentSecurityPolicy } from './platform/csp.js';
 import { createExportFolderChooser } from './platform/export-folder.js';
 import { installGuards } from './platform/install-guards.js';
+import { quitAfterDispose, startWhenReady } from './platform/lifecycle.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
+import { appProfile } from './platform/profile.js';
 import { registerDialLinks } from './platform/protocol-handler.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
 import { electronUpdater } from './platform/updater.js';
@@ -34,6 +39,9 @@ protocol.registerSchemesAsPrivileged([...privilegedSchemes]);
 app.enableSandbox();
 // To stderr only, never to a file; secrets never, personal data only at debug (SOFTPHONE_LOG_LEVEL=debug).
 const logger = createLogger({ level: parseLogLevel(process.env.SOFTPHONE_LOG_LEVEL) });
+// Before anything reads userData (the single-instance lock included): a development run keeps its own data.
+const profile = appProfile(app.isPackaged, app.getPath('appData'), app.getName());
+if (profile.userDataDir) app.setPath('userData', profile.userDataDir);
 
 let window: BrowserWindow | null = null;
 let services: AppServices | null = null;
@@ -59,18 +67,20 @@ if (enforceSingleInstance(app, () => window?.show())) {
       deliverDial();
     },
   );
-  app.whenReady().then(start, fail);
+  void startWhenReady(app, start, fail);
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    services?.dispose().catch((error: unknown) => logger.error('Closing the services failed', error));
+  quitAfterDispose(app, () => services?.dispose() ?? Promise.resolve(), {
+    onError: (error) => logger.error('Closing the services failed', error),
   });
+}
+
+function systemLocale(): string {
+  return app.getPreferredSystemLanguages()[0] ?? app.getLocale();
 }
 
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
-  const secrets = createKeytarSecretStore({
-    service: app.isPackaged ? 'secure-softphone' : 'secure-softphone-dev',
-  });
+  const secrets = createKeytarSecretStore({ service: profile.keychainService });
   // The services probe the keychain themselves: without one the window still opens and explains, in the
   // user's language, what to install or unlock; nothing is stored meanwhile.
   services = await createAppServices({
@@ -80,7 +90,7 @@ async function start(): Promise<void> {
     policy: platformPolicySource(process.platform, {
       overridePath: app.isPackaged ? undefined : process.env.SOFTPHONE_POLICY,
     }),
-    systemLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+    systemLocale: systemLocale(),
     runtime: 'electron',
     // Updates from the policy's URL (electron-updater), where this installation can update itself.
     updater: electronUpdater(app.isPackaged, process.platform, process.env.APPIMAGE),
@@ -131,8 +141,21 @@ async function start(): Promise<void> {
     current.router.handle(event.senderFrame?.url, channel, input),
   );
 
+  // DevTools follow policy `allowDevTools` as it is at start (webPreferences cannot change later).
+  const devTools = devToolsAllowed(app.isPackaged, current.policy().allowDevTools);
+  const language = desktopLanguage(current.settings().language, current.policy().language, systemLocale());
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        allowDevTools: current.policy().allowDevTools,
+        texts: desktopTexts(language).menu,
+      }),
+    ),
+  );
   window = new BrowserWindow(
-    mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone'),
+    mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone', { devTools }),
   );
   const target = window;
   current.onEvent((name, payload) => {
@@ -148,13 +171,15 @@ async function start(): Promise<void> {
 
 function fail(error: unknown): void {
   logger.error('Secure Softphone cannot start', error);
-  // Fail closed with a message that says what to fix; nothing starts half-configured.
+  // Fail closed with a message that says what to fix; nothing starts half-configured, nothing lingers: the
+  // process ends (app.exit skips will-quit) and a later start is not refused by the single-instance lock.
   const { title, body } = startupFailureMessage(
-    app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+    systemLocale(),
     error instanceof InvalidPolicyError
       ? { kind: 'invalid-policy', location: error.location, problems: error.problems }
       : { kind: 'other', detail: String(error) },
   );
   dialog.showErrorBox(title, body);
+  app.releaseSingleInstanceLock();
   app.exit(1);
 }

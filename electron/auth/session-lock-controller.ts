@@ -40,6 +40,8 @@ export interface SessionLockController {
   signInChanged(signedIn: boolean, authTime: number | null): void;
   osLocked(): void;
   systemSuspended(): void;
+  /** Locks now, as the window's Lock now does (the tray's Lock). */
+  lockNow(): void;
   /** The idle lock follows the policy's new minutes at once. */
   policyChanged(): void;
   handlers: HandlersFor<'session.lockState' | 'session.activity' | 'session.lock' | 'session.unlock'>;
@@ -135,6 +137,7 @@ export function createSessionLockController(deps: SessionLockControllerDeps): Se
     },
     osLocked: () => void feed({ type: 'os-lock', at: now() }),
     systemSuspended: () => void feed({ type: 'suspend', at: now() }),
+    lockNow: () => void feed({ type: 'lock', at: now() }),
     policyChanged: armTimer,
     handlers: {
       'session.lockState': state,

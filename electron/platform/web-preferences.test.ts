@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mainWindowOptions, secureWebPreferences } from './web-preferences.js';
 
 describe('window security settings', () => {
-  const prefs = secureWebPreferences('/app/preload.cjs');
+  const prefs = secureWebPreferences('/app/preload.cjs', { devTools: false });
 
   it.each([
     ['contextIsolation', true],
@@ -16,6 +16,8 @@ describe('window security settings', () => {
     ['experimentalFeatures', false],
     ['navigateOnDragDrop', false],
     ['autoplayPolicy', 'no-user-gesture-required'],
+    ['backgroundThrottling', false],
+    ['devTools', false],
   ] as const)('%s is %s', (key, value) => {
     expect(prefs[key]).toBe(value);
   });
@@ -25,6 +27,7 @@ describe('window security settings', () => {
       [
         'allowRunningInsecureContent',
         'autoplayPolicy',
+        'backgroundThrottling',
         'contextIsolation',
         'devTools',
         'experimentalFeatures',
@@ -45,8 +48,13 @@ describe('window security settings', () => {
   });
 
   it('the main window uses them and appears only when ready', () => {
-    const options = mainWindowOptions('/app/preload.cjs', 'Secure Softphone');
+    const options = mainWindowOptions('/app/preload.cjs', 'Secure Softphone', { devTools: false });
     expect(options.webPreferences).toEqual(prefs);
     expect(options.show).toBe(false);
+  });
+
+  it('opens DevTools only when asked to (development, or policy allowDevTools)', () => {
+    expect(secureWebPreferences('/app/preload.cjs', { devTools: true }).devTools).toBe(true);
+    expect(mainWindowOptions('/p', 'S', { devTools: true }).webPreferences.devTools).toBe(true);
   });
 });

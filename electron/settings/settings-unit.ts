@@ -2,7 +2,7 @@ import { securityRelevantSettings, type AuditEvent } from '../../shared/audit/ca
 import type { SettingsState } from '../../shared/ipc/contract.js';
 import { ServiceError } from '../../shared/ipc/errors.js';
 import type { PolicyFile } from '../../shared/policy/schema.js';
-import type { SettingKey, Settings } from '../../shared/settings/settings.js';
+import type { SettingKey, Settings, SettingsPatch } from '../../shared/settings/settings.js';
 import type { Emit } from '../ipc/event-hub.js';
 import type { HandlersFor } from '../ipc/router.js';
 import type { SettingsStore } from './settings-store.js';
@@ -12,6 +12,9 @@ function lockedSettings(file: PolicyFile): SettingKey[] {
   const locked: SettingKey[] = [];
   if (file.defaultCountry !== undefined) locked.push('defaultCountry');
   if (file.language !== undefined) locked.push('language');
+  if (file.runInBackground !== undefined) locked.push('runInBackground');
+  if (file.startAtLogin !== undefined) locked.push('startAtLogin');
+  if (file.globalShortcuts?.enabled !== undefined) locked.push('globalShortcuts');
   return locked;
 }
 
@@ -20,6 +23,9 @@ function applyPolicy(settings: Settings, file: PolicyFile): Settings {
     ...settings,
     ...(file.defaultCountry !== undefined && { defaultCountry: file.defaultCountry }),
     ...(file.language !== undefined && { language: file.language }),
+    ...(file.runInBackground !== undefined && { runInBackground: file.runInBackground }),
+    ...(file.startAtLogin !== undefined && { startAtLogin: file.startAtLogin }),
+    ...(file.globalShortcuts?.enabled !== undefined && { globalShortcuts: file.globalShortcuts.enabled }),
   };
 }
 
@@ -37,6 +43,8 @@ export interface SettingsUnit {
   announce(): void;
   /** Back to the defaults (after "Delete all my data"). */
   reset(): Promise<void>;
+  /** Changes settings as the settings screen does (also the tray's Do not disturb). */
+  update(patch: SettingsPatch): Promise<SettingsState>;
   handlers: HandlersFor<'settings.get' | 'settings.update'>;
 }
 
@@ -49,6 +57,19 @@ export function createSettingsUnit(deps: {
 }): SettingsUnit {
   const effective = () => applyPolicy(deps.store.get(), deps.policyFile());
   const state = (): SettingsState => ({ settings: effective(), locked: lockedSettings(deps.policyFile()) });
+  const update = async (patch: SettingsPatch): Promise<SettingsState> => {
+    const locked = lockedSettings(deps.policyFile()).filter((key) => key in patch);
+    if (locked.length > 0) throw new ServiceError('refused', `set by policy: ${locked.join(', ')}`);
+    const before = deps.store.get();
+    await deps.store.update(patch);
+    const after = deps.store.get();
+    for (const setting of securityRelevantSettings)
+      if (after[setting] !== before[setting])
+        deps.record({ type: 'settings.changed', details: { setting, value: after[setting] } });
+    const next = state();
+    deps.emit('settings.changed', next);
+    return next;
+  };
   return {
     effective,
     own: () => deps.store.get(),
@@ -60,21 +81,10 @@ export function createSettingsUnit(deps: {
     },
     announce: () => deps.emit('settings.changed', state()),
     reset: () => deps.store.reset(),
+    update,
     handlers: {
       'settings.get': state,
-      'settings.update': async (patch) => {
-        const locked = lockedSettings(deps.policyFile()).filter((key) => key in patch);
-        if (locked.length > 0) throw new ServiceError('refused', `set by policy: ${locked.join(', ')}`);
-        const before = deps.store.get();
-        await deps.store.update(patch);
-        const after = deps.store.get();
-        for (const setting of securityRelevantSettings)
-          if (after[setting] !== before[setting])
-            deps.record({ type: 'settings.changed', details: { setting, value: after[setting] } });
-        const next = state();
-        deps.emit('settings.changed', next);
-        return next;
-      },
+      'settings.update': update,
     },
   };
 }

@@ -9,6 +9,8 @@ import { createSipAccountService } from './sip-account-service.js';
 export interface SipAccountUnit {
   /** Tells the window the account's state (when the keychain works; it holds the account). */
   announce(): void;
+  /** The saved account's SIP edge (manual or provisioned), or null (none, or no keychain to read it from). */
+  edgeUrl(): Promise<string | null>;
   handlers: HandlersFor<
     'sipAccount.get' | 'sipAccount.save' | 'sipAccount.remove' | 'sipAccount.registration'
   >;
@@ -42,6 +44,10 @@ export function createSipAccountUnit(deps: {
       accounts
         .state()
         .then(changed, (error: unknown) => deps.logError('Reading the SIP account failed', error));
+    },
+    async edgeUrl() {
+      if (!deps.keychainUsable()) return null;
+      return (await accounts.state()).account?.wssUrl ?? null;
     },
     handlers: {
       'sipAccount.get': () => {

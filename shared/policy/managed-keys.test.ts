@@ -6,7 +6,13 @@ import {
   registryValuesFromPolicy,
   type RegistryValue,
 } from './managed-keys.js';
-import { parsePolicy, PolicyFile, ProviderEndpoints, type PolicyFile as PolicyFileType } from './schema.js';
+import {
+  GlobalShortcutsPolicy,
+  parsePolicy,
+  PolicyFile,
+  ProviderEndpoints,
+  type PolicyFile as PolicyFileType,
+} from './schema.js';
 
 const PEM = [
   '-----BEGIN CERTIFICATE-----',
@@ -41,15 +47,20 @@ const everyKey: PolicyFileType = {
   allowExport: true,
   allowDelete: false,
   iceServers: [{ urls: ['turns:turn.provider.example:443'], username: 'u', credential: 'p' }],
+  runInBackground: false,
+  startAtLogin: true,
+  globalShortcuts: { enabled: true, answer: 'F13', hangup: 'CmdOrCtrl+Shift+H', mute: 'MediaPlayPause' },
+  allowDevTools: true,
 };
 
 describe('the registry mapping table', () => {
-  it('maps every policy key exactly once, the provider flattened', () => {
+  it('maps every policy key exactly once, the provider and the global shortcuts flattened', () => {
     const schemaKeys = [
       ...Object.keys(PolicyFile.shape)
-        .filter((key) => key !== 'provider')
+        .filter((key) => key !== 'provider' && key !== 'globalShortcuts')
         .map((key) => key),
       ...Object.keys(ProviderEndpoints.shape).map((key) => `provider.${key}`),
+      ...Object.keys(GlobalShortcutsPolicy.shape).map((key) => `globalShortcuts.${key}`),
     ].sort();
     expect(registryMappings.map((m) => m.path.join('.')).sort()).toEqual(schemaKeys);
     expect(parsePolicy(everyKey).ok).toBe(true);

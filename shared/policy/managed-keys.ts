@@ -1,4 +1,4 @@
-import type { PolicyFile, PolicyProblem, ProviderEndpoints } from './schema.js';
+import type { GlobalShortcutsPolicy, PolicyFile, PolicyProblem, ProviderEndpoints } from './schema.js';
 
 /**
  * Names under which the operating systems keep managed policy. They follow electron-builder.yml
@@ -24,11 +24,14 @@ export const USER_HIVE = 'HKEY_CURRENT_USER';
  */
 export type RegistryEncoding = 'boolean' | 'number' | 'string' | 'strings' | 'pem' | 'json';
 
-type TopKey = Exclude<keyof PolicyFile, 'provider'>;
+type TopKey = Exclude<keyof PolicyFile, 'provider' | 'globalShortcuts'>;
 
 export interface RegistryMapping {
-  /** The key in PolicyFile: one name, or `provider` and a field (the nested object is flattened). */
-  path: readonly [TopKey] | readonly ['provider', keyof ProviderEndpoints];
+  /** The key in PolicyFile: one name, or an object key and a field (the nested object is flattened). */
+  path:
+    | readonly [TopKey]
+    | readonly ['provider', keyof ProviderEndpoints]
+    | readonly ['globalShortcuts', keyof GlobalShortcutsPolicy];
   /** The registry value name under POLICY_REGISTRY_KEY. */
   valueName: string;
   encoding: RegistryEncoding;
@@ -58,6 +61,13 @@ export const registryMappings: readonly RegistryMapping[] = [
   { path: ['allowExport'], valueName: 'AllowExport', encoding: 'boolean' },
   { path: ['allowDelete'], valueName: 'AllowDelete', encoding: 'boolean' },
   { path: ['iceServers'], valueName: 'IceServers', encoding: 'json' },
+  { path: ['runInBackground'], valueName: 'RunInBackground', encoding: 'boolean' },
+  { path: ['startAtLogin'], valueName: 'StartAtLogin', encoding: 'boolean' },
+  { path: ['globalShortcuts', 'enabled'], valueName: 'GlobalShortcutsEnabled', encoding: 'boolean' },
+  { path: ['globalShortcuts', 'answer'], valueName: 'GlobalShortcutAnswer', encoding: 'string' },
+  { path: ['globalShortcuts', 'hangup'], valueName: 'GlobalShortcutHangUp', encoding: 'string' },
+  { path: ['globalShortcuts', 'mute'], valueName: 'GlobalShortcutMute', encoding: 'string' },
+  { path: ['allowDevTools'], valueName: 'AllowDevTools', encoding: 'boolean' },
 ];
 
 /** A registry value as `reg query` shows it, with its data decoded by type. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CountryCode } from '../settings/settings.js';
+import { isGlobalAccelerator } from './accelerator.js';
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('An https:// URL');
 const wssUrl = z.url({ protocol: /^wss$/, error: 'must be a wss:// URL' }).describe('A wss:// URL');
@@ -21,6 +22,33 @@ export const IceServer = z
   })
   .strict();
 export type IceServer = z.infer<typeof IceServer>;
+
+const accelerator = z
+  .string()
+  .max(80)
+  .refine(isGlobalAccelerator, 'must be a key combination such as CommandOrControl+Alt+Shift+A')
+  .nullable()
+  .describe('A key combination in Electron accelerator syntax, or null for none');
+
+/** Global shortcuts for calls: they work while another program has the focus (electron/platform). */
+export const GlobalShortcutsPolicy = z
+  .object({
+    enabled: z.boolean().optional().describe('Global shortcuts on or off; set, users cannot change it'),
+    answer: accelerator.optional().describe('Answers the ringing call'),
+    hangup: accelerator.optional().describe('Hangs up the current call, or declines a ringing one'),
+    mute: accelerator.optional().describe('Turns the microphone off and on again'),
+  })
+  .strict();
+export type GlobalShortcutsPolicy = z.infer<typeof GlobalShortcutsPolicy>;
+export const callShortcutActions = ['answer', 'hangup', 'mute'] as const;
+export type CallShortcutAction = (typeof callShortcutActions)[number];
+
+/** Chosen so that no common program and no German AltGr character (Ctrl+Alt) uses them. */
+export const defaultGlobalShortcuts: Record<CallShortcutAction, string> = {
+  answer: 'CommandOrControl+Alt+Shift+A',
+  hangup: 'CommandOrControl+Alt+Shift+H',
+  mute: 'CommandOrControl+Alt+Shift+M',
+};
 
 export const signInMethods = ['google', 'apple', 'company', 'provider'] as const;
 export type SignInMethod = (typeof signInMethods)[number];
@@ -116,6 +144,23 @@ export const PolicyFile = z
       .max(8)
       .optional()
       .describe('STUN/TURN servers for calls, at most 8; none by default'),
+    runInBackground: z
+      .boolean()
+      .optional()
+      .describe('Closing the window keeps the app running in the tray, reachable for calls (default on)'),
+    startAtLogin: z
+      .boolean()
+      .optional()
+      .describe('Start the app, in the background, when the user signs in to the computer (default off)'),
+    globalShortcuts: GlobalShortcutsPolicy.optional().describe(
+      'Global shortcuts for answering, hanging up and muting, usable while another program has the focus',
+    ),
+    allowDevTools: z
+      .boolean()
+      .optional()
+      .describe(
+        'Allow the developer tools in the installed app, for support only (default off); applies at the next start',
+      ),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFile>;
@@ -140,6 +185,10 @@ export interface EffectivePolicy {
   allowExport: boolean;
   allowDelete: boolean;
   iceServers: IceServer[];
+  runInBackground: boolean;
+  startAtLogin: boolean;
+  globalShortcuts: { enabled: boolean } & Record<CallShortcutAction, string | null>;
+  allowDevTools: boolean;
 }
 
 export const EffectivePolicySchema = z.object({
@@ -162,6 +211,15 @@ export const EffectivePolicySchema = z.object({
   allowExport: z.boolean(),
   allowDelete: z.boolean(),
   iceServers: z.array(IceServer),
+  runInBackground: z.boolean(),
+  startAtLogin: z.boolean(),
+  globalShortcuts: z.object({
+    enabled: z.boolean(),
+    answer: z.string().nullable(),
+    hangup: z.string().nullable(),
+    mute: z.string().nullable(),
+  }),
+  allowDevTools: z.boolean(),
 }) satisfies z.ZodType<EffectivePolicy>;
 
 export function resolvePolicy(file: PolicyFile): EffectivePolicy {
@@ -186,6 +244,22 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
     allowDelete: file.allowDelete ?? true,
     // None by default: on the provider's network host candidates suffice, and no third party learns of calls.
     iceServers: file.iceServers ?? [],
+    runInBackground: file.runInBackground ?? true,
+    startAtLogin: file.startAtLogin ?? false,
+    globalShortcuts: {
+      enabled: file.globalShortcuts?.enabled ?? true,
+      answer:
+        file.globalShortcuts?.answer !== undefined
+          ? file.globalShortcuts.answer
+          : defaultGlobalShortcuts.answer,
+      hangup:
+        file.globalShortcuts?.hangup !== undefined
+          ? file.globalShortcuts.hangup
+          : defaultGlobalShortcuts.hangup,
+      mute:
+        file.globalShortcuts?.mute !== undefined ? file.globalShortcuts.mute : defaultGlobalShortcuts.mute,
+    },
+    allowDevTools: file.allowDevTools ?? false,
   };
 }
 

@@ -23,6 +23,12 @@ export const Settings = z
     microphoneId: deviceId,
     speakerId: deviceId,
     ringDeviceId: deviceId,
+    /** Closing the window keeps the app running in the tray (policy `runInBackground` can fix it). */
+    runInBackground: z.boolean(),
+    /** Start in the background when the person signs in to the computer (policy `startAtLogin`). */
+    startAtLogin: z.boolean(),
+    /** Answer, hang up and mute from any program (policy `globalShortcuts` sets the keys, or turns them off). */
+    globalShortcuts: z.boolean(),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -39,6 +45,9 @@ export const defaultSettings: Settings = {
   microphoneId: '',
   speakerId: '',
   ringDeviceId: '',
+  runInBackground: true,
+  startAtLogin: false,
+  globalShortcuts: true,
 };
 
 export type SettingKey = keyof Settings;

@@ -1,0 +1,178 @@
+// The built main process (scripts/build-electron.mjs, the bundle `dist/electron/main.cjs` is made by) loaded
+// under Node with a stand-in for the `electron` module (testing/electron-stand-in.ts, typed against
+// electron.d.ts). It catches wiring mistakes that type checks miss: what runs before and after `ready`, where
+// a failing start goes, whether quitting waits for the services. It does not claim to be Electron: windows,
+// Chromium and the OS are not there. The services behind it are the real ones, with a real keychain
+// (gnome-keyring on a private D-Bus) and a real encrypted database in a temporary folder.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestKeyring, type TestKeyring } from '../e2e/provider/keyring.js';
+import {
+  createElectronStandIn,
+  loadMainWithStandIn,
+  type ElectronStandIn,
+  type StandInOptions,
+} from '../testing/electron-stand-in.js';
+import { createKeytarSecretStore } from './secrets/secret-store.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let buildDir: string;
+let work: string;
+let keyring: TestKeyring;
+let standIn: ElectronStandIn | null = null;
+
+beforeAll(async () => {
+  // Inside the repository, so that the bundle's external modules (keytar, SQLCipher) resolve as in the app.
+  await mkdir(join(root, 'dist'), { recursive: true });
+  buildDir = await mkdtemp(join(root, 'dist', 'bootstrap-test-'));
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-electron.mjs'), buildDir], { cwd: root });
+  work = await mkdtemp(join(tmpdir(), 'bootstrap-'));
+  keyring = await startTestKeyring(work);
+  process.env.DBUS_SESSION_BUS_ADDRESS = keyring.busAddress;
+}, 60_000);
+
+afterAll(async () => {
+  await keyring?.stop();
+  await rm(buildDir, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  // A run that ended without quitting (a failed start) leaves its services as a crashed process would.
+  if (standIn && standIn.state.exitCode === null) {
+    standIn.app.quit();
+    await standIn.waitFor('quit');
+  }
+  standIn = null;
+  delete process.env.SOFTPHONE_POLICY;
+  await createKeytarSecretStore({ service: 'secure-softphone (dev)' }).clear();
+});
+
+/** Starts main as `electron .` would in development, with this policy file, and makes the app ready. */
+async function launch(policy: unknown, options: Partial<StandInOptions> = {}): Promise<ElectronStandIn> {
+  const home = await mkdtemp(join(work, 'home-'));
+  const policyPath = join(home, 'policy.json');
+  await writeFile(policyPath, JSON.stringify(policy));
+  process.env.SOFTPHONE_POLICY = policyPath;
+  standIn = createElectronStandIn({ isPackaged: false, appPath: root, home, ...options });
+  loadMainWithStandIn(join(buildDir, 'main.cjs'), standIn);
+  standIn.app.becomeReady();
+  return standIn;
+}
+
+const indexOf = (journal: string[], entry: string | RegExp) =>
+  journal.findIndex((line) => (typeof entry === 'string' ? line === entry : entry.test(line)));
+
+describe('main process bootstrap (built bundle, stand-in electron)', () => {
+  it('does before ready only what must come before it, and builds the window after it', async () => {
+    const run = await launch({});
+    await run.waitFor('window.show');
+    const { journal } = run.state;
+    const ready = journal.indexOf('--- ready ---');
+    // Before ready: the privileged scheme, the sandbox, the profile folder, then the single-instance lock.
+    for (const entry of [
+      'protocol.registerSchemesAsPrivileged(app)',
+      'app.enableSandbox',
+      'app.setPath(userData)',
+      'app.requestSingleInstanceLock',
+      'app.whenReady',
+    ])
+      expect(indexOf(journal, entry), entry).toBeGreaterThanOrEqual(0);
+    for (const entry of ['protocol.registerSchemesAsPrivileged(app)', 'app.enableSandbox', 'app.whenReady'])
+      expect(indexOf(journal, entry), entry).toBeLessThan(ready);
+    // userData is moved before anything reads it, the single-instance lock included (it lives there).
+    expect(indexOf(journal, 'app.setPath(userData)')).toBeLessThan(
+      indexOf(journal, 'app.requestSingleInstanceLock'),
+    );
+    expect(run.state.paths.get('userData')).toMatch(/Secure Softphone \(dev\)$/);
+    // After ready, in this order: the app:// handler and permissions, IPC, the menu, the window, its page.
+    const after = [
+      'protocol.handle(app)',
+      'session.setPermissionRequestHandler',
+      'ipcMain.handle(softphone:invoke)',
+      'Menu.setApplicationMenu',
+      'new BrowserWindow(devTools=true)',
+      'window.loadURL(app://softphone/index.html)',
+      'window.show',
+    ];
+    const positions = after.map((entry) => indexOf(journal, entry));
+    for (const [i, entry] of after.entries()) expect(positions[i], entry).toBeGreaterThan(ready);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(run.state.exitCode).toBeNull();
+  });
+
+  it('sends an error thrown inside start() to fail(): the message, the lock released, exit code 1', async () => {
+    const run = await launch(
+      {},
+      { loadURL: () => Promise.reject(new Error('ERR_FILE_NOT_FOUND (-6) loading app://softphone')) },
+    );
+    await run.waitFor('app.exit(1)');
+    expect(run.state.errorBoxes).toEqual([
+      {
+        title: 'Secure Softphone cannot start',
+        content: expect.stringContaining('ERR_FILE_NOT_FOUND'),
+      },
+    ]);
+    const { journal } = run.state;
+    expect(indexOf(journal, 'dialog.showErrorBox')).toBeLessThan(indexOf(journal, 'app.exit(1)'));
+    expect(indexOf(journal, 'app.releaseSingleInstanceLock')).toBeGreaterThanOrEqual(0);
+    expect(indexOf(journal, 'app.releaseSingleInstanceLock')).toBeLessThan(indexOf(journal, 'app.exit(1)'));
+    expect(run.state.singleInstanceLock).toBe(false);
+    expect(run.state.exitCode).toBe(1);
+  });
+
+  it('shows an invalid policy in a box, in the system language, and exits without a window', async () => {
+    const run = await launch({ colour: 'red', idleLockMinutes: 0 }, { systemLanguages: ['de-DE', 'en-US'] });
+    await run.waitFor('app.exit(1)');
+    expect(run.state.errorBoxes).toHaveLength(1);
+    const [box] = run.state.errorBoxes;
+    expect(box!.title).toBe('Secure Softphone kann nicht starten');
+    expect(box!.content).toContain('ist ungültig');
+    expect(box!.content).toContain('• colour: is not a known policy key');
+    expect(box!.content).toContain('• idleLockMinutes:');
+    expect(run.state.windows).toEqual([]);
+    expect(run.state.singleInstanceLock).toBe(false);
+  });
+
+  it('quits only after the services have closed: the database is closed before the process ends', async () => {
+    const run = await launch({});
+    await run.waitFor('window.show');
+    const database = join(run.state.paths.get('userData')!, 'softphone.db');
+    // The encrypted database is open (SQLCipher in WAL mode keeps its -wal file while open).
+    expect(existsSync(`${database}-wal`)).toBe(true);
+    let walAtQuit: boolean | null = null;
+    run.app.once('quit', () => (walAtQuit = existsSync(`${database}-wal`)));
+    run.app.quit();
+    // The first will-quit is held back while dispose() runs...
+    expect(run.state.journal.at(-1)).toBe('will-quit prevented');
+    expect(run.state.exitCode).toBeNull();
+    // ...then main quits again, and this time it goes through.
+    await run.waitFor('quit');
+    expect(run.state.journal.filter((line) => line === 'app.quit')).toHaveLength(2);
+    // The last connection closed (SQLite removes the -wal file then): dispose() had finished.
+    expect(walAtQuit).toBe(false);
+    expect(run.state.exitCode).toBe(0);
+  });
+
+  it('in an installed build: Electron’s own data folder, no DevTools and no reload in the menu', async () => {
+    const run = await launch({}, { isPackaged: true });
+    await run.waitFor('window.show');
+    expect(run.state.journal).not.toContain('app.setPath(userData)');
+    expect(run.state.journal).toContain('new BrowserWindow(devTools=false)');
+    const roles: string[] = [];
+    const walk = (items: Electron.MenuItemConstructorOptions[]) => {
+      for (const item of items) {
+        if (item.role) roles.push(item.role);
+        if (Array.isArray(item.submenu)) walk(item.submenu);
+      }
+    };
+    walk(run.state.applicationMenu ?? []);
+    expect(roles).toContain('quit');
+    expect(roles.filter((role) => /reload|devtools/i.test(role))).toEqual([]);
+  });
+});
