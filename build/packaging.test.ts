@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Arch, build, Platform } from 'electron-builder';
+import FpmTarget from 'app-builder-lib/out/targets/FpmTarget.js';
+import { APP_USER_MODEL_ID } from '../electron/platform/app-identity.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PLACEHOLDER = 'placeholder-electron-dist';
@@ -167,5 +170,115 @@ describe(`packaged app (electron-builder --linux dir with ${PLACEHOLDER})`, () =
       ).toBe(enabled ? '1' : '0');
     // The placeholder started with Electron's defaults: the build really flipped RunAsNode and friends.
     expect(ELECTRON_DEFAULT_FUSES[FuseV1Options.RunAsNode]).toBe('1');
+  });
+});
+
+/**
+ * What electron-builder computes for a Linux target before it runs the packaging tool (fpm for deb/rpm,
+ * appimagetool for AppImage), taken through its own `effectiveOptionComputed` hook, which stops the build
+ * there: those tools are downloaded from GitHub, which this machine cannot reach. Its metadata checks (a
+ * deb needs a maintainer with an e-mail, a homepage) run before the hook, so a missing field fails here.
+ */
+async function computedLinuxTarget(target: 'deb' | 'rpm' | 'AppImage'): Promise<unknown> {
+  let computed: unknown = null;
+  await build({
+    projectDir: root,
+    targets: Platform.LINUX.createTarget([target], Arch.x64),
+    prepackaged: join(work, 'release', 'linux-unpacked'),
+    config: { directories: { output: join(work, `release-${target}`) } },
+    publish: 'never',
+    effectiveOptionComputed: async (options: unknown) => {
+      computed = options;
+      return true;
+    },
+  });
+  return computed;
+}
+
+/** fpm's `--name value` arguments as a map (the last positional arguments are file mappings). */
+function fpmOptions(args: string[]): Map<string, string> {
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length - 1; i++)
+    if (args[i]!.startsWith('--')) options.set(args[i]!.slice(2), args[i + 1]!);
+  return options;
+}
+
+describe('installer metadata per target (electron-builder computes it; the tools themselves cannot run here)', () => {
+  const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8'));
+  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+  it.each(['deb', 'rpm'] as const)(
+    '%s: maintainer with e-mail, vendor, homepage and the desktop entry',
+    async (target) => {
+      const computed = await computedLinuxTarget(target);
+      const [args, desktopFile] = computed as [string[], string];
+      const options = fpmOptions(args);
+      expect(options.get('maintainer')).toBe('Secure Softphone <support@securesoftphone.eu>');
+      expect(options.get('vendor')).toBe('Secure Softphone');
+      expect(options.get('url')).toBe(packageJson.homepage);
+      expect(options.get('name')).toBe('secure-softphone');
+      // Installed as the file desktopName names: Electron's app id and xdg-settings both use it.
+      expect(args).toContain(`${desktopFile}=/usr/share/applications/${packageJson.desktopName}`);
+    },
+    60_000,
+  );
+
+  it('deb and rpm depend on libsecret (keytar), rpm on electron-builder’s defaults as well', () => {
+    const defaults = (target: string): string[] => FpmTarget.prototype['getDefaultDepends'](target);
+    // deb: electron-builder's defaults already name libsecret-1-0 (electron-builder.yml sets no list).
+    expect(config.deb?.depends).toBeUndefined();
+    expect(defaults('deb')).toContain('libsecret-1-0');
+    // rpm: its defaults do not, so the list is spelled out: every default, plus libsecret.
+    expect(defaults('rpm')).not.toContain('libsecret');
+    expect(config.rpm.depends).toEqual([...defaults('rpm'), 'libsecret']);
+  });
+
+  it('AppImage: a desktop entry that handles tel:, callto: and sip: and names the app id', async () => {
+    const { desktop, desktopFileName } = (await computedLinuxTarget('AppImage')) as {
+      desktop: string;
+      desktopFileName: string;
+    };
+    expect(desktopFileName).toBe(packageJson.desktopName);
+    const entry = new Map(
+      desktop
+        .split('\n')
+        .filter((line) => line.includes('='))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+    );
+    const mimeTypes = entry.get('MimeType')!.split(';').filter(Boolean);
+    expect(mimeTypes.sort()).toEqual([
+      'x-scheme-handler/callto',
+      'x-scheme-handler/sip',
+      'x-scheme-handler/tel',
+    ]);
+    expect(entry.get('Exec')).toMatch(/%U$/);
+    expect(entry.get('StartupWMClass')).toBe(packageJson.desktopName.replace(/\.desktop$/, ''));
+  }, 60_000);
+
+  it('NSIS and MSI: per machine, the MSI wraps the NSIS installer, toasts match the shortcut', () => {
+    // electron-builder's MsiWrappedTarget refuses to build without an nsis target listed before it.
+    expect(config.win.target).toEqual(['nsis', 'msiWrapped']);
+    expect(config.nsis.perMachine).toBe(true);
+    expect(config.msiWrapped.perMachine).toBe(true);
+    // The installer gives its shortcuts the AppUserModelID APP_ID = appId (templates/nsis/include/
+    // installer.nsh, WinShell::SetLnkAUMI); Windows shows a toast only under the id of a shortcut.
+    expect(APP_USER_MODEL_ID).toBe(config.appId);
+    const installer = readFileSync(
+      join(root, 'node_modules/app-builder-lib/templates/nsis/include/installer.nsh'),
+      'utf8',
+    );
+    expect(installer).toContain('WinShell::SetLnkAUMI "$newStartMenuLink" "${APP_ID}"');
+  });
+
+  it('DMG: notifications as alerts (Answer and Decline buttons), the microphone explained', () => {
+    expect(config.mac.target).toContain('dmg');
+    expect(config.mac.extendInfo.NSUserNotificationAlertStyle).toBe('alert');
+    expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/microphone/i);
+    // tel:/callto:/sip: become CFBundleURLTypes from `protocols`.
+    expect(config.protocols.flatMap((protocol: { schemes: string[] }) => protocol.schemes).sort()).toEqual([
+      'callto',
+      'sip',
+      'tel',
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import { createAppServices, type AppServices } from './app-services.js';
 import { createLogger, parseLogLevel } from './logging/logger.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
 import { appMenuTemplate, devToolsAllowed } from './platform/app-menu.js';
+import { APP_USER_MODEL_ID } from './platform/app-identity.js';
 import { createCallNotifier } from './platform/call-notification.js';
 import { installCertificateVerifier } from './platform/certificate-verifier.js';
 import { contentSecurityPolicy } from './platform/csp.js';
@@ -42,6 +43,10 @@ const logger = createLogger({ level: parseLogLevel(process.env.SOFTPHONE_LOG_LEV
 // Before anything reads userData (the single-instance lock included): a development run keeps its own data.
 const profile = appProfile(app.isPackaged, app.getPath('appData'), app.getName());
 if (profile.userDataDir) app.setPath('userData', profile.userDataDir);
+// Windows shows toasts only under the AppUserModelID of a Start-menu shortcut: the installer's (the appId).
+// A development run has no such shortcut; Electron's docs name process.execPath for that case.
+if (process.platform === 'win32')
+  app.setAppUserModelId(app.isPackaged ? APP_USER_MODEL_ID : process.execPath);
 
 let window: BrowserWindow | null = null;
 let services: AppServices | null = null;

@@ -1,0 +1,6 @@
+/**
+ * The app's id on Windows (AppUserModelID) and macOS (bundle id): electron-builder.yml's `appId`. The NSIS
+ * installer gives its shortcuts this id, and Windows shows a toast only for an id that a Start-menu shortcut
+ * carries, so `app.setAppUserModelId` must use the same (build/packaging.test.ts compares them).
+ */
+export const APP_USER_MODEL_ID = 'eu.securesoftphone.desktop';
