@@ -111,6 +111,7 @@ async function start(): Promise<void> {
       () => app.getPath('documents'),
     ),
     notifier: createCallNotifier(
+      process.platform,
       (options) => new Notification(options),
       () => {
         window?.show();
