@@ -159,6 +159,40 @@ describe('main process bootstrap (built bundle, stand-in electron)', () => {
     expect(run.state.exitCode).toBe(0);
   });
 
+  it('asks Local Network Access for the app only when its SIP edge is on the local network', async () => {
+    const provider = {
+      issuer: 'https://login.provider.example',
+      clientId: 'secure-softphone',
+      apiBaseUrl: 'https://api.provider.example',
+    };
+    const ask = async (
+      run: ElectronStandIn,
+      permission: 'local-network' | 'loopback-network',
+      url: string,
+    ) => {
+      const handler = run.state.permissionRequestHandler!;
+      const window = run.state.windows[0]!;
+      return new Promise<boolean>((resolve) =>
+        handler(window.webContents, permission, resolve, {
+          isMainFrame: true,
+          requestingUrl: url,
+        }),
+      );
+    };
+    const onPremises = await launch({ provider: { ...provider, wssUrl: 'wss://127.0.0.1:7443' } });
+    await onPremises.waitFor('window.show');
+    expect(await ask(onPremises, 'loopback-network', 'app://softphone/index.html')).toBe(true);
+    expect(await ask(onPremises, 'loopback-network', 'https://evil.example/')).toBe(false);
+    expect(await ask(onPremises, 'local-network', 'app://softphone/index.html')).toBe(false);
+    onPremises.app.quit();
+    await onPremises.waitFor('quit');
+
+    const hosted = await launch({ provider: { ...provider, wssUrl: 'wss://203.0.113.9:7443' } });
+    await hosted.waitFor('window.show');
+    expect(await ask(hosted, 'loopback-network', 'app://softphone/index.html')).toBe(false);
+    expect(await ask(hosted, 'local-network', 'app://softphone/index.html')).toBe(false);
+  });
+
   it('in an installed build: Electron’s own data folder, no DevTools and no reload in the menu', async () => {
     const run = await launch({}, { isPackaged: true });
     await run.waitFor('window.show');

@@ -10,6 +10,7 @@ import {
   session,
   shell,
 } from 'electron';
+import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { desktopLanguage, desktopTexts } from '../shared/i18n/desktop-texts.js';
 import { startupFailureMessage } from '../shared/i18n/startup-failure.js';
@@ -24,6 +25,7 @@ import { installCertificateVerifier } from './platform/certificate-verifier.js';
 import { contentSecurityPolicy } from './platform/csp.js';
 import { createExportFolderChooser } from './platform/export-folder.js';
 import { installGuards } from './platform/install-guards.js';
+import { createLocalNetworkGate } from './platform/local-network.js';
 import { quitAfterDispose, startWhenReady } from './platform/lifecycle.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
 import { appProfile } from './platform/profile.js';
@@ -133,7 +135,18 @@ async function start(): Promise<void> {
   current.onEvent((name) => {
     if (name === 'policy.changed') verifyCertificates();
   });
+  const localNetwork = createLocalNetworkGate(
+    () => current.localNetworkEndpoints(),
+    (host) => lookup(host, { all: true }),
+  );
+  current.onEvent((name) => {
+    if (name === 'policy.changed' || name === 'sipAccount.changed')
+      localNetwork.refresh().catch((error: unknown) => logger.error('Resolving the SIP edge failed', error));
+  });
+  // Not awaited: a slow DNS must not hold up the window; a permission request resolves again anyway.
+  localNetwork.refresh().catch((error: unknown) => logger.error('Resolving the SIP edge failed', error));
   installGuards({
+    localNetwork,
     rendererDir: join(appRoot, 'dist', 'renderer'),
     csp: () => {
       const provider = current.policy().provider;

@@ -37,7 +37,18 @@ export interface StandInState {
   errorBoxes: { title: string; content: string }[];
   windows: StandInBrowserWindow[];
   applicationMenu: Electron.MenuItemConstructorOptions[] | null;
+  /** The handlers main gave the default session, to ask them as Chromium would. */
+  permissionRequestHandler: PermissionRequestHandler | null;
+  permissionCheckHandler: Parameters<Electron.Session['setPermissionCheckHandler']>[0];
 }
+
+/** Electron's request handler as the stand-in calls it: with its own web contents and a permission name. */
+export type PermissionRequestHandler = (
+  webContents: Pick<Electron.WebContents, 'getURL'>,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: Electron.PermissionRequest,
+) => void;
 
 let current: StandInState | null = null;
 let waiters: { matches(entry: string): boolean; resolve(): void }[] = [];
@@ -55,7 +66,7 @@ function waitFor(pattern: string | RegExp): Promise<void> {
   return new Promise((resolve) => waiters.push({ matches, resolve }));
 }
 
-class StandInWebContents
+export class StandInWebContents
   extends EventEmitter
   implements Pick<Electron.WebContents, 'send' | 'isLoading' | 'isDestroyed' | 'getURL'>
 {
@@ -271,6 +282,8 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
     errorBoxes: [],
     windows: [],
     applicationMenu: null,
+    permissionRequestHandler: null,
+    permissionCheckHandler: null,
   };
   current = state;
   waiters = [];
@@ -287,19 +300,22 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
   } satisfies Pick<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
 
   const defaultSession = {
-    setPermissionRequestHandler() {
+    // Typed as the stand-in calls it (its own web contents, which has only getURL of WebContents' members);
+    // Electron's handler type takes a whole WebContents, which the stand-in cannot be.
+    setPermissionRequestHandler(handler: PermissionRequestHandler | null) {
       record('session.setPermissionRequestHandler');
+      state.permissionRequestHandler = handler;
     },
-    setPermissionCheckHandler() {
-      record('session.setPermissionCheckHandler');
-    },
-    setCertificateVerifyProc() {
-      record('session.setCertificateVerifyProc');
-    },
-  } satisfies Pick<
-    Electron.Session,
-    'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setCertificateVerifyProc'
-  >;
+    ...({
+      setPermissionCheckHandler(handler: StandInState['permissionCheckHandler']) {
+        record('session.setPermissionCheckHandler');
+        state.permissionCheckHandler = handler;
+      },
+      setCertificateVerifyProc() {
+        record('session.setCertificateVerifyProc');
+      },
+    } satisfies Pick<Electron.Session, 'setPermissionCheckHandler' | 'setCertificateVerifyProc'>),
+  };
 
   const ipcMain = {
     handle(channel: string) {

@@ -3,13 +3,18 @@ import { pathToFileURL } from 'node:url';
 import { appResponseHeaders, resolveAppAsset } from './app-protocol.js';
 import { decideNavigation, decideWindowOpen } from './navigation.js';
 import { APP_SCHEME } from './origin.js';
+import { isLocalNetworkPermission, type LocalNetworkGate } from './local-network.js';
 import { decidePermissionCheck, decidePermissionRequest } from './permissions.js';
 
 /**
  * Applies the decisions of this folder to Electron: the app:// handler with CSP, permission handlers,
  * and navigation, window-open and webview guards on every web contents. Call once, after `ready`.
  */
-export function installGuards(options: { rendererDir: string; csp: () => string }): void {
+export function installGuards(options: {
+  rendererDir: string;
+  csp: () => string;
+  localNetwork: LocalNetworkGate;
+}): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const asset = resolveAppAsset(request.url, options.rendererDir);
     if (!asset) return new Response('Not found', { status: 404 });
@@ -23,6 +28,10 @@ export function installGuards(options: { rendererDir: string; csp: () => string 
 
   const appSession = session.defaultSession;
   appSession.setPermissionRequestHandler((webContents, permission, callback, details) => {
+    if (isLocalNetworkPermission(permission)) {
+      options.localNetwork.request(permission, details.requestingUrl ?? webContents.getURL()).then(callback);
+      return;
+    }
     callback(
       decidePermissionRequest(
         permission,
@@ -32,7 +41,9 @@ export function installGuards(options: { rendererDir: string; csp: () => string 
     );
   });
   appSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
-    decidePermissionCheck(permission, requestingOrigin),
+    isLocalNetworkPermission(permission)
+      ? options.localNetwork.check(permission, requestingOrigin)
+      : decidePermissionCheck(permission, requestingOrigin),
   );
 
   app.on('web-contents-created', (_event, contents) => {
