@@ -40,7 +40,8 @@ describe('permission handler', () => {
     }
   });
 
-  it('gives foreign origins nothing', () => {
+  // CPU-bound (fast-check builds 100 web URLs): a generous limit, so that a loaded machine does not fail it.
+  it('gives foreign origins nothing', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(
         fc.webUrl(),
