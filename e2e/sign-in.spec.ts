@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { createKeytarSecretStore } from '../electron/secrets/secret-store.js';
+import { answersWhileLocked, channelNames } from '../shared/ipc/contract.js';
 import { SipCredentials } from '../shared/provider/api.js';
 import { kamcmd } from './provider/kamailio.js';
 import type { TestAccount } from './provider/login-broker.js';
@@ -134,6 +135,59 @@ test.describe('sign-in with the provider', () => {
     await expect(shell.page.getByRole('heading', { name: 'Phone' })).toBeVisible();
     // Within the session age, unlocking opened no browser.
     expect(shell.context.pages()).toHaveLength(pages);
+    await signOut(shell);
+  });
+
+  test('while locked, main refuses every data channel called through window.softphone, also after a reload', async ({
+    openApp,
+  }) => {
+    test.setTimeout(60_000);
+    const state = readStackState();
+    const user = state.signInUsers.provider;
+    const shell = await openApp({ name: 'locked-channels', policy: providerPolicy(state) });
+    const { page } = shell;
+    await signIn(shell, user);
+    await expectRegistered(page);
+    await page.getByRole('button', { name: 'Lock now' }).click();
+    await expect(page.getByRole('heading', { name: 'The app is locked' })).toBeVisible();
+
+    // Every channel of the contract through the page's own bridge (input that would do is beside the point:
+    // the lock is checked first), except Unlock, which would end the lock it is to show.
+    const probed = channelNames.filter((name) => name !== 'session.unlock');
+    const expectRefused = async () => {
+      const codes = await page.evaluate(async (names) => {
+        const answered: Record<string, string> = {};
+        for (const name of names) {
+          const result = await window.softphone!.invoke(name as never, undefined as never);
+          answered[name] = result.ok ? 'ok' : result.error.code;
+        }
+        return answered;
+      }, probed);
+      const refused = probed.filter((name) => codes[name] === 'locked');
+      expect(refused).toEqual(channelNames.filter((name) => !answersWhileLocked(name)));
+      // The lock screen's own channels still answer (input permitting), never with `locked`.
+      for (const name of probed.filter(answersWhileLocked)) expect(codes[name], name).not.toBe('locked');
+      return refused;
+    };
+    const refused = await expectRefused();
+    console.log(
+      `locked: ${refused.length} of ${channelNames.length} channels refused through window.softphone; ` +
+        `answered: ${channelNames.filter(answersWhileLocked).join(', ')}`,
+    );
+
+    // A reload keeps the lock: main holds it, the page asks again and shows the lock screen.
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'The app is locked' })).toBeVisible();
+    await expect(page.getByRole('navigation')).toHaveCount(0);
+    await expect(page.getByText(user.name)).toHaveCount(0);
+    await expectRefused();
+
+    // Unlock brings back what the view needs: the screens, the account and the phone's registration.
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('heading', { name: 'Phone' })).toBeVisible();
+    await expectRegistered(page);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByText(`Signed in as ${user.name} (${user.email})`)).toBeVisible();
     await signOut(shell);
   });
 

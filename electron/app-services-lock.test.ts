@@ -8,11 +8,18 @@ import { asCallback, asPage, TestBrowser } from '../e2e/provider/oidc-test-clien
 import type { SignInState } from '../shared/domain/identity.js';
 import type { SessionLockState } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
-import { asCustomFetch, type Timers } from './auth/sign-in-service.js';
+import { asCustomFetch } from './auth/sign-in-service.js';
 import { createTrustedFetch } from './net/trusted-connection.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from '../testing/memory-secret-store.js';
-import { APP_URL, shellServiceDeps, TEST_PROVIDER } from '../testing/app-services.js';
+import {
+  APP_URL,
+  fakeClock,
+  keychainWithSession,
+  offlineSignIn,
+  shellServiceDeps,
+  TEST_PROVIDER,
+} from '../testing/app-services.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,46 +36,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A fake clock and the timers that run on it. */
-function fakeClock(start = START) {
-  let time = start;
-  let nextId = 0;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const timers: Timers = {
-    set(callback, ms) {
-      pending.set(++nextId, { at: time + ms, callback });
-      return nextId;
-    },
-    clear: (handle) => void pending.delete(handle as number),
-  };
-  const advance = (ms: number) => {
-    const end = time + ms;
-    for (;;) {
-      const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      pending.delete(due[0]);
-      time = due[1].at;
-      due[1].callback();
-    }
-    time = end;
-  };
-  return { now: () => time, timers, advance };
-}
-
 /** Starts the services with a session in the keychain (restored at start, authenticated at `authTime`). */
 async function startSignedIn(clock: ReturnType<typeof fakeClock>, authTime = START) {
-  const secrets = createMemorySecretStore();
-  await secrets.set(
-    'identity-session',
-    JSON.stringify({
-      issuer: TEST_PROVIDER.issuer,
-      clientId: TEST_PROVIDER.clientId,
-      refreshToken: 'refresh-token',
-      user: { name: 'Erika Muster', email: 'erika@example.com', roles: ['user'], method: 'provider' },
-      authTime,
-      amr: ['pwd', 'otp'],
-    }),
-  );
+  const secrets = await keychainWithSession({ roles: ['user'], authTime });
   const policyPath = join(dir, 'policy.json');
   await writeFile(
     policyPath,
@@ -88,11 +58,8 @@ async function startSignedIn(clock: ReturnType<typeof fakeClock>, authTime = STA
     secrets,
     now: clock.now,
     lockTimers: clock.timers,
-    signInTimers: { set: () => null, clear: () => {} },
     // No IdP in these tests: every request to it fails.
-    signInFetch: async () => {
-      throw new Error('offline');
-    },
+    ...offlineSignIn,
     logError: () => {},
     notifier: { show: () => {}, dismiss: () => {} },
   });
@@ -112,7 +79,7 @@ async function startSignedIn(clock: ReturnType<typeof fakeClock>, authTime = STA
 
 describe('session lock in the app services', () => {
   it('locks after the policy’s minutes without activity, and activity resets the idle time', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const { call, changes } = await startSignedIn(clock);
     expect(await call('session.lockState')).toEqual({ locked: false, reauthRequired: false });
     clock.advance(9 * MINUTE);
@@ -128,7 +95,7 @@ describe('session lock in the app services', () => {
   });
 
   it('locks at once when the OS locks the screen or sleeps', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const { services, call } = await startSignedIn(clock);
     services.osLocked();
     expect(await call('session.lockState')).toEqual({ locked: true, reauthRequired: false });
@@ -138,7 +105,7 @@ describe('session lock in the app services', () => {
   });
 
   it('unlocks within the maximum session age without the IdP', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const { call, opened, changes } = await startSignedIn(clock);
     clock.advance(10 * MINUTE);
     expect(await call('session.unlock')).toEqual({ locked: false, reauthRequired: false });
@@ -147,7 +114,7 @@ describe('session lock in the app services', () => {
   });
 
   it('requires the IdP again after the maximum session age', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const { call } = await startSignedIn(clock, START - 7 * HOUR);
     clock.advance(2 * HOUR);
     expect(await call('session.lockState')).toEqual({ locked: true, reauthRequired: true });
@@ -337,9 +304,11 @@ describe('unlocking with a renewed sign-in at the login broker', () => {
     // Cancel on the lock screen (the browser may be hidden) ends the renewed sign-in the same way.
     await pressUnlock();
     const beforeCancel = changes.length;
-    await invoke('signIn.cancel');
+    await invoke('session.cancelUnlock');
     await expect.poll(() => changes.slice(beforeCancel), WAIT).toEqual([failure('cancelled')]);
-    expect((await invoke('signIn.state')) as { status: string }).toMatchObject({ status: 'signed-in' });
+    // Still signed in (a signed-out app has no lock), and still nothing personal for the window.
+    expect(await invoke('session.lockState')).toEqual(failure('cancelled'));
+    await expect(invoke('signIn.state')).rejects.toThrow('"code":"locked"');
 
     await pressUnlock();
     fireTimeout();

@@ -6,7 +6,13 @@ import type { UserRole } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from '../testing/memory-secret-store.js';
-import { APP_URL, shellServiceDeps, TEST_PROVIDER } from '../testing/app-services.js';
+import {
+  APP_URL,
+  keychainWithSession,
+  offlineSignIn,
+  shellServiceDeps,
+  TEST_PROVIDER,
+} from '../testing/app-services.js';
 
 /**
  * The admin screen's channels in the running services: the router takes the roles from the sign-in
@@ -34,19 +40,9 @@ afterEach(async () => {
 
 /** Starts the services; with roles, a session of a user with those roles is restored from the keychain. */
 async function start(roles: UserRole[] | null): Promise<AppServices> {
-  const secrets = createMemorySecretStore();
-  if (roles)
-    await secrets.set(
-      'identity-session',
-      JSON.stringify({
-        issuer: TEST_PROVIDER.issuer,
-        clientId: TEST_PROVIDER.clientId,
-        refreshToken: 'refresh-token',
-        user: { name: 'Erika Muster', email: 'erika@example.com', roles, method: 'provider' },
-        authTime: Date.now(),
-        amr: ['pwd', 'otp'],
-      }),
-    );
+  const secrets = roles
+    ? await keychainWithSession({ roles, authTime: Date.now() })
+    : createMemorySecretStore();
   const policyPath = join(dir, 'policy.json');
   await writeFile(policyPath, JSON.stringify({ provider: TEST_PROVIDER }));
   services = await createAppServices({
@@ -56,11 +52,8 @@ async function start(roles: UserRole[] | null): Promise<AppServices> {
     ...shellServiceDeps,
     openExternal: async () => {},
     secrets,
-    signInTimers: { set: () => null, clear: () => {} },
     // No IdP here: every request to it fails, and the restored session stays as it was.
-    signInFetch: async () => {
-      throw new Error('offline');
-    },
+    ...offlineSignIn,
     logError: () => {},
     notifier: { show: () => {}, dismiss: () => {} },
   });

@@ -239,6 +239,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     now,
     timers: deps.lockTimers,
     reauthenticate: () => session.reauthenticate(),
+    cancelReauthentication: () => void session.cancel(),
     record,
     emit,
     logError,
@@ -248,6 +249,14 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       lock.signInChanged(state.status === 'signed-in', session.authTime());
     // Events recorded while signed out (the sign-in itself among them) go to the provider now.
     if (state.status === 'signed-in') audit.signedIn();
+  });
+  // What the window could not fetch while locked (refused) and was not told (held back): at unlock, the
+  // current state again, and a nudge to fetch history and contacts.
+  lock.onUnlocked(() => {
+    emit('signIn.changed', session.state());
+    sipAccount.announce();
+    emit('history.changed', {});
+    emit('contacts.changed', {});
   });
   if (storage.keychainUsable())
     await session.restore().catch((error: unknown) => logError('Restoring the session failed', error));
@@ -295,6 +304,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     {
       isTrustedSender: deps.isTrustedSender,
       roles: deps.roles ?? signIn.roles,
+      locked: lock.isLocked,
       onInternalError: (channel, error) => logError(`IPC ${channel} failed`, error),
     },
   );
@@ -316,7 +326,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
 
   return {
     router,
-    onEvent: hub.onEvent,
+    // The windows hear nothing personal while the session is locked.
+    onEvent: (listener) => hub.onEvent(lock.gateEvents(listener)),
     onCallEvent: calls.onCallEvent,
     policy: policy.effective,
     audit: audit.trail,

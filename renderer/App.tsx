@@ -14,11 +14,11 @@ import { PolicyScreen } from './screens/PolicyScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { StorageProblem } from './screens/StorageProblem';
-import { call } from './ipc/client';
+import { call, hasBridge } from './ipc/client';
 import { useAppStore } from './state/app-store';
 import { useHistoryStore } from './state/history-store';
 import { usePhoneStore } from './state/phone-store';
-import { useSessionLockStore, watchActivity } from './state/session-lock-store';
+import { untilUnlocked, useSessionLockStore, watchActivity } from './state/session-lock-store';
 import { useSignInStore } from './state/sign-in-store';
 import { useSipAccountStore } from './state/sip-account-store';
 import { useStorageStore } from './state/storage-store';
@@ -58,13 +58,16 @@ export function App() {
   useLanguageAndTheme();
 
   useEffect(() => {
-    void useAppStore
-      .getState()
-      .start()
-      .then(() => {
-        if (useAppStore.getState().load.status !== 'ready') return;
-        return useStorageStore.getState().load();
-      });
+    void (async () => {
+      // The lock is main's and outlives a reload: while locked, main answers the lock screen only.
+      if (hasBridge()) {
+        await useSessionLockStore.getState().load();
+        await untilUnlocked();
+      }
+      await useAppStore.getState().start();
+      if (useAppStore.getState().load.status !== 'ready') return;
+      await useStorageStore.getState().load();
+    })();
   }, []);
 
   // Accounts, phone and history need the keychain: they start once it is usable (at once, or after
@@ -103,12 +106,12 @@ export function App() {
 
   if (load.status === 'no-bridge')
     return <StartupMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
+  // Locked (idle, OS lock, sleep): nothing personal shows until main unlocks.
+  if (locked) return <LockScreen />;
   if (load.status === 'failed') return <StartupMessage title={t('app.loadFailed')} body={t(load.errorKey)} />;
   if (storageLoadError) return <StartupMessage title={t('app.loadFailed')} body={t(storageLoadError)} />;
   if (load.status === 'loading' || storage === null) return <StartupMessage title={t('app.loading')} />;
   if (storage.state === 'keychain-unavailable') return <KeychainUnavailableScreen />;
-  // Locked (idle, OS lock, sleep): nothing personal shows until main unlocks.
-  if (locked) return <LockScreen />;
   if (screen === 'signIn') return <SignInScreen />;
   // Screens that need the encrypted database give way to the explanation and the choices.
   const storageProblem = storage.state === 'error';

@@ -1,5 +1,9 @@
+import type { UserRole } from '../shared/ipc/contract.js';
 import type { AppServicesDeps } from '../electron/app-services.js';
+import type { Timers } from '../electron/auth/sign-in-service.js';
 import type { PolicyReadResult, PolicySource } from '../electron/policy/source.js';
+import type { SecretStore } from '../electron/secrets/secret-store.js';
+import { createMemorySecretStore } from './memory-secret-store.js';
 
 /** The renderer's origin in the app-services tests: the only trusted sender. */
 export const APP_URL = 'app://softphone/index.html';
@@ -41,3 +45,60 @@ export function manualPolicy(initial: PolicyReadResult) {
     },
   };
 }
+
+/** A fake clock and the timers that run on it (the session lock's idle timer in the app-services tests). */
+export function fakeClock(start: number) {
+  let time = start;
+  let nextId = 0;
+  const pending = new Map<number, { at: number; callback: () => void }>();
+  const timers: Timers = {
+    set(callback, ms) {
+      pending.set(++nextId, { at: time + ms, callback });
+      return nextId;
+    },
+    clear: (handle) => void pending.delete(handle as number),
+  };
+  const advance = (ms: number) => {
+    const end = time + ms;
+    for (;;) {
+      const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      pending.delete(due[0]);
+      time = due[1].at;
+      due[1].callback();
+    }
+    time = end;
+  };
+  return { now: () => time, timers, advance };
+}
+
+/**
+ * A keychain (in memory) holding a signed-in session of TEST_PROVIDER's, as the sign-in service stores it:
+ * the services restore it at start.
+ */
+export async function keychainWithSession(session: {
+  roles: readonly UserRole[];
+  authTime: number;
+}): Promise<SecretStore> {
+  const secrets = createMemorySecretStore();
+  await secrets.set(
+    'identity-session',
+    JSON.stringify({
+      issuer: TEST_PROVIDER.issuer,
+      clientId: TEST_PROVIDER.clientId,
+      refreshToken: 'refresh-token',
+      user: { name: 'Erika Muster', email: 'erika@example.com', roles: session.roles, method: 'provider' },
+      authTime: session.authTime,
+      amr: ['pwd', 'otp'],
+    }),
+  );
+  return secrets;
+}
+
+/** No IdP behind TEST_PROVIDER: every request fails and a restored session stays as it was; no timers run. */
+export const offlineSignIn = {
+  signInTimers: { set: () => null, clear: () => {} },
+  signInFetch: async () => {
+    throw new Error('offline');
+  },
+} satisfies Partial<AppServicesDeps>;

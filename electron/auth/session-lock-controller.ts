@@ -1,7 +1,8 @@
 import type { AuditEvent } from '../../shared/audit/catalog.js';
 import type { SignInErrorReason } from '../../shared/domain/identity.js';
 import type { SessionLockState } from '../../shared/ipc/contract.js';
-import type { Emit } from '../ipc/event-hub.js';
+import { sentWhileLocked } from '../../shared/ipc/contract.js';
+import type { Emit, EventListener } from '../ipc/event-hub.js';
 import type { HandlersFor } from '../ipc/router.js';
 import {
   idleDeadline,
@@ -23,6 +24,8 @@ export interface SessionLockControllerDeps {
   timers?: Timers;
   /** Signs in again at the IdP (`prompt=login`); resolves with the new `auth_time` on this computer's clock. */
   reauthenticate(): Promise<number>;
+  /** Gives up that sign-in (it then rejects as cancelled). */
+  cancelReauthentication(): void;
   record(event: AuditEvent): void;
   emit: Emit;
   logError(message: string, error: unknown): void;
@@ -44,7 +47,16 @@ export interface SessionLockController {
   lockNow(): void;
   /** The idle lock follows the policy's new minutes at once. */
   policyChanged(): void;
-  handlers: HandlersFor<'session.lockState' | 'session.activity' | 'session.lock' | 'session.unlock'>;
+  /**
+   * A listener that hears nothing the contract holds back while locked (`eventsWhileLocked`: events with
+   * personal data, or that make the window fetch it). For the windows' listeners.
+   */
+  gateEvents(listener: EventListener): EventListener;
+  /** The app unlocked: the window gets again what it could not have while locked. */
+  onUnlocked(listener: () => void): void;
+  handlers: HandlersFor<
+    'session.lockState' | 'session.activity' | 'session.lock' | 'session.unlock' | 'session.cancelUnlock'
+  >;
   dispose(): void;
 }
 
@@ -57,6 +69,7 @@ export function createSessionLockController(deps: SessionLockControllerDeps): Se
   // aborts the one before, which is no failure), and why it failed until Unlock is pressed again.
   let unlockAttempts = 0;
   let unlockFailure: SignInErrorReason | null = null;
+  const unlockedListeners: (() => void)[] = [];
 
   const state = (): SessionLockState => {
     const locked = lock?.status === 'locked';
@@ -95,6 +108,8 @@ export function createSessionLockController(deps: SessionLockControllerDeps): Se
     }
     armTimer();
     if (effects.some((effect) => effect.type !== 'reauthentication-required')) announce();
+    if (effects.some((effect) => effect.type === 'unlocked'))
+      for (const listener of unlockedListeners) listener();
     return effects;
   };
   const unlockFailed = (reason: SignInErrorReason) => {
@@ -139,6 +154,10 @@ export function createSessionLockController(deps: SessionLockControllerDeps): Se
     systemSuspended: () => void feed({ type: 'suspend', at: now() }),
     lockNow: () => void feed({ type: 'lock', at: now() }),
     policyChanged: armTimer,
+    gateEvents: (listener) => (event, payload) => {
+      if (lock?.status !== 'locked' || sentWhileLocked(event)) listener(event, payload);
+    },
+    onUnlocked: (listener) => void unlockedListeners.push(listener),
     handlers: {
       'session.lockState': state,
       'session.activity': () => {
@@ -153,6 +172,11 @@ export function createSessionLockController(deps: SessionLockControllerDeps): Se
         unlockFailure = null;
         const effects = feed({ type: 'unlock', at: now(), reauthenticatedAt: null });
         if (effects.some((effect) => effect.type === 'reauthentication-required')) reauthenticateToUnlock();
+        return state();
+      },
+      'session.cancelUnlock': () => {
+        // Only the sign-in that Unlock started: an unlocked app has none, and a sign-in there is not the lock's.
+        if (lock?.status === 'locked') deps.cancelReauthentication();
         return state();
       },
     },

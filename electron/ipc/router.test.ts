@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { IDLE_AUDIT_SYNC } from '../../shared/audit/sync-state.js';
 import {
+  answersWhileLocked,
   channelNames,
   channels,
   requiredRoleOf,
@@ -32,6 +33,7 @@ function spyHandlers() {
     'session.activity': undefined,
     'session.lock': { locked: true, reauthRequired: false },
     'session.unlock': { locked: false, reauthRequired: false },
+    'session.cancelUnlock': { locked: true, reauthRequired: false },
     'updates.status': { state: 'unavailable' },
     'updates.check': { state: 'unavailable' },
     'updates.install': false,
@@ -86,12 +88,13 @@ function spyHandlers() {
   return { spies, handlers: spies as unknown as ChannelHandlers };
 }
 
-/** A router for a signed-in administrator, unless other roles are given ([] is signed out). */
-function makeRouter(roles: readonly UserRole[] = ['admin']) {
+/** A router for a signed-in administrator, unless other roles are given ([] is signed out); unlocked by default. */
+function makeRouter(roles: readonly UserRole[] = ['admin'], locked: () => boolean = () => false) {
   const { spies, handlers } = spyHandlers();
   const router = createIpcRouter(handlers, {
     isTrustedSender: (url) => url.startsWith('app://softphone/'),
     roles: () => roles,
+    locked,
   });
   return { spies, router };
 }
@@ -204,7 +207,7 @@ describe('IPC router', () => {
         },
         'app.getInfo': () => ({ name: 1 }) as never,
       },
-      { isTrustedSender: () => true, roles: () => ['admin'], onInternalError },
+      { isTrustedSender: () => true, roles: () => ['admin'], locked: () => false, onInternalError },
     );
     expect(await router.handle(APP_URL, 'external.open', { url: 'https://x.example' })).toEqual({
       ok: false,
@@ -261,7 +264,11 @@ describe('IPC router', () => {
     it('ask for the roles on every call, so that signing out closes them at once', async () => {
       let roles: UserRole[] = ['admin'];
       const { handlers } = spyHandlers();
-      const router = createIpcRouter(handlers, { isTrustedSender: () => true, roles: () => roles });
+      const router = createIpcRouter(handlers, {
+        isTrustedSender: () => true,
+        roles: () => roles,
+        locked: () => false,
+      });
       expect(await router.handle(APP_URL, 'audit.verify', undefined)).toMatchObject({ ok: true });
       roles = [];
       expect(await router.handle(APP_URL, 'audit.verify', undefined)).toMatchObject({
@@ -275,6 +282,72 @@ describe('IPC router', () => {
       expect(await router.handle(APP_URL, 'settings.get', undefined)).toMatchObject({ ok: true });
       expect(await router.handle(APP_URL, 'policy.get', undefined)).toMatchObject({ ok: true });
       expect(spies['settings.get']).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  it('returns a failure, never a rejection, when a schema throws while parsing', async () => {
+    const onInternalError = vi.fn();
+    const { handlers } = spyHandlers();
+    const router = createIpcRouter(handlers, {
+      isTrustedSender: () => true,
+      roles: () => ['admin'],
+      locked: () => false,
+      onInternalError,
+    });
+    // A getter that throws when zod reads the field: the parse itself throws.
+    const hostile = Object.defineProperty({}, 'theme', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    expect(await router.handle(APP_URL, 'settings.update', hostile)).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'settings.update failed' },
+    });
+    expect(onInternalError).toHaveBeenCalledTimes(1);
+  });
+
+  describe('while the session is locked', () => {
+    const answering = channelNames.filter(answersWhileLocked);
+
+    it('answers only the lock screen, a ringing call and the network signal', () => {
+      expect(answering.sort()).toEqual([
+        'call.dismissNotification',
+        'call.notifyIncoming',
+        'call.report',
+        'network.online',
+        'session.activity',
+        'session.cancelUnlock',
+        'session.lock',
+        'session.lockState',
+        'session.unlock',
+      ]);
+    });
+
+    it('refuses every other channel with `locked` before its input is read, admin ones included', async () => {
+      const { spies, router } = makeRouter(['admin'], () => true);
+      for (const channel of channelNames.filter((name) => !answersWhileLocked(name))) {
+        for (const input of [undefined, { junk: true }])
+          expect(await router.handle(APP_URL, channel, input)).toEqual({
+            ok: false,
+            error: { code: 'locked', message: `${channel} is not available while locked` },
+          });
+        expect(spies[channel]).not.toHaveBeenCalled();
+      }
+    });
+
+    it('serves the channels it answers, and asks for the lock on every call', async () => {
+      let locked = true;
+      const { spies, router } = makeRouter(['user'], () => locked);
+      expect(await router.handle(APP_URL, 'session.unlock', undefined)).toMatchObject({ ok: true });
+      expect(await router.handle(APP_URL, 'contacts.lookup', { uri: 'sip:a@b' })).toMatchObject({
+        error: { code: 'locked' },
+      });
+      locked = false;
+      expect(await router.handle(APP_URL, 'contacts.lookup', { uri: 'sip:a@b' })).toMatchObject({ ok: true });
+      expect(spies['session.unlock']).toHaveBeenCalledTimes(1);
+      expect(spies['contacts.lookup']).toHaveBeenCalledTimes(1);
     });
   });
 });

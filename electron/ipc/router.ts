@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  answersWhileLocked,
   channels,
   isChannelName,
   requiredRoleOf,
@@ -46,6 +47,11 @@ export interface RouterOptions {
    * on every call, so that a sign-out or another account takes effect at once.
    */
   roles(): readonly UserRole[];
+  /**
+   * Whether the session is locked (the session-lock controller). While it is, only the channels the contract
+   * marks `answers` in `whileLocked` are served; every other one is refused with `locked`.
+   */
+  locked(): boolean;
   /** Called with unexpected service failures; never with user data from the input. */
   onInternalError?(channel: ChannelName, error: unknown): void;
 }
@@ -58,58 +64,49 @@ function fieldsOf(error: z.ZodError): string[] {
   return error.issues.map((issue) => issue.path.join('.') || '(input)');
 }
 
+const failure = (code: IpcErrorCode, message: string, fields?: string[]): IpcResult<never> => ({
+  ok: false,
+  error: { code, message, ...(fields && { fields }) },
+});
+
 /**
- * The one entry point for calls from a renderer: checks the sender, the channel, the role the channel
- * needs (shared/ipc/contract.ts) and the input before any service runs, and the output before anything
- * goes back.
+ * The one entry point for calls from a renderer: checks the sender, the channel, the session lock, the
+ * role the channel needs (shared/ipc/contract.ts) and the input before any service runs, and the output
+ * before anything goes back.
  */
 export function createIpcRouter(handlers: ChannelHandlers, options: RouterOptions): IpcRouter {
-  return {
-    async handle(senderUrl, channel, input) {
-      if (typeof senderUrl !== 'string' || !options.isTrustedSender(senderUrl)) {
-        return { ok: false, error: { code: 'forbidden-sender', message: 'sender is not the app' } };
-      }
-      if (!isChannelName(channel)) {
-        return { ok: false, error: { code: 'unknown-channel', message: 'unknown channel' } };
-      }
-      // Before the input is even parsed: a caller without the role learns nothing about the channel.
-      const role = requiredRoleOf(channel);
-      if (role !== null && !options.roles().includes(role)) {
-        const code: IpcErrorCode = `${role}-required`;
-        return { ok: false, error: { code, message: `${channel} needs the ${role} role` } };
-      }
-      const spec = channels[channel];
+  /** Input, handler and output: whatever throws in there (a schema too) is a failure result, never a rejection. */
+  const serve = async (channel: ChannelName, input: unknown): Promise<IpcResult<unknown>> => {
+    const spec = channels[channel];
+    try {
       const parsed = spec.input.safeParse(input);
-      if (!parsed.success) {
-        return {
-          ok: false,
-          error: {
-            code: 'invalid-input',
-            message: `invalid input for ${channel}`,
-            fields: fieldsOf(parsed.error),
-          },
-        };
-      }
-      let value: unknown;
-      try {
-        const handler = handlers[channel] as (input: unknown) => unknown;
-        value = await handler(parsed.data);
-      } catch (error) {
-        if (error instanceof ServiceError) {
-          return { ok: false, error: { code: error.code, message: error.message } };
-        }
-        options.onInternalError?.(channel, error);
-        return { ok: false, error: { code: 'internal', message: `${channel} failed` } };
-      }
-      const output = spec.output.safeParse(value);
+      if (!parsed.success)
+        return failure('invalid-input', `invalid input for ${channel}`, fieldsOf(parsed.error));
+      const handler = handlers[channel] as (input: unknown) => unknown;
+      const output = spec.output.safeParse(await handler(parsed.data));
       if (!output.success) {
         options.onInternalError?.(channel, output.error);
-        return {
-          ok: false,
-          error: { code: 'invalid-output', message: `${channel} produced invalid output` },
-        };
+        return failure('invalid-output', `${channel} produced invalid output`);
       }
       return { ok: true, value: output.data };
+    } catch (error) {
+      if (error instanceof ServiceError) return failure(error.code, error.message);
+      options.onInternalError?.(channel, error);
+      return failure('internal', `${channel} failed`);
+    }
+  };
+  return {
+    async handle(senderUrl, channel, input) {
+      if (typeof senderUrl !== 'string' || !options.isTrustedSender(senderUrl))
+        return failure('forbidden-sender', 'sender is not the app');
+      if (!isChannelName(channel)) return failure('unknown-channel', 'unknown channel');
+      // Before the input is even parsed: a locked app, or a caller without the role, learns nothing more.
+      if (options.locked() && !answersWhileLocked(channel))
+        return failure('locked', `${channel} is not available while locked`);
+      const role = requiredRoleOf(channel);
+      if (role !== null && !options.roles().includes(role))
+        return failure(`${role}-required`, `${channel} needs the ${role} role`);
+      return serve(channel, input);
     },
   };
 }

@@ -174,7 +174,7 @@ describe('LockScreen', () => {
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Unlock' }));
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
-    expect(main.calls.at(-1)?.channel).toBe('signIn.cancel');
+    expect(main.calls.at(-1)?.channel).toBe('session.cancelUnlock');
     main.emit('session.lockChanged', { locked: true, reauthRequired: true, unlockFailure: 'cancelled' });
     expect(screen.getByRole('alert').textContent).toContain('Sign-in was cancelled.');
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();

@@ -9,6 +9,7 @@ import {
 } from '../../shared/domain/contacts';
 import type { StorageStatus } from '../../shared/domain/history';
 import { call, hasBridge, subscribe } from '../ipc/client';
+import { useSessionLockStore } from './session-lock-store';
 
 const PAGE = 100;
 
@@ -112,6 +113,8 @@ export const useContactsStore = create<ContactsState>()((set, get) => {
     importText: (format, text) => call('contacts.import', { format, text }),
     lookupName(uri) {
       watch();
+      // Main refuses caller ID while the app is locked: the name comes after unlock, and nothing is remembered.
+      if (useSessionLockStore.getState().locked) return Promise.resolve(null);
       const known = get().names[uri];
       if (known !== undefined) return Promise.resolve(known);
       let pending = pendingLookups.get(uri);

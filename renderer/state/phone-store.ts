@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { defaultSettings } from '../../shared/settings/settings';
+import { SoftphoneError } from '../../shared/ipc/errors';
 import { call, subscribe } from '../ipc/client';
 import { createCallReporter } from '../phone/call-reporter';
 import { PhoneEngine, type CallView, type RegistrationStatus } from '../phone/engine';
@@ -52,8 +53,15 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
   async connect() {
     const phone = get().engine();
     const register = async () => {
-      // Without registration data (none saved, or main refused) the phone stays offline, and says so.
-      const registration = await call('sipAccount.registration', undefined).catch(() => null);
+      // Without registration data (none saved, or main refused) the phone stays offline, and says so. While
+      // the app is locked main gives none out: the phone keeps the registration it has until unlock.
+      let registration;
+      try {
+        registration = await call('sipAccount.registration', undefined);
+      } catch (error) {
+        if (error instanceof SoftphoneError && error.error.code === 'locked') return;
+        registration = null;
+      }
       // Rotated credentials of the same account re-register without touching calls in progress.
       if (registration) phone.updateRegistration(registration);
       else phone.stop();

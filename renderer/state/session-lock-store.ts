@@ -17,7 +17,7 @@ interface SessionLockStore extends Omit<SessionLockState, 'unlockFailure'> {
   /** "Lock now". */
   lock(): Promise<void>;
   unlock(): Promise<void>;
-  /** Gives up signing in again in the browser; main reports it as a cancelled sign-in. */
+  /** Gives up signing in again in the browser; main reports it as a cancelled sign-in and stays locked. */
   cancelUnlock(): Promise<void>;
 }
 
@@ -73,12 +73,24 @@ export const useSessionLockStore = create<SessionLockStore>()((set) => ({
   },
   async cancelUnlock() {
     try {
-      await call('signIn.cancel', undefined);
+      await call('session.cancelUnlock', undefined);
     } catch (error) {
       set({ error: errorKey(error) });
     }
   },
 }));
+
+/** Resolves once main says the session is not locked (at once when it is not). */
+export function untilUnlocked(): Promise<void> {
+  return new Promise((resolve) => {
+    if (!useSessionLockStore.getState().locked) return resolve();
+    const stop = useSessionLockStore.subscribe((state) => {
+      if (state.locked) return;
+      stop();
+      resolve();
+    });
+  });
+}
 
 /** Reports keyboard and pointer input to main, at most every `ACTIVITY_REPORT_MS`. */
 export function watchActivity(target: Window = window, now: () => number = Date.now): () => void {

@@ -119,6 +119,8 @@ export const channels = {
   'session.lock': { input: NoInput, output: SessionLockState },
   /** Unlocks within the policy's session age; beyond it, starts sign-in again (prompt=login) and unlocks after. */
   'session.unlock': { input: NoInput, output: SessionLockState },
+  /** Gives up the sign-in again that Unlock started (the browser may be hidden); the app stays locked. */
+  'session.cancelUnlock': { input: NoInput, output: SessionLockState },
   /** Automatic updates (electron/updates): status, "Check now", and restart into a downloaded update. */
   'updates.status': { input: NoInput, output: UpdateStatus },
   'updates.check': { input: NoInput, output: UpdateStatus },
@@ -201,6 +203,75 @@ export function requiredRoleOf(channel: ChannelName): ChannelRole | null {
   return spec.role ?? null;
 }
 
+/**
+ * What the router does with each channel while the session is locked (electron/auth/session-lock.ts): it
+ * answers the channels marked 'answers' and refuses every other one with the error `locked`, before the
+ * input is read. Each channel must be decided here (the type demands an entry per channel). 'answers' is
+ * for the lock screen and a ringing call only, never for a channel that reads or changes personal data
+ * (history, contacts, accounts, the session's user), settings or policy.
+ */
+export const whileLocked = {
+  'app.getInfo': 'refused',
+  'settings.get': 'refused',
+  'settings.update': 'refused',
+  'policy.get': 'refused',
+  'external.open': 'refused',
+  'signIn.start': 'refused',
+  'signIn.cancel': 'refused',
+  'signIn.state': 'refused',
+  'signIn.signOut': 'refused',
+  'signIn.clockSkew': 'refused',
+  'session.lockState': 'answers',
+  // Input seen while locked changes nothing; refusing it would only fill the log.
+  'session.activity': 'answers',
+  'session.lock': 'answers',
+  'session.unlock': 'answers',
+  'session.cancelUnlock': 'answers',
+  'updates.status': 'refused',
+  'updates.check': 'refused',
+  'updates.install': 'refused',
+  'sipAccount.get': 'refused',
+  'sipAccount.save': 'refused',
+  'sipAccount.remove': 'refused',
+  // The HA1: the phone keeps the registration it has; rotated credentials are fetched after unlock.
+  'sipAccount.registration': 'refused',
+  'tls.probe': 'refused',
+  // A ringing call: its history entry and audit event (nothing comes back), and its OS notification.
+  'call.report': 'answers',
+  'call.notifyIncoming': 'answers',
+  'call.dismissNotification': 'answers',
+  'audit.report': 'refused',
+  'audit.list': 'refused',
+  'audit.verify': 'refused',
+  'audit.syncStatus': 'refused',
+  // No data either way: pending audit events (the lock among them) go to the provider.
+  'network.online': 'answers',
+  'audit.syncNow': 'refused',
+  'storage.status': 'refused',
+  'storage.retry': 'refused',
+  'storage.exportDiagnostics': 'refused',
+  'storage.startOver': 'refused',
+  'history.list': 'refused',
+  'history.delete': 'refused',
+  'history.deleteAll': 'refused',
+  'history.missedCount': 'refused',
+  'history.markSeen': 'refused',
+  'contacts.list': 'refused',
+  'contacts.get': 'refused',
+  'contacts.create': 'refused',
+  'contacts.update': 'refused',
+  'contacts.delete': 'refused',
+  'contacts.setFavourite': 'refused',
+  'contacts.import': 'refused',
+  'contacts.lookup': 'refused',
+  'data.deleteAll': 'refused',
+  'data.export': 'refused',
+} as const satisfies Record<ChannelName, 'answers' | 'refused'>;
+
+export function answersWhileLocked(channel: ChannelName): boolean {
+  return whileLocked[channel] === 'answers';
+}
+
 /** Events pushed from main to the renderer. */
 export const events = {
   'settings.changed': SettingsState,
@@ -227,6 +298,32 @@ export const events = {
 
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/**
+ * Which events main sends while the session is locked. 'held' events carry personal data or make the
+ * window fetch it: main drops them while locked and, at unlock, sends the current state of each again.
+ * Each event must be decided here.
+ */
+export const eventsWhileLocked = {
+  'settings.changed': 'sent',
+  'policy.changed': 'sent',
+  'sipAccount.changed': 'held',
+  'signIn.changed': 'held',
+  'signIn.clockSkew': 'sent',
+  'session.lockChanged': 'sent',
+  'history.changed': 'held',
+  'contacts.changed': 'held',
+  'system.resumed': 'sent',
+  'call.notificationAction': 'sent',
+  // The link the person just opened; the Phone screen takes it after unlock.
+  'dial.request': 'sent',
+  'updates.changed': 'sent',
+  'audit.syncChanged': 'sent',
+} as const satisfies Record<EventName, 'sent' | 'held'>;
+
+export function sentWhileLocked(event: EventName): boolean {
+  return eventsWhileLocked[event] === 'sent';
+}
 
 export const channelNames = Object.keys(channels) as ChannelName[];
 export const eventNames = Object.keys(events) as EventName[];

@@ -7,6 +7,8 @@ export const ipcErrorCodes = [
   'refused',
   /** The channel is for administrators (the `admin` role of the ID token), and the caller is not one. */
   'admin-required',
+  /** The session is locked: main answers only the lock screen's and a ringing call's channels until unlock. */
+  'locked',
   'not-available',
   'internal',
 ] as const;
