@@ -9,7 +9,7 @@ import type { SignInState } from '../shared/domain/identity.js';
 import type { SessionLockState } from '../shared/ipc/contract.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { asCustomFetch } from './auth/sign-in-service.js';
-import { createTrustedFetch } from './net/trusted-connection.js';
+import { createTrustedFetch } from './net/http-client.js';
 import { filePolicySource } from './policy/source.js';
 import { createMemorySecretStore } from '../testing/memory-secret-store.js';
 import {

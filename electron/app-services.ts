@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { appHandlers, platformName } from './app-handlers.js';
 import type { AuditTrail } from './audit/audit-trail.js';
 import { createAuditUnit } from './audit/audit-unit.js';
+import { createAuditTransport } from './audit/sync-http.js';
 import type { AuditHttp, AuditSync } from './audit/sync.js';
 import { createSessionLockController } from './auth/session-lock-controller.js';
-import type { Timers } from './auth/sign-in-service.js';
+import { asCustomFetch, type Timers } from './auth/sign-in-service.js';
 import { createSignInUnit } from './auth/sign-in-unit.js';
 import { createCallUnit, type IncomingCallNotifier } from './calls/call-unit.js';
 import { createEventHub, type EventListener } from './ipc/event-hub.js';
@@ -18,7 +19,8 @@ import { createIpcRouter, mergeHandlers, type IpcRouter } from './ipc/router.js'
 import { createLogger } from './logging/logger.js';
 import { tlsProbeHandler } from './net/tls-probe-handler.js';
 import type { TlsTrust } from './net/tls-trust.js';
-import { createTrustedFetch, type TrustedFetch } from './net/trusted-connection.js';
+import { createHttpClient, type TrustedFetch } from './net/http-client.js';
+import { envRoutes, type ProxyRoutes } from './net/proxy-routes.js';
 import { createPolicyState } from './policy/policy-state.js';
 import type { PolicySource } from './policy/source.js';
 import type { SecretStore } from './secrets/secret-store.js';
@@ -30,7 +32,8 @@ import { dataRightsHandlers } from './storage/data-rights.js';
 import { historyHandlers } from './storage/history-handlers.js';
 import { createStorageLifecycle } from './storage/storage-lifecycle.js';
 import { updateHandlers } from './updates/update-handlers.js';
-import { createUpdateService, type UpdateServiceOptions } from './updates/update-service.js';
+import { createUpdateService } from './updates/update-service.js';
+import type { HttpUpdater } from './updates/updater-http.js';
 
 export type { EventListener } from './ipc/event-hub.js';
 export type { IncomingCallNotifier } from './calls/call-unit.js';
@@ -72,20 +75,25 @@ export interface AppServicesDeps {
    * service). Only for tests that bring their own session through `accessToken`.
    */
   roles?(): readonly UserRole[];
-  /** The audit sync's HTTPS POST (default: Node's HTTPS with the policy's CAs and pins). */
+  /** The audit sync's HTTPS POST (default: main's HTTP client, electron/net/http-client.ts). */
   auditHttp?: AuditHttp;
   /**
-   * electron-updater where this build can update itself (electron/platform/updater.ts); without it (the
-   * shell, tests, development) updates show as unavailable.
+   * How main's HTTP client reaches a server: Electron's `session.resolveProxy` (system settings and PAC,
+   * electron/platform/proxy.ts); default: the environment's HTTPS_PROXY/NO_PROXY.
    */
-  updater?: UpdateServiceOptions['updater'];
+  proxyRoutes?: ProxyRoutes;
+  /**
+   * electron-updater where this build can update itself (electron/platform/updater.ts); without it (the
+   * shell, tests, development) updates show as unavailable. Its requests go through main's HTTP client.
+   */
+  updater?: HttpUpdater | null;
   /** Sign-in: the timers of token refresh, SIP rotation and the browser timeout (tests pass fake ones). */
   signInTimers?: Timers;
   /** The session lock's idle timer (tests pass fake ones with the fake clock `now`). */
   lockTimers?: Timers;
   /** Sign-in: how long the browser may take (default 5 minutes). */
   signInTimeoutMs?: number;
-  /** Sign-in: HTTPS to the issuer and the provider API (default: Node's HTTPS with the policy's CAs). */
+  /** Sign-in: HTTPS to the issuer and the provider API (default: main's HTTP client). */
   signInFetch?: CustomFetch;
   /** OS notifications of ringing calls (Electron's Notification; the e2e shell records them). */
   notifier: IncomingCallNotifier;
@@ -131,8 +139,8 @@ export interface AppServices {
   /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
   tlsTrust(): TlsTrust;
   /**
-   * `fetch` for the provider API and the OIDC issuer (openid-client's `customFetch`): system roots plus the
-   * policy's extra CAs, pins enforced (electron/net/trusted-connection.ts).
+   * `fetch` of main's one HTTP client (electron/net/http-client.ts), for the provider API and the OIDC
+   * issuer: the system's proxy, system roots plus the policy's extra CAs, pins enforced.
    */
   providerFetch: TrustedFetch;
   dispose(): Promise<void>;
@@ -162,6 +170,9 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     const { extraCaCertificates, pinnedSpkiSha256 } = policy.effective();
     return { extraCaCertificates, pinnedSpkiSha256 };
   };
+  // Main's one HTTP client: discovery, tokens, the provider API, audit sync, updates and the TLS probe.
+  const http = createHttpClient({ trust, routes: deps.proxyRoutes ?? envRoutes() });
+  const providerFetch = http.fetch;
   const info: AppInfo = {
     name: deps.appName,
     version: deps.appVersion,
@@ -173,8 +184,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   const audit = createAuditUnit({
     now,
     policy: policy.effective,
-    trust,
-    http: deps.auditHttp,
+    http: deps.auditHttp ?? createAuditTransport(http.fetch),
     emit,
     logError,
   });
@@ -210,7 +220,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     language: settings.language,
     requireKeychain: storage.requireKeychain,
     emit,
-    fetch: deps.signInFetch,
+    fetch: deps.signInFetch ?? asCustomFetch(http.fetch),
     now,
     timers: deps.signInTimers,
     signInTimeoutMs: deps.signInTimeoutMs,
@@ -261,7 +271,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   if (storage.keychainUsable())
     await session.restore().catch((error: unknown) => logError('Restoring the session failed', error));
 
-  const providerFetch = createTrustedFetch(trust);
+  deps.updater?.useHttp(http.fetch);
   const updates = createUpdateService({
     updater: deps.updater ?? null,
     policy: policy.effective,
@@ -281,7 +291,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       signIn.handlers,
       lock.handlers,
       sipAccount.handlers,
-      tlsProbeHandler({ trust, record }),
+      tlsProbeHandler({ trust, tunnel: http.tunnel, record }),
       calls.handlers,
       audit.handlers,
       storage.handlers,
@@ -358,7 +368,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       stopWatching();
       session.dispose();
       updates.dispose();
-      await providerFetch.close();
+      await http.close();
       hub.clear();
       calls.dispose();
       storage.dispose();

@@ -17,6 +17,7 @@ import { startupFailureMessage } from '../shared/i18n/startup-failure.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
 import { createLogger, parseLogLevel } from './logging/logger.js';
+import { pacRoutes } from './net/proxy-routes.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
 import { appMenuTemplate, devToolsAllowed } from './platform/app-menu.js';
 import { APP_USER_MODEL_ID } from './platform/app-identity.js';
@@ -30,6 +31,7 @@ import { quitAfterDispose, startWhenReady } from './platform/lifecycle.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
 import { appProfile } from './platform/profile.js';
 import { registerDialLinks } from './platform/protocol-handler.js';
+import { sessionProxyResolver } from './platform/proxy.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
 import { electronUpdater } from './platform/updater.js';
 import { mainWindowOptions } from './platform/web-preferences.js';
@@ -101,6 +103,8 @@ async function start(): Promise<void> {
     runtime: 'electron',
     // Updates from the policy's URL (electron-updater), where this installation can update itself.
     updater: electronUpdater(app.isPackaged, process.platform, process.env.APPIMAGE),
+    // Main's HTTP goes where the system's proxy settings (and PAC) send the renderer's connections.
+    proxyRoutes: pacRoutes(sessionProxyResolver(session.defaultSession)),
     platform: process.platform,
     appName: app.getName(),
     appVersion: app.getVersion(),

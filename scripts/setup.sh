@@ -14,6 +14,7 @@ _softphone_setup() {
     libnss3-tools openssl iproute2 util-linux
     kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules
     rtpengine-daemon sip-tester baresip-core tshark oathtool
+    tinyproxy-bin coturn iptables
     python3 make g++
   )
   if command -v dpkg-query >/dev/null 2>&1; then

@@ -2,10 +2,8 @@ import type { AuditEvent } from '../../shared/audit/catalog.js';
 import type { EffectivePolicy } from '../../shared/policy/schema.js';
 import type { Emit } from '../ipc/event-hub.js';
 import type { HandlersFor } from '../ipc/router.js';
-import type { TlsTrust } from '../net/tls-trust.js';
 import type { AuditStore } from './audit-store.js';
 import { createAuditTrail, type AuditTrail } from './audit-trail.js';
-import { createHttpsAuditTransport } from './sync-http.js';
 import { createAuditSync, type AuditHttp, type AuditSync } from './sync.js';
 
 /** Who is signed in, for the events and for the provider API; known once the sign-in service exists. */
@@ -19,10 +17,8 @@ export interface AuditSession {
 export interface AuditUnitDeps {
   now(): number;
   policy(): EffectivePolicy;
-  /** The policy's TLS trust, for the default HTTPS transport. */
-  trust(): TlsTrust;
-  /** The sync's HTTPS POST (default: Node's HTTPS with the policy's CAs and pins). */
-  http?: AuditHttp;
+  /** The sync's HTTPS POST: main's HTTP client (sync-http.ts), which its owner closes. */
+  http: AuditHttp;
   emit: Emit;
   logError(message: string, error: unknown): void;
 }
@@ -65,14 +61,13 @@ export function createAuditUnit(deps: AuditUnitDeps): AuditUnit {
       if (syncStarted) sync.eventRecorded();
     },
   });
-  const http = deps.http ?? createHttpsAuditTransport(deps.trust);
   const sync = createAuditSync({
     store: () => store,
     apiBaseUrl: () => deps.policy().provider?.apiBaseUrl ?? null,
     accessToken: async () => (session ? session.accessToken() : null),
     refreshAccessToken: async () => (session ? session.refreshAccessToken() : null),
     retentionDays: () => deps.policy().auditRetentionDays,
-    http,
+    http: deps.http,
     onStatus: (status) => deps.emit('audit.syncChanged', status),
   });
   const record = (event: AuditEvent) =>
@@ -123,7 +118,6 @@ export function createAuditUnit(deps: AuditUnitDeps): AuditUnit {
     },
     async dispose() {
       await sync.stop();
-      if ('close' in http && typeof http.close === 'function') http.close();
     },
   };
 }

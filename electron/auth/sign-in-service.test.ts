@@ -21,7 +21,7 @@ import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { AUTH_TIME_PRECISION_MS } from './session-lock.js';
 import { asCustomFetch, createSignInService, SESSION_SECRET_KEYS, type Timers } from './sign-in-service.js';
-import { createTrustedFetch } from '../net/trusted-connection.js';
+import { createTrustedFetch } from '../net/http-client.js';
 
 const SIP = { wssUrl: 'wss://127.0.0.1:7443', domain: 'softphone.test' };
 const LOOPBACK = 'http://127.0.0.1:';

@@ -13,7 +13,7 @@ import { SipCredentials } from '../../shared/provider/api.js';
 import { digestHa1, type SecretSlot } from '../sip/sip-account-service.js';
 import { listenForRedirect, type PageLanguage } from './loopback.js';
 import { auditReasonOf, classifySignInError, SignInError } from './sign-in-errors.js';
-import { createTrustedFetch, type TrustedFetch } from '../net/trusted-connection.js';
+import { createTrustedFetch, type TrustedFetch } from '../net/http-client.js';
 
 /** Keychain items of a session: everything `signOut` wipes. */
 export const SESSION_SECRET_KEYS = ['identity-session', 'provisioned-sip-credentials'] as const;

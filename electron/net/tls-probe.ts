@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect } from 'node:tls';
 import type { TlsProbeResult } from '../../shared/domain/sip-account.js';
 import { CertificateRejectedError } from './certificate-decision.js';
+import { ProxyError, type HttpClient } from './http-client.js';
 import type { TlsTrust } from './tls-trust.js';
 import { trustedTlsOptions } from './trusted-connection.js';
 
@@ -29,34 +32,50 @@ export function classifyTlsError(error: NodeJS.ErrnoException): TlsProbeResult['
 }
 
 /**
- * Connects to a wss:// endpoint with Node's TLS and the app's trust, to tell an untrusted or mismatching
- * certificate from a server that is down. It sends nothing after the handshake.
+ * Opens TLS to a wss:// endpoint with the app's trust, to tell an untrusted or mismatching certificate from
+ * a server that is down: through the same proxy as main's other connections (`tunnel`, from the HTTP
+ * client), so that behind a company proxy it reports the server, not the blocked direct route. It sends
+ * nothing after the handshake.
  */
-export function probeTls(url: string, trust: TlsTrust, timeoutMs = 5000): Promise<TlsProbeResult> {
+export async function probeTls(
+  url: string,
+  trust: TlsTrust,
+  tunnel: HttpClient['tunnel'],
+  timeoutMs = 5000,
+): Promise<TlsProbeResult> {
   const target = new URL(url);
-  if (target.protocol !== 'wss:' && target.protocol !== 'https:') {
-    return Promise.resolve({ outcome: 'tls-error', detail: 'not a TLS URL' });
-  }
+  if (target.protocol !== 'wss:' && target.protocol !== 'https:')
+    return { outcome: 'tls-error', detail: 'not a TLS URL' };
   const host = target.hostname.replace(/^\[|\]$/g, '');
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let socket: Duplex;
+  try {
+    socket = await tunnel(url, timeout);
+  } catch (error) {
+    if (timeout.aborted) return { outcome: 'timeout' };
+    if (error instanceof ProxyError) return { outcome: 'unreachable', detail: `proxy ${error.reason}` };
+    const cause = (error as { cause?: NodeJS.ErrnoException }).cause ?? (error as NodeJS.ErrnoException);
+    return { outcome: classifyTlsError(cause), detail: cause.code ?? String(cause.message).slice(0, 200) };
+  }
   return new Promise((resolve) => {
-    const socket = connect({
-      host,
-      port: Number(target.port || 443),
-      servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+    const tls = connect({
+      socket,
+      servername: isIP(host) ? undefined : host,
       // Roots plus extra CAs, and the pins through the shared certificate decision.
       ...trustedTlsOptions(trust),
       ALPNProtocols: ['http/1.1'],
     });
     const finish = (result: TlsProbeResult) => {
-      clearTimeout(timer);
+      timeout.removeEventListener('abort', onTimeout);
+      tls.destroy();
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
-    socket.once('secureConnect', () => {
-      finish({ outcome: 'ok' });
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) =>
+    const onTimeout = () => finish({ outcome: 'timeout' });
+    if (timeout.aborted) return onTimeout();
+    timeout.addEventListener('abort', onTimeout);
+    tls.once('secureConnect', () => finish({ outcome: 'ok' }));
+    tls.once('error', (error: NodeJS.ErrnoException) =>
       finish({ outcome: classifyTlsError(error), detail: error.code }),
     );
   });

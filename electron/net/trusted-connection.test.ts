@@ -8,7 +8,7 @@ import { createTestPki } from '../../e2e/provider/certs.js';
 import { CertificateRejectedError } from './certificate-decision.js';
 import { probeTls } from './tls-probe.js';
 import { spkiSha256 } from './tls-trust.js';
-import { createTrustedFetch } from './trusted-connection.js';
+import { createHttpClient, createTrustedFetch } from './http-client.js';
 
 let dir: string;
 let server: Server;
@@ -16,6 +16,11 @@ let baseUrl: string;
 let caPem: string;
 let serverPin: string;
 let caPin: string;
+
+const direct = createHttpClient({
+  trust: () => ({ extraCaCertificates: [], pinnedSpkiSha256: [] }),
+  routes: async () => [{ kind: 'direct' }],
+}).tunnel;
 
 const pemToDer = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
 
@@ -44,7 +49,7 @@ afterAll(async () => {
 describe('Node connections to the provider with pins from policy', () => {
   it('the TLS probe names a key that is not pinned: pin-mismatch', async () => {
     const trust = { extraCaCertificates: [caPem], pinnedSpkiSha256: [randomBytes(32).toString('base64')] };
-    expect(await probeTls(`wss://${baseUrl.slice('https://'.length)}/ws`, trust)).toEqual({
+    expect(await probeTls(`wss://${baseUrl.slice('https://'.length)}/ws`, trust, direct)).toEqual({
       outcome: 'pin-mismatch',
       detail: 'CERT_PIN_MISMATCH',
     });
@@ -52,10 +57,12 @@ describe('Node connections to the provider with pins from policy', () => {
 
   it('the TLS probe accepts the pinned server key or the pinned CA key', async () => {
     const url = baseUrl.replace('https:', 'wss:');
-    expect(await probeTls(url, { extraCaCertificates: [caPem], pinnedSpkiSha256: [serverPin] })).toEqual({
+    expect(
+      await probeTls(url, { extraCaCertificates: [caPem], pinnedSpkiSha256: [serverPin] }, direct),
+    ).toEqual({
       outcome: 'ok',
     });
-    expect(await probeTls(url, { extraCaCertificates: [caPem], pinnedSpkiSha256: [caPin] })).toEqual({
+    expect(await probeTls(url, { extraCaCertificates: [caPem], pinnedSpkiSha256: [caPin] }, direct)).toEqual({
       outcome: 'ok',
     });
   });
@@ -97,7 +104,9 @@ describe('Node connections to the provider with pins from policy', () => {
 
   it('without the extra CA the server is untrusted, pins or not', async () => {
     const trust = { extraCaCertificates: [], pinnedSpkiSha256: [serverPin] };
-    expect(await probeTls(baseUrl.replace('https:', 'wss:'), trust)).toMatchObject({ outcome: 'untrusted' });
+    expect(await probeTls(baseUrl.replace('https:', 'wss:'), trust, direct)).toMatchObject({
+      outcome: 'untrusted',
+    });
     const trustedFetch = createTrustedFetch(() => trust);
     try {
       await expect(trustedFetch(`${baseUrl}/v1/status`)).rejects.toMatchObject({

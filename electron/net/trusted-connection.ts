@@ -1,5 +1,4 @@
 import { checkServerIdentity as nodeCheckServerIdentity, type PeerCertificate } from 'node:tls';
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { CertificateRejectedError, decideCertificate } from './certificate-decision.js';
 import { trustedCas, type TlsTrust } from './tls-trust.js';
 
@@ -45,35 +44,4 @@ export function trustedTlsOptions(trust: TlsTrust): {
   checkServerIdentity: (hostname: string, certificate: PeerCertificate) => Error | undefined;
 } {
   return { ca: trustedCas(trust), checkServerIdentity: checkServerIdentityWith(trust) };
-}
-
-export type TrustedFetch = typeof globalThis.fetch;
-
-/**
- * A `fetch` for the provider API and the OIDC issuer (openid-client's `customFetch`): one connection pool
- * whose TLS follows the current policy (rebuilt when its CAs or pins change). A refused certificate rejects
- * the fetch with a `TypeError` whose `cause` is the `CertificateRejectedError`.
- */
-export function createTrustedFetch(trust: () => TlsTrust): TrustedFetch & { close(): Promise<void> } {
-  let current: { key: string; agent: Agent } | null = null;
-  const dispatcher = (): Dispatcher => {
-    const value = trust();
-    const key = JSON.stringify(value);
-    if (current?.key !== key) {
-      void current?.agent.close();
-      current = { key, agent: new Agent({ connect: trustedTlsOptions(value) }) };
-    }
-    return current.agent;
-  };
-  const trustedFetch = (input: Parameters<TrustedFetch>[0], init?: Parameters<TrustedFetch>[1]) =>
-    undiciFetch(input as never, {
-      ...(init as object),
-      dispatcher: dispatcher(),
-    }) as unknown as Promise<Response>;
-  return Object.assign(trustedFetch, {
-    async close() {
-      await current?.agent.close();
-      current = null;
-    },
-  });
 }

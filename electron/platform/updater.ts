@@ -1,5 +1,5 @@
 import { autoUpdater } from 'electron-updater';
-import type { UpdateServiceOptions } from '../updates/update-service.js';
+import { httpUpdater, type HttpUpdater } from '../updates/updater-http.js';
 
 /**
  * Whether this installation can update itself: packaged Windows (NSIS/MSI) and macOS builds, and a Linux
@@ -17,26 +17,17 @@ export function canSelfUpdate(
 
 /**
  * electron-updater's `autoUpdater` for the update service, or null where the build cannot update itself.
- * Nothing here loosens verification: signatures are checked by electron-updater's defaults.
+ * Nothing here loosens verification: signatures are checked by electron-updater's defaults. Its requests go
+ * through main's HTTP client once the services hand it over (`useHttp`), not through Electron's `net`.
  */
 export function electronUpdater(
   isPackaged: boolean,
   platform: NodeJS.Platform,
   appImage: string | undefined,
-): UpdateServiceOptions['updater'] {
+): HttpUpdater | null {
   if (!canSelfUpdate(isPackaged, platform, appImage)) return null;
   // Never in a development build, and no logger that could print feed URLs with credentials.
   autoUpdater.forceDevUpdateConfig = false;
   autoUpdater.logger = null;
-  return {
-    port: autoUpdater,
-    listen(events) {
-      autoUpdater.on('checking-for-update', () => events.checking());
-      autoUpdater.on('update-available', (info) => events.available(info.version));
-      autoUpdater.on('update-not-available', () => events.notAvailable());
-      autoUpdater.on('download-progress', (progress) => events.progress(progress.percent));
-      autoUpdater.on('update-downloaded', (info) => events.downloaded(info.version));
-      autoUpdater.on('error', (error) => events.error(error));
-    },
-  };
+  return httpUpdater(autoUpdater);
 }
