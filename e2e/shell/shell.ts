@@ -6,8 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../electron/app-services.js';
 import { appResponseHeaders, mimeTypeOf } from '../../electron/platform/app-protocol.js';
 import { contentSecurityPolicy } from '../../electron/platform/csp.js';
+import { pacRoutes, type ProxyRoutes } from '../../electron/net/proxy-routes.js';
 import type { PolicySource } from '../../electron/policy/source.js';
 import { createKeytarSecretStore, type SecretStore } from '../../electron/secrets/secret-store.js';
+import type { HttpUpdater } from '../../electron/updates/updater-http.js';
 import { launchChromium } from '../support/chromium.js';
 import { ShellNotifier } from './notifier.js';
 
@@ -46,6 +48,16 @@ export interface ShellOptions {
   exportDir?: string;
   /** The clock of main's services (default: the real one); a spec moves it to age the session. */
   now?(): number;
+  /**
+   * The company's proxy, as the system's settings would name it: Chromium's `--proxy-server` (WSS, the
+   * broker's pages), and for main's HTTP client the answer Electron's `session.resolveProxy` gives for such
+   * a setting (`PROXY host:port`), with the proxy credentials the person entered once.
+   */
+  proxy?: { server: string; username?: string; password?: string };
+  /** Starts the browser through this executable (e.g. one that joins a cgroup first), given Chromium's path. */
+  chromiumWrapper?(chromium: string): Promise<string>;
+  /** electron-updater for this instance (e2e/shell/updater.ts); without it updates show as unavailable. */
+  updater?: HttpUpdater;
 }
 
 export interface Shell {
@@ -72,6 +84,17 @@ function bundledBridge(): Promise<string> {
     logLevel: 'silent',
   }).then((result) => result.outputFiles[0]!.text);
   return bridgeScript;
+}
+
+/** What Electron's session.resolveProxy answers with a fixed system proxy, and the proxy's credentials. */
+function shellProxyRoutes(proxy: NonNullable<ShellOptions['proxy']>): ProxyRoutes {
+  const { host, hostname, port } = new URL(proxy.server);
+  const credentials =
+    proxy.username !== undefined ? { username: proxy.username, password: proxy.password ?? '' } : null;
+  return pacRoutes(
+    async () => `PROXY ${host}`,
+    async (asked) => (asked.host === hostname && String(asked.port) === port ? credentials : null),
+  );
 }
 
 function assetPath(url: string): string | null {
@@ -109,6 +132,8 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       return options.exportDir;
     },
     ...(options.now && { now: options.now }),
+    ...(options.proxy && { proxyRoutes: shellProxyRoutes(options.proxy) }),
+    ...(options.updater && { updater: options.updater }),
   });
 
   const ownsBrowser = options.browser === undefined;
@@ -119,6 +144,8 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       headless: options.headless ?? true,
       extraArgs: options.chromiumArgs ?? [],
       microphone: options.microphone,
+      proxy: options.proxy,
+      wrapper: options.chromiumWrapper,
     }));
   const context = await browser.newContext({ locale: systemLocale, viewport: { width: 1100, height: 760 } });
   const csp = contentSecurityPolicy({});

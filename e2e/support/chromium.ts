@@ -7,10 +7,17 @@ export interface ChromiumOptions {
   extraArgs?: string[];
   /** Whether the app may use the (fake) microphone: granted without a prompt, or refused like a denied prompt. */
   microphone?: 'granted' | 'denied';
+  /**
+   * The company's proxy (`--proxy-server`): Playwright proxies loopback too (`<-loopback>`) and answers the
+   * proxy's credentials challenge, as Electron's `login` event or the system's prompt would.
+   */
+  proxy?: { server: string; username?: string; password?: string };
+  /** Starts Chromium through this executable (e.g. one that first joins a cgroup), with Chromium's path. */
+  wrapper?(chromium: string): Promise<string>;
 }
 
 /** Debian's Chromium with the flags WebRTC tests need on loopback (FIELD-NOTES). */
-export function launchChromium(options: ChromiumOptions): Promise<Browser> {
+export async function launchChromium(options: ChromiumOptions): Promise<Browser> {
   const args = [
     options.microphone === 'denied' ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
@@ -27,10 +34,12 @@ export function launchChromium(options: ChromiumOptions): Promise<Browser> {
     ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
     ...(options.extraArgs ?? []),
   ];
+  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: options.wrapper ? await options.wrapper(executable) : executable,
     headless: options.headless ?? true,
     env: { ...process.env, HOME: options.home },
     args,
+    ...(options.proxy && { proxy: options.proxy }),
   });
 }

@@ -25,6 +25,12 @@ export interface OpenAppOptions {
   wrapSecrets?: ShellOptions['wrapSecrets'];
   /** The clock of main's services (e2e/support/test-clock.ts), for specs that let time pass. */
   clock?: TestClock;
+  /** The company's proxy for Chromium and main (e2e/proxy.spec.ts). */
+  proxy?: ShellOptions['proxy'];
+  /** Starts this instance's browser through a wrapper (e2e/turn.spec.ts: into a cgroup of its own). */
+  chromiumWrapper?: ShellOptions['chromiumWrapper'];
+  /** electron-updater for this instance (e2e/shell/updater.ts). */
+  updater?: ShellOptions['updater'];
 }
 
 /** `openApp` starts the app in the browser shell against the running provider test stack, and closes it after the test. */
@@ -55,6 +61,9 @@ export const test = base.extend<{ openApp: (options?: OpenAppOptions) => Promise
         browserHome: trusted ? state.trustedHome : state.untrustedHome,
         systemLocale: options.systemLocale ?? 'en-US',
         secretService: `secure-softphone-e2e-${testInfo.testId}-${name}`,
+        proxy: options.proxy,
+        chromiumWrapper: options.chromiumWrapper,
+        updater: options.updater,
       });
       opened.push(shell);
       return shell;
