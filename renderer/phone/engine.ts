@@ -14,6 +14,7 @@ import type { Settings } from '../../shared/settings/settings';
 import { MicrophoneError, openMicrophone, type MicrophoneProblem } from './audio-devices';
 import { assessQuality, sampleFromStats, type CallQuality, type QualitySample } from './call-quality';
 import { ConferenceMixer } from './conference';
+import { iceReadiness } from './ice-gate';
 import { deriveSas } from './sas';
 import { routeToDevice, TonePlayer, type Tone } from './tones';
 
@@ -127,8 +128,6 @@ export const marks = {
   confirmed: 'softphone:confirmed',
 } as const;
 
-/** Wait at most this long for a first usable ICE candidate before sending the offer (FIELD-NOTES). */
-const ICE_READY_TIMEOUT_MS = 500;
 /** How often the call-quality indicator samples getStats. */
 const QUALITY_INTERVAL_MS = 2000;
 
@@ -344,7 +343,6 @@ export class PhoneEngine {
 
   /** Options for every call we place, by dialling or because the far end transferred us (REFER). */
   private outgoingOptions(microphone: MediaStream) {
-    let readyTimer: ReturnType<typeof setTimeout> | undefined;
     return {
       mediaStream: microphone,
       mediaConstraints: { audio: true, video: false },
@@ -353,12 +351,8 @@ export class PhoneEngine {
         // Fires inside connect(), before the session is returned: the track handler finds its call by connection.
         peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) =>
           this.attachRemoteAudio(null, peerconnection),
-        icecandidate: (event: { candidate: RTCIceCandidate; ready(): void }) => {
-          // Send the offer with the first usable candidate instead of waiting for gathering to finish.
-          clearTimeout(readyTimer);
-          if (event.candidate.candidate) event.ready();
-          else readyTimer = setTimeout(event.ready, ICE_READY_TIMEOUT_MS);
-        },
+        // Send the offer as soon as it carries what the network needs, not when gathering finishes.
+        icecandidate: iceReadiness(this.deps.iceServers()),
       },
     };
   }
@@ -611,9 +605,7 @@ export class PhoneEngine {
     }
     const view = this.newView(session, 'incoming', 'incoming');
     session.on('peerconnection', ({ peerconnection }) => this.attachRemoteAudio(view.id, peerconnection));
-    session.on('icecandidate', (event) => {
-      if (event.candidate.candidate) event.ready();
-    });
+    session.on('icecandidate', iceReadiness(this.deps.iceServers()));
     this.track(view, session, null);
     // An attended transfer to us replaces a call we already have: no ringing, answered at once.
     if (replacement) void this.answer(view.id);
