@@ -102,68 +102,70 @@ test('the firewall refuses direct connections to the provider, and the proxy rea
   expect(await network.firewall.refused()).toBeGreaterThanOrEqual(network.ports.length);
 });
 
-test('sign-in, a call, audit sync and an update check work through the company proxy', async ({
-  openApp,
-}, testInfo) => {
-  // Two sign-ins through the broker's pages, an update download and a call.
-  test.setTimeout(120_000);
-  const { broker, users, edge, feed, proxy, firewall } = network;
-  const refusedBefore = await firewall.refused();
-  const policy = {
-    extraCaCertificates: [readStackState().caCertPem],
-    provider: {
-      issuer: broker.issuer,
-      clientId: broker.clientId,
-      wssUrl: edge.wssUrl,
-      apiBaseUrl: broker.apiBaseUrl,
-    },
-    updateUrl: feed.url,
-  };
-  const behindProxy = { server: proxy.url, ...credentials };
-  const paula = await openApp({
-    name: 'paula',
-    policy,
-    proxy: behindProxy,
-    updater: await createShellUpdater({ dir: testInfo.outputPath('paula-updater'), version: '0.1.0' }),
-  });
-  const olga = await openApp({ name: 'olga', policy, proxy: behindProxy });
+test(
+  'sign-in, a call, audit sync and an update check work through the company proxy',
+  { annotation: { type: 'interop', description: 'tinyproxy | sign-in, call, audit, update via proxy | -' } },
+  async ({ openApp }, testInfo) => {
+    // Two sign-ins through the broker's pages, an update download and a call.
+    test.setTimeout(120_000);
+    const { broker, users, edge, feed, proxy, firewall } = network;
+    const refusedBefore = await firewall.refused();
+    const policy = {
+      extraCaCertificates: [readStackState().caCertPem],
+      provider: {
+        issuer: broker.issuer,
+        clientId: broker.clientId,
+        wssUrl: edge.wssUrl,
+        apiBaseUrl: broker.apiBaseUrl,
+      },
+      updateUrl: feed.url,
+    };
+    const behindProxy = { server: proxy.url, ...credentials };
+    const paula = await openApp({
+      name: 'paula',
+      policy,
+      proxy: behindProxy,
+      updater: await createShellUpdater({ dir: testInfo.outputPath('paula-updater'), version: '0.1.0' }),
+    });
+    const olga = await openApp({ name: 'olga', policy, proxy: behindProxy });
 
-  // Sign-in: discovery, tokens and SIP credentials in main, the broker's pages in the browser, the
-  // registration over WSS: all through the proxy.
-  for (const [shell, user] of [
-    [paula, users.provider],
-    [olga, users.sessionAge],
-  ] as const) {
-    await signInWithProviderAccount(shell, user);
-    await expectRegistered(shell.page);
-  }
+    // Sign-in: discovery, tokens and SIP credentials in main, the broker's pages in the browser, the
+    // registration over WSS: all through the proxy.
+    for (const [shell, user] of [
+      [paula, users.provider],
+      [olga, users.sessionAge],
+    ] as const) {
+      await signInWithProviderAccount(shell, user);
+      await expectRegistered(shell.page);
+    }
 
-  // The update check at start: feed and package came through the proxy, the download is verified.
-  await paula.page.getByRole('link', { name: 'Settings' }).click();
-  await expect(paula.page.getByRole('region', { name: 'Updates' }).getByRole('status')).toHaveText(
-    'Version 9.9.9 is ready: it is installed when you restart the app.',
-    { timeout: 20_000 },
-  );
-  expect(feed.requests()).toEqual([
-    '/softphone/latest-linux.yml',
-    '/softphone/secure-softphone_9.9.9_amd64.deb',
-  ]);
-  await paula.page.getByRole('link', { name: 'Phone' }).click();
+    // The update check at start: feed and package came through the proxy, the download is verified.
+    await paula.page.getByRole('link', { name: 'Settings' }).click();
+    await expect(paula.page.getByRole('region', { name: 'Updates' }).getByRole('status')).toHaveText(
+      'Version 9.9.9 is ready: it is installed when you restart the app.',
+      { timeout: 20_000 },
+    );
+    expect(feed.requests()).toEqual([
+      '/softphone/latest-linux.yml',
+      '/softphone/secure-softphone_9.9.9_amd64.deb',
+    ]);
+    await paula.page.getByRole('link', { name: 'Phone' }).click();
 
-  // A call between the two, signalled over the tunnelled WebSockets (media is not the proxy's business).
-  const call = await answered(await dialFrom(paula.page, olga.page, `sip:signin-olga@${edge.sipDomain}`));
-  await call.outgoing.getByRole('button', { name: 'Hang up' }).click();
-  await expect(call.outgoing).toHaveCount(0);
+    // A call between the two, signalled over the tunnelled WebSockets (media is not the proxy's business).
+    const call = await answered(await dialFrom(paula.page, olga.page, `sip:signin-olga@${edge.sipDomain}`));
+    await call.outgoing.getByRole('button', { name: 'Hang up' }).click();
+    await expect(call.outgoing).toHaveCount(0);
 
-  // Audit sync: the sign-in reached the provider's ingest, through the proxy.
-  await expect
-    .poll(() => providerAuditEvents({ type: 'auth.signInSucceeded' }, network.auditDatabasePath).length, {
-      timeout: 20_000,
-    })
-    .toBe(2);
+    // Audit sync: the sign-in reached the provider's ingest, through the proxy.
+    await expect
+      .poll(() => providerAuditEvents({ type: 'auth.signInSucceeded' }, network.auditDatabasePath).length, {
+        timeout: 20_000,
+      })
+      .toBe(2);
 
-  // Every server was reached through tunnels, and nobody tried the direct way meanwhile.
-  const tunnels = await proxy.requests();
-  for (const port of network.ports) expect(tunnels).toContain(`CONNECT 127.0.0.1:${port}`);
-  expect(await firewall.refused()).toBe(refusedBefore);
-});
+    // Every server was reached through tunnels, and nobody tried the direct way meanwhile.
+    const tunnels = await proxy.requests();
+    for (const port of network.ports) expect(tunnels).toContain(`CONNECT 127.0.0.1:${port}`);
+    expect(await firewall.refused()).toBe(refusedBefore);
+  },
+);

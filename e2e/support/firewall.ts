@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -103,8 +103,16 @@ export async function createSpecCgroup(dir: string): Promise<SpecCgroup> {
       );
       return script;
     },
-    // A cgroup can only go once empty: after its browsers have exited.
-    remove: () => rmdir(join(root, path)),
+    // A cgroup can only go once empty: its browsers' last processes may still be exiting.
+    async remove() {
+      const deadline = Date.now() + 10_000;
+      while (
+        (await readFile(join(root, path, 'cgroup.procs'), 'utf8')).trim() !== '' &&
+        Date.now() < deadline
+      )
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await rmdir(join(root, path));
+    },
   };
 }
 
