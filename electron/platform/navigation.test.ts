@@ -35,7 +35,8 @@ describe('navigation guards', () => {
     }
   });
 
-  it('refuses every scheme outside the allowlist', () => {
+  // CPU-bound (fast-check builds 100 web URLs): a generous limit, so that a loaded machine does not fail it.
+  it('refuses every scheme outside the allowlist', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(
         fc.webUrl({ validSchemes: ['http', 'ftp', 'file', 'ws', 'wss', 'smb', 'vbscript', 'tel', 'sip'] }),
