@@ -26,6 +26,7 @@ import { installCertificateVerifier } from './platform/certificate-verifier.js';
 import { contentSecurityPolicy } from './platform/csp.js';
 import { createExportFolderChooser } from './platform/export-folder.js';
 import { installGuards } from './platform/install-guards.js';
+import { watchLinuxSessionLock } from './platform/linux-session-lock.js';
 import { createLocalNetworkGate } from './platform/local-network.js';
 import { quitAfterDispose, startWhenReady } from './platform/lifecycle.js';
 import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
@@ -54,6 +55,8 @@ if (process.platform === 'win32')
 
 let window: BrowserWindow | null = null;
 let services: AppServices | null = null;
+/** Linux: the D-Bus subscription to the OS lock (powerMonitor's lock-screen is macOS and Windows only). */
+let osLockWatcher: Promise<{ stop(): void }> | null = null;
 /** A tel:/callto:/sip: link's target, until the window has loaded and can take it. */
 let pendingDial: string | null = null;
 
@@ -78,9 +81,16 @@ if (enforceSingleInstance(app, () => window?.show())) {
   );
   void startWhenReady(app, start, fail);
   app.on('window-all-closed', () => app.quit());
-  quitAfterDispose(app, () => services?.dispose() ?? Promise.resolve(), {
-    onError: (error) => logger.error('Closing the services failed', error),
-  });
+  quitAfterDispose(
+    app,
+    async () => {
+      (await osLockWatcher)?.stop();
+      await services?.dispose();
+    },
+    {
+      onError: (error) => logger.error('Closing the services failed', error),
+    },
+  );
 }
 
 function systemLocale(): string {
@@ -187,6 +197,11 @@ async function start(): Promise<void> {
   target.once('ready-to-show', () => target.show());
   powerMonitor.on('resume', () => current.systemResumed());
   powerMonitor.on('lock-screen', () => current.osLocked());
+  if (process.platform === 'linux')
+    osLockWatcher = watchLinuxSessionLock({
+      onLock: () => current.osLocked(),
+      logError: (message, error) => logger.info(message, error),
+    });
   powerMonitor.on('suspend', () => current.systemSuspended());
   await target.loadURL(APP_ENTRY_URL);
   deliverDial();
