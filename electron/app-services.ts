@@ -22,6 +22,7 @@ import type { TlsTrust } from './net/tls-trust.js';
 import { createHttpClient, type TrustedFetch } from './net/http-client.js';
 import { envRoutes, type ProxyRoutes } from './net/proxy-routes.js';
 import { createPolicyState } from './policy/policy-state.js';
+import { createProviderStatus } from './provider-status/provider-status.js';
 import type { PolicySource } from './policy/source.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { createSettingsUnit } from './settings/settings-unit.js';
@@ -97,6 +98,9 @@ export interface AppServicesDeps {
   signInFetch?: CustomFetch;
   /** OS notifications of ringing calls (Electron's Notification; the e2e shell records them). */
   notifier: IncomingCallNotifier;
+  /** The provider's status page: HTTPS to the provider API (default: `providerFetch`) and its timers. */
+  statusFetch?: typeof globalThis.fetch;
+  statusTimers?: Timers;
 }
 
 export interface AppServices {
@@ -272,6 +276,14 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     await session.restore().catch((error: unknown) => logError('Restoring the session failed', error));
 
   deps.updater?.useHttp(http.fetch);
+  const providerStatus = createProviderStatus({
+    apiBaseUrl: () => policy.effective().provider?.apiBaseUrl ?? null,
+    fetch: deps.statusFetch ?? providerFetch,
+    now,
+    timers: deps.statusTimers,
+    onChange: (state) => emit('providerStatus.changed', state),
+    openExternal: deps.openExternal,
+  });
   const updates = createUpdateService({
     updater: deps.updater ?? null,
     policy: policy.effective,
@@ -310,6 +322,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         now,
         emit,
       }),
+      providerStatus.handlers,
     ),
     {
       isTrustedSender: deps.isTrustedSender,
@@ -324,6 +337,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     logError,
     onChanged: () => {
       updates.reconfigure();
+      providerStatus.policyChanged();
       emit('policy.changed', policy.effective());
       settings.announce();
       sipAccount.announce();
@@ -333,6 +347,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         .catch((error: unknown) => logError('Ending the session after a policy change failed', error));
     },
   });
+
+  providerStatus.start();
 
   return {
     router,
@@ -367,6 +383,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       await audit.dispose();
       stopWatching();
       session.dispose();
+      providerStatus.dispose();
       updates.dispose();
       await http.close();
       hub.clear();

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallDock } from './components/CallDock';
+import { ProviderStatusBanner } from './components/ProviderStatusBanner';
 import { Sidebar } from './components/Sidebar';
 import { chooseLanguage } from './i18n/language';
 import { applyLanguage } from './i18n/i18n';
@@ -18,6 +19,7 @@ import { call, hasBridge } from './ipc/client';
 import { useAppStore } from './state/app-store';
 import { useHistoryStore } from './state/history-store';
 import { usePhoneStore } from './state/phone-store';
+import { watchProviderStatus } from './state/provider-status-store';
 import { untilUnlocked, useSessionLockStore, watchActivity } from './state/session-lock-store';
 import { useSignInStore } from './state/sign-in-store';
 import { useSipAccountStore } from './state/sip-account-store';
@@ -104,6 +106,12 @@ export function App() {
     return () => window.removeEventListener('online', online);
   }, [load.status]);
 
+  // The provider's status page: main reads it; the banner shows incidents and maintenance.
+  useEffect(() => {
+    if (load.status !== 'ready') return;
+    return watchProviderStatus();
+  }, [load.status]);
+
   if (load.status === 'no-bridge')
     return <StartupMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
   // Locked (idle, OS lock, sleep): nothing personal shows until main unlocks.
@@ -120,6 +128,7 @@ export function App() {
     <div className="layout">
       <Sidebar />
       <main className="content">
+        <ProviderStatusBanner />
         <CallDock />
         {screen === 'phone' && <PhoneScreen />}
         {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}

@@ -23,6 +23,8 @@ export const shellServiceDeps = {
   appName: 'Secure Softphone',
   appVersion: '0.1.0',
   isTrustedSender: (url: string) => url === APP_URL,
+  // The test provider has no status page; nothing leaves the machine.
+  statusFetch: async () => new Response('not found', { status: 404 }),
 } as const satisfies Partial<AppServicesDeps>;
 
 /** A policy source the test changes by hand, and whose change notification it fires. */

@@ -17,6 +17,7 @@ import { listenOnLoopback } from '../../electron/net/listen-on-loopback.js';
 import { SipCredentials } from '../../shared/provider/api.js';
 import { createAuditEndpoint, type AuditEndpoint } from './audit-endpoint.js';
 import { OidcMemoryStore } from './oidc-memory-store.js';
+import { createStatusEndpoint } from './status-endpoint.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -118,6 +119,8 @@ export interface LoginBrokerOptions {
   onError?(error: unknown): void;
   /** The audit ingest's database file (default: in memory). */
   auditDatabasePath?: string;
+  /** The file that sets what `GET /v1/status` says (status-endpoint.ts; default: all operational). */
+  statusControlPath?: string;
 }
 
 export interface LoginBroker {
@@ -141,6 +144,8 @@ export interface LoginBroker {
   revokeAllFor(sub: string): Promise<void>;
   /** `POST /v1/audit-events`: what it stored, and its misbehaviour switches (e2e/provider/audit-endpoint.ts). */
   audit: AuditEndpoint;
+  /** The human status page `GET /v1/status` links to. */
+  statusPageUrl: string;
   stop(): Promise<void>;
 }
 
@@ -225,6 +230,10 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     subjectOf: async (req) => (await apiAccount(req))?.sub ?? null,
     ...(options.auditDatabasePath !== undefined && { databasePath: options.auditDatabasePath }),
   });
+  const status = createStatusEndpoint({
+    controlPath: options.statusControlPath ?? null,
+    baseUrl: apiBaseUrl,
+  });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
@@ -232,6 +241,8 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     if (url.pathname.startsWith('/interaction/')) handled = handleInteraction(req, res, url);
     else if (url.pathname === '/v1/sip-credentials') handled = handleSipCredentials(req, res);
     else if (url.pathname === '/v1/audit-events') handled = audit.handle(req, res);
+    else if (url.pathname === '/v1/status' || url.pathname === '/status')
+      handled = status.handle(req, res, url.pathname);
     else {
       void providerCallback(req, res);
       return;
@@ -684,6 +695,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       return { ...account };
     },
     audit,
+    statusPageUrl: status.pageUrl,
     async revokeAllFor(sub) {
       store.removeAccount(sub);
       await withdrawSipCredentials((entry) => entry.sub === sub);

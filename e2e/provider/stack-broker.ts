@@ -31,13 +31,14 @@ export type SignInUsers = Record<SignInUserKey, TestAccount>;
 export async function startStackBroker(
   pki: { serverCertPath: string; serverKeyPath: string; caCertPath: string },
   kamailio: KamailioHandle,
-  options: { auditDatabasePath?: string } = {},
+  options: { auditDatabasePath?: string; statusControlPath?: string } = {},
 ): Promise<{ broker: LoginBroker; users: SignInUsers }> {
   const broker = await startLoginBroker({
     pki,
     sip: { wssUrl: kamailio.wssUrl, domain: kamailio.sipDomain },
     provisioner: kamailioProvisioner(kamailio.ctlSocket),
     ...(options.auditDatabasePath !== undefined && { auditDatabasePath: options.auditDatabasePath }),
+    ...(options.statusControlPath !== undefined && { statusControlPath: options.statusControlPath }),
   });
   const seed = (key: SignInUserKey, user: Omit<TestUserInput, 'password' | 'sipUsername'>) =>
     broker.addUser({

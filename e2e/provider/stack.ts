@@ -31,6 +31,8 @@ export interface ProviderStack {
    * other processes read what the provider stored through it (e2e/support/provider-audit.ts).
    */
   auditDatabasePath: string;
+  /** What the provider's status page says: set it with `setProviderStatus` (status-endpoint.ts). */
+  statusControlPath: string;
   stop(): Promise<void>;
 }
 
@@ -70,8 +72,12 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
   let broker: LoginBroker;
   let signInUsers: SignInUsers;
   const auditDatabasePath = join(runDir, 'provider-audit.sqlite');
+  const statusControlPath = join(runDir, 'provider-status.json');
   try {
-    ({ broker, users: signInUsers } = await startStackBroker(pki, kamailio, { auditDatabasePath }));
+    ({ broker, users: signInUsers } = await startStackBroker(pki, kamailio, {
+      auditDatabasePath,
+      statusControlPath,
+    }));
   } catch (error) {
     await kamailio.stop();
     await rtpengine.stop();
@@ -92,6 +98,7 @@ export async function startProviderStack(runDir: string): Promise<ProviderStack>
     broker,
     signInUsers,
     auditDatabasePath,
+    statusControlPath,
     async stop() {
       await broker.stop();
       await kamailio.stop();

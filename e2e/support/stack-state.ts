@@ -27,6 +27,8 @@ export interface StackState {
   signInUsers: SignInUsers;
   /** What the provider's audit ingest stored: read it with e2e/support/provider-audit.ts. */
   auditDatabasePath: string;
+  /** What the provider's status page says: set it with `setProviderStatus` (e2e/provider/status-endpoint.ts). */
+  statusControlPath: string;
   /** Every process the stack runs, stopped by PID in the teardown. */
   pids: number[];
 }
@@ -60,6 +62,7 @@ export function stackStateOf(stack: ProviderStack): StackState {
     oidcClientId: stack.broker.clientId,
     signInUsers: stack.signInUsers,
     auditDatabasePath: stack.auditDatabasePath,
+    statusControlPath: stack.statusControlPath,
     pids: [stack.kamailio.pid, stack.rtpengine.pid, ...stack.keyring.pids],
   };
 }

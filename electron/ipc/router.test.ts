@@ -79,6 +79,9 @@ function spyHandlers() {
     'contacts.setFavourite': null,
     'contacts.import': { status: 'refused', reason: 'empty' },
     'contacts.lookup': null,
+    'providerStatus.get': { status: null },
+    'providerStatus.registrationFailed': undefined,
+    'providerStatus.openPage': undefined,
   };
   const spies = Object.fromEntries(
     channelNames.map((name) => [name, vi.fn(() => outputs[name])]),

@@ -27,6 +27,7 @@ import {
   SignInState,
   StartSignIn,
 } from '../domain/identity.js';
+import { ProviderStatusState } from '../domain/provider-status.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
@@ -191,6 +192,12 @@ export const channels = {
    * names a path.
    */
   'data.export': { input: DataExportRequest, output: DataExportResult },
+  /** The provider's status page (electron/provider-status): incidents and maintenance for the banner. */
+  'providerStatus.get': { input: NoInput, output: ProviderStatusState },
+  /** The phone's registration failed: main asks the status page at once (at most once a minute). */
+  'providerStatus.registrationFailed': { input: NoInput, output: z.undefined() },
+  /** Opens the status page the provider named (main holds the URL; the renderer names none). */
+  'providerStatus.openPage': { input: NoInput, output: z.undefined() },
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -266,6 +273,10 @@ export const whileLocked = {
   'contacts.lookup': 'refused',
   'data.deleteAll': 'refused',
   'data.export': 'refused',
+  // The provider's status concerns no one personally; the phone still registers while locked.
+  'providerStatus.get': 'answers',
+  'providerStatus.registrationFailed': 'answers',
+  'providerStatus.openPage': 'refused',
 } as const satisfies Record<ChannelName, 'answers' | 'refused'>;
 
 export function answersWhileLocked(channel: ChannelName): boolean {
@@ -294,6 +305,8 @@ export const events = {
   'updates.changed': UpdateStatus,
   /** The delivery of the audit log to the provider changed state. */
   'audit.syncChanged': AuditSyncStatus,
+  /** The provider's status page said something new (or its answer went stale). */
+  'providerStatus.changed': ProviderStatusState,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -319,6 +332,7 @@ export const eventsWhileLocked = {
   'dial.request': 'sent',
   'updates.changed': 'sent',
   'audit.syncChanged': 'sent',
+  'providerStatus.changed': 'sent',
 } as const satisfies Record<EventName, 'sent' | 'held'>;
 
 export function sentWhileLocked(event: EventName): boolean {

@@ -1,7 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SipCredentials } from './api.js';
+import { z } from 'zod';
+import { ServiceStatus, SipCredentials } from './api.js';
+
+/** A JSON Schema without what only one side writes down (prose, defaults, the regex zod gives dates). */
+function structure(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(structure);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => !['description', 'default', 'pattern', '$schema'].includes(key))
+      .map(([key, value]) => [key, structure(value)]),
+  );
+}
 
 const openapi = parse(readFileSync(new URL('./provider-api.openapi.yaml', import.meta.url), 'utf8'));
 
@@ -35,5 +47,44 @@ describe('provider API', () => {
     ).toBe(false);
     expect(SipCredentials.safeParse({ ...base, ha1: 'a'.repeat(32), password: 'x' }).success).toBe(false);
     expect(SipCredentials.safeParse(base).success).toBe(false);
+  });
+
+  it('describes the status summary exactly as the app validates it', () => {
+    expect(structure(openapi.components.schemas.ServiceStatus)).toEqual(
+      structure(z.toJSONSchema(ServiceStatus, { io: 'input' })),
+    );
+    expect(openapi.paths['/v1/status'].get.security).toEqual([]);
+  });
+
+  it('takes a status with maintenance and a status page, and refuses nonsense', () => {
+    const status = {
+      status: 'degraded',
+      incidents: [
+        {
+          id: 'i1',
+          title: 'Calls to mobile networks fail',
+          status: 'identified',
+          startedAt: '2026-12-06T09:00:00Z',
+        },
+      ],
+      maintenance: [
+        { id: 'm1', title: 'Edge update', startsAt: '2026-12-07T01:00:00Z', endsAt: '2026-12-07T02:00:00Z' },
+      ],
+      pageUrl: 'https://status.provider.example/',
+    };
+    expect(ServiceStatus.parse(status)).toEqual(status);
+    expect(ServiceStatus.parse({ status: 'operational', incidents: [] }).maintenance).toEqual([]);
+    for (const nonsense of [
+      { ...status, status: 'fine' },
+      { ...status, pageUrl: 'http://status.provider.example/' },
+      { ...status, pageUrl: 'javascript:alert(1)' },
+      { ...status, incidents: [{ ...status.incidents[0], title: 'x'.repeat(301) }] },
+      { ...status, incidents: Array.from({ length: 51 }, () => status.incidents[0]) },
+      { ...status, maintenance: [{ ...status.maintenance[0], endsAt: '2026-12-07T00:00:00Z' }] },
+      { status: 'operational' },
+      [],
+      'operational',
+    ])
+      expect(ServiceStatus.safeParse(nonsense).success).toBe(false);
   });
 });

@@ -24,15 +24,43 @@ export const AuditBatchResponse = z.object({
 });
 export type AuditBatchResponse = z.infer<typeof AuditBatchResponse>;
 
+const statusTime = z.iso.datetime({ offset: true });
+const statusText = z.string().min(1).max(300);
+
+/**
+ * `GET /v1/status`: the provider's status page in brief. Limits keep a broken or hostile answer from
+ * reaching the window (the app ignores an answer that does not parse).
+ */
 export const ServiceStatus = z.object({
   status: z.enum(['operational', 'degraded', 'outage']),
-  incidents: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      status: z.enum(['investigating', 'identified', 'monitoring', 'resolved']),
-      startedAt: z.iso.datetime({ offset: true }),
-    }),
-  ),
+  incidents: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(128),
+        title: statusText,
+        status: z.enum(['investigating', 'identified', 'monitoring', 'resolved']),
+        startedAt: statusTime,
+      }),
+    )
+    .max(50),
+  /** Planned maintenance, current and upcoming. */
+  maintenance: z
+    .array(
+      z
+        .object({
+          id: z.string().min(1).max(128),
+          title: statusText,
+          startsAt: statusTime,
+          endsAt: statusTime,
+        })
+        .refine((window) => Date.parse(window.startsAt) < Date.parse(window.endsAt), 'ends before it starts'),
+    )
+    .max(50)
+    .default([]),
+  /** The provider's public status page (https), which the app links to. */
+  pageUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+    .max(2048)
+    .optional(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
