@@ -75,6 +75,12 @@ test('keypad digits 1 5 # reach a plain SIP phone as RFC 4733 telephone-events, 
         timeout: 10_000,
       })
       .toEqual(['1', '5', '#']);
+    // Hung up only once the last key's event has ended: its closing packets (E bit) come after its start.
+    await expect
+      .poll(() => peer.events.slice(since).filter((e) => e.type === 'CALL_DTMF_END').length, {
+        timeout: 10_000,
+      })
+      .toBe(3);
 
     await call.getByRole('button', { name: 'Hang up' }).click();
     await peer.waitForEvent('CALL_CLOSED', { since });

@@ -4,36 +4,50 @@ export const SIP_DOMAIN = 'softphone.test';
 export interface KamailioConfigOptions {
   wssPort: number;
   udpPort: number;
+  /** SIP over TLS (RFC 3261 `sips`/`transport=tls`), for phones that sign in over TLS. */
+  sipTlsPort: number;
   ctlSocket: string;
   tlsConfigPath: string;
   modulesDir: string;
   /**
    * rtpengine's NG control socket (`udp:127.0.0.1:PORT`): when given, calls between a WebRTC client and a
-   * plain-RTP UDP client are bridged through it. Calls between two WebRTC clients never touch it.
+   * SIP phone are bridged through it. Calls between two WebRTC clients never touch it (their SDP is
+   * relayed untouched), nor does any call on an edge without it.
    */
   rtpengineSocket?: string;
 }
 
 /**
- * rtpengine flags for an SDP on its way to a WebRTC client (FIELD-NOTES): ICE, DTLS-SRTP with rtpengine
- * as the passive DTLS end, the SAVPF profile, RTCP multiplexed on the RTP port, no SDES keys, a=mid.
+ * rtpengine flags for an SDP on its way to a WebRTC client: the set rtpengine's documentation gives for
+ * WebRTC (its `WebRTC` alias in later releases: UDP/TLS/RTP/SAVPF, ICE, trickle ICE, rtcp-mux offered and
+ * required, no a=rtcp, no SDES, a=mid), rtpengine as the passive DTLS end (as Kamailio's WebRTC examples
+ * have it, `DTLS=passive`), and the origin and connection lines rewritten (Kamailio's examples).
  */
 export const RTPENGINE_TO_WEBRTC =
-  'ICE=force DTLS=passive UDP/TLS/RTP/SAVPF rtcp-mux-offer rtcp-mux-require SDES-off generate-mid replace-origin replace-session-connection';
+  'UDP/TLS/RTP/SAVPF ICE=force trickle-ICE rtcp-mux-offer rtcp-mux-require no-rtcp-attribute SDES-off generate-mid DTLS=passive replace-origin replace-session-connection';
 /**
- * rtpengine flags for an SDP on its way to a plain-RTP phone: RTP/AVP (no SRTP, so neither DTLS nor SDES
- * is offered), no ICE, RTCP on its own port. Not `DTLS=off`: in an offer from a WebRTC client it also
- * stops rtpengine from accepting that client's DTLS, and the call has no keys on the WebRTC side.
+ * rtpengine flags for an SDP on its way to a plain-RTP phone: RTP/AVP without ICE (Kamailio's examples).
+ * `rtcp-mux-demux` (rtpengine's documentation): the phone is not offered the rtcp-mux a WebRTC caller
+ * offered, and rtcp-mux is accepted back to that caller whatever the phone answers (a WebRTC client
+ * requires it, a phone may not support it). `DTLS-reverse=passive` (same): towards the WebRTC caller, whose
+ * offer rtpengine sees before there is an answer, rtpengine stays the passive DTLS end as its answer will
+ * say (`DTLS=passive`), instead of sending ClientHellos the caller cannot take yet (the handshake then
+ * waited for the caller's retransmissions, 30 s and more).
  */
 export const RTPENGINE_TO_RTP =
-  'RTP/AVP ICE=remove SDES-off rtcp-mux-demux replace-origin replace-session-connection';
+  'RTP/AVP ICE=remove rtcp-mux-demux DTLS-reverse=passive replace-origin replace-session-connection';
+/** rtpengine flags for an SDP on its way to a phone that signals over TLS: SRTP with SDES keys, no ICE. */
+export const RTPENGINE_TO_SDES =
+  'RTP/SAVP ICE=remove rtcp-mux-demux DTLS-reverse=passive replace-origin replace-session-connection';
 
 /**
- * The media bridge: a call is bridged when exactly one side speaks WebSocket (a WebRTC client) and the
- * other is a UDP contact (an RTP phone). The initial INVITE decides it from its source transport and the
- * destination the registrar found; the decision rides in the Record-Route (";mb=1") for every later
- * request of the dialog and in a transaction flag for the replies. Every SDP of a bridged dialog then goes
- * through rtpengine with the flags of its recipient, which is the opposite kind of the side it came from.
+ * The media bridge, rtpengine_manage() as Kamailio's rtpengine module documents it (the body is rewritten in
+ * place). A call is bridged when exactly one side speaks WebSocket (a WebRTC client) and the other is a SIP
+ * phone; calls between two WebRTC clients (and between two phones) are relayed with their SDP untouched.
+ * The initial INVITE decides it, and the phone's media profile (SDES-SRTP when it signals over TLS, plain
+ * RTP otherwise) rides in the Record-Route (";mb=rtp" or ";mb=sdes") for the later requests of the dialog,
+ * and in a transaction flag and AVP for the replies. Every SDP of a bridged dialog goes through rtpengine
+ * with the flags of its recipient, which is the other kind of client than the one that sent it.
  */
 function bridgeRoutes(): string {
   return `
@@ -49,58 +63,80 @@ route[BRIDGE_DECIDE] {
   if ($ru =~ ";transport=wss?" || ($du != $null && $du =~ ";transport=wss?")) {
     $var(to_ws) = 1;
   }
-  if ($var(from_ws) != $var(to_ws)) {
-    xlog("L_NOTICE", "bridging media of $ci through rtpengine (from ws: $var(from_ws))\n");
-    setflag(FLT_BRIDGE);
-    add_rr_param(";mb=1");
-    route(BRIDGE_MEDIA);
-  }
-}
-
-# A request of a bridged dialog: BYE ends the media session, an SDP goes to the other kind of client.
-route[BRIDGE_MEDIA] {
-  if (is_method("BYE")) {
-    rtpengine_delete();
+  if ($var(from_ws) == $var(to_ws)) {
     return;
   }
-  route(BRIDGE_SDP);
+  # The phone's side: the caller when the call comes from a phone, the callee otherwise.
+  $var(phone_tls) = 0;
+  if ($var(from_ws) == 0 && $proto == "tls") {
+    $var(phone_tls) = 1;
+  }
+  if ($var(from_ws) == 1 && ($ru =~ ";transport=tls" || ($du != $null && $du =~ ";transport=tls"))) {
+    $var(phone_tls) = 1;
+  }
+  if ($var(phone_tls) == 1) {
+    $avp(mb) = "sdes";
+    add_rr_param(";mb=sdes");
+  } else {
+    $avp(mb) = "rtp";
+    add_rr_param(";mb=rtp");
+  }
+  xlog("L_NOTICE", "bridging media of $ci through rtpengine (from ws: $var(from_ws), phone: $avp(mb))\n");
+  setflag(FLT_BRIDGE);
+  setflag(FLT_BRIDGE_NEW);
+  t_on_failure("BRIDGE_FAILURE");
+  route(BRIDGE);
 }
 
-# A reply of a bridged transaction: its SDP goes to the caller, the other kind of client than the
-# callee that sent it. A failed INVITE ends the media session.
-route[BRIDGE_REPLY] {
+# An in-dialog request of a bridged dialog.
+route[BRIDGE_WITHINDLG] {
+  if (check_route_param("mb=sdes")) {
+    $avp(mb) = "sdes";
+  } else if (check_route_param("mb=rtp")) {
+    $avp(mb) = "rtp";
+  } else {
+    return;
+  }
+  setflag(FLT_BRIDGE);
+  route(BRIDGE);
+}
+
+# A message of a bridged dialog: rtpengine_manage() offers, answers or deletes as the message is. An SDP goes
+# to the other kind of client than the one that sent it (from a WebSocket client to the phone, and back).
+# The media session ends with a BYE, or with a failed call (not with a failed re-INVITE: the call goes on).
+route[BRIDGE] {
   if (!isflagset(FLT_BRIDGE)) {
     return;
   }
-  if ($rs >= 300 && is_method("INVITE")) {
-    rtpengine_delete();
+  if (is_request() && is_method("BYE")) {
+    rtpengine_manage();
     return;
   }
-  route(BRIDGE_SDP);
-}
-
-# An SDP goes to the other kind of client than the one that sent it (a message from a WebSocket client
-# goes to a plain SIP one, and the other way round). rtpengine rewrites it into $var(rtpe_sdp)
-# (write_sdp_pv), and the body is replaced from there.
-route[BRIDGE_SDP] {
+  if (is_reply() && $rs >= 300) {
+    if (isflagset(FLT_BRIDGE_NEW)) {
+      rtpengine_manage();
+    }
+    return;
+  }
   if (!has_body("application/sdp")) {
     return;
   }
-  $var(to_webrtc) = 1;
   if ($proto == "ws" || $proto == "wss") {
-    $var(to_webrtc) = 0;
-  }
-  $var(rtpe_sdp) = "";
-  if ($var(to_webrtc) == 1) {
-    rtpengine_manage("${RTPENGINE_TO_WEBRTC}");
+    if ($avp(mb) == "sdes") {
+      rtpengine_manage("${RTPENGINE_TO_SDES}");
+    } else {
+      rtpengine_manage("${RTPENGINE_TO_RTP}");
+    }
   } else {
-    rtpengine_manage("${RTPENGINE_TO_RTP}");
+    rtpengine_manage("${RTPENGINE_TO_WEBRTC}");
   }
-  if ($(var(rtpe_sdp){s.len}) == 0) {
-    xlog("L_ERR", "rtpengine returned no SDP for $ci\n");
-    return;
+}
+
+# A bridged call that got no answer at all (a timeout here): its media session ends.
+failure_route[BRIDGE_FAILURE] {
+  if (t_branch_timeout()) {
+    rtpengine_manage();
   }
-  set_body("$var(rtpe_sdp)", "application/sdp");
 }
 `;
 }
@@ -115,6 +151,7 @@ export function kamailioConfig(o: KamailioConfigOptions): string {
   const bridge = o.rtpengineSocket !== undefined;
   return `#!KAMAILIO
 #!define FLT_BRIDGE 5
+#!define FLT_BRIDGE_NEW 6
 debug=2
 log_stderror=yes
 log_prefix="{$mt $hdr(CSeq) $ci} "
@@ -123,6 +160,7 @@ tcp_children=2
 auto_aliases=no
 listen=tls:127.0.0.1:${o.wssPort}
 listen=udp:127.0.0.1:${o.udpPort}
+listen=tls:127.0.0.1:${o.sipTlsPort}
 alias="${SIP_DOMAIN}"
 enable_tls=yes
 tcp_accept_no_cl=yes
@@ -164,12 +202,7 @@ modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("registrar", "max_expires", 3600)
 modparam("rr", "enable_double_rr", 1)
 modparam("websocket", "keepalive_mechanism", 0)
-${
-  bridge
-    ? `modparam("rtpengine", "rtpengine_sock", "${o.rtpengineSocket}")
-modparam("rtpengine", "write_sdp_pv", "$var(rtpe_sdp)")`
-    : ''
-}
+${bridge ? `modparam("rtpengine", "rtpengine_sock", "${o.rtpengineSocket}")` : ''}
 
 request_route {
   # One line per request in the run's kamailio.log, for reading a failed spec.
@@ -181,8 +214,9 @@ request_route {
   if (!sanity_check("17895", "7")) {
     exit;
   }
-  # WebSocket (and other unreachable) clients: remember where they really are.
-  if (nat_uac_test("64")) {
+  # WebSocket clients, and clients whose Contact is not where they send from (a TLS phone's connection):
+  # remember where they really are (Kamailio's WebRTC example, NATDETECT).
+  if (nat_uac_test("83")) {
     force_rport();
     if (is_method("REGISTER")) {
       fix_nated_register();
@@ -234,10 +268,7 @@ route[WITHINDLG] {
     }
 ${
   bridge
-    ? `    if (check_route_param("mb=1")) {
-      setflag(FLT_BRIDGE);
-      route(BRIDGE_MEDIA);
-    }
+    ? `    route(BRIDGE_WITHINDLG);
 `
     : ''
 }    route(RELAY);
@@ -293,10 +324,10 @@ route[RELAY] {
 
 onreply_route[REPLY] {
   xlog("L_NOTICE", "reply $rs $rm from $proto:$si:$sp\n");
-  if (nat_uac_test("64")) {
+  if (nat_uac_test("83")) {
     add_contact_alias();
   }
-${bridge ? '  route(BRIDGE_REPLY);\n' : ''}}
+${bridge ? '  route(BRIDGE);\n' : ''}}
 ${bridge ? bridgeRoutes() : ''}
 event_route[xhttp:request] {
   set_reply_close();

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:tls';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { kamailioConfig, SIP_DOMAIN, tlsConfig } from './kamailio-config.js';
 import { freePort } from './ports.js';
-import { stopProcess, trackChild } from './processes.js';
+import { spawnManaged, stopProcess } from './processes.js';
 
 const run = promisify(execFile);
 const MODULES_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
@@ -16,6 +16,8 @@ export interface KamailioHandle {
   wssUrl: string;
   wssPort: number;
   udpPort: number;
+  /** SIP over TLS, for phones (`;transport=tls`). */
+  sipTlsPort: number;
   sipDomain: string;
   ctlSocket: string;
   logPath: string;
@@ -27,6 +29,7 @@ export interface KamailioOptions {
   /** Fixed ports, to restart a Kamailio where clients expect it; chosen at run time otherwise. */
   wssPort?: number;
   udpPort?: number;
+  sipTlsPort?: number;
   certificate: string;
   privateKey: string;
   caCertPem: string;
@@ -77,6 +80,7 @@ async function waitForTls(port: number, ca: string, child: ChildProcess, timeout
 export async function startKamailio(options: KamailioOptions): Promise<KamailioHandle> {
   const wssPort = options.wssPort ?? (await freePort());
   const udpPort = options.udpPort ?? (await freePort());
+  const sipTlsPort = options.sipTlsPort ?? (await freePort());
   const ctlSocket = join(options.dir, 'kamailio.ctl');
   const configPath = join(options.dir, 'kamailio.cfg');
   const tlsConfigPath = join(options.dir, 'kamailio-tls.cfg');
@@ -87,6 +91,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
     kamailioConfig({
       wssPort,
       udpPort,
+      sipTlsPort,
       ctlSocket,
       tlsConfigPath,
       modulesDir: MODULES_DIR,
@@ -95,31 +100,26 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
   );
 
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(
-    'kamailio',
-    [
-      '-f',
-      configPath,
-      '-DD',
-      '-E',
-      '-m',
-      '64',
-      '-M',
-      '16',
-      '-w',
-      options.dir,
-      '-Y',
-      options.dir,
-      '-P',
-      join(options.dir, 'kamailio.pid'),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnManaged('kamailio', [
+    '-f',
+    configPath,
+    '-DD',
+    '-E',
+    '-m',
+    '64',
+    '-M',
+    '16',
+    '-w',
+    options.dir,
+    '-Y',
+    options.dir,
+    '-P',
+    join(options.dir, 'kamailio.pid'),
+  ]);
   // Two sources share the log: neither may end it; the process's exit does.
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
   child.once('close', () => log.end());
-  trackChild(child);
   try {
     await waitForTls(wssPort, options.caCertPem, child, 10_000);
   } catch (error) {
@@ -132,6 +132,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
     wssUrl: `wss://127.0.0.1:${wssPort}`,
     wssPort,
     udpPort,
+    sipTlsPort,
     sipDomain: SIP_DOMAIN,
     ctlSocket,
     logPath,

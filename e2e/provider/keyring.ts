@@ -1,8 +1,8 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stopProcess, trackChild } from './processes.js';
+import { spawnManaged, stopProcess } from './processes.js';
 
 const run = promisify(execFile);
 
@@ -47,30 +47,30 @@ export async function startTestKeyring(dir: string): Promise<TestKeyring> {
     XDG_RUNTIME_DIR: home,
   };
 
-  const bus = spawn(
+  const bus = spawnManaged(
     'dbus-daemon',
     ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
+    { env },
   );
-  trackChild(bus);
   const busAddress = await new Promise<string>((resolve, reject) => {
-    bus.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    bus.stdout!.once('data', (chunk: Buffer) => {
+      resolve(chunk.toString().trim());
+      bus.stdout!.resume();
+    });
     bus.once('exit', (code) => reject(new Error(`dbus-daemon exited with ${code}`)));
   });
 
-  const keyring: ChildProcess = spawn(
+  // The password on stdin unlocks the login keyring; the control directory in the run's folder also tells
+  // this daemon from other runs' on its command line.
+  const keyring = spawnManaged(
     'gnome-keyring-daemon',
-    ['--foreground', '--unlock', '--components=secrets'],
+    ['--foreground', '--unlock', '--components=secrets', `--control-directory=${join(home, 'keyring')}`],
     {
       env: { ...env, DBUS_SESSION_BUS_ADDRESS: busAddress },
-      stdio: ['pipe', 'ignore', 'ignore'],
+      input: 'test-keyring-password',
+      output: 'ignore',
     },
   );
-  trackChild(keyring);
-  keyring.stdin!.end('test-keyring-password');
   try {
     await waitForSecretService(busAddress, 10_000);
   } catch (error) {

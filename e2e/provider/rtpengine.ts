@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
-import { stopProcess, trackChild } from './processes.js';
+import { spawnManaged, stopProcess } from './processes.js';
 
 export interface RtpengineHandle {
   pid: number;
@@ -50,31 +50,24 @@ export async function startRtpengine(dir: string): Promise<RtpengineHandle> {
   const controlPort = await freePort();
   const logPath = join(dir, 'rtpengine.log');
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(
-    'rtpengine',
-    [
-      '--config-file=none',
-      '--foreground',
-      '--log-stderr',
-      '--log-level=6',
-      '--log-level-control=7',
-      '--table=-1',
-      '--interface=127.0.0.1',
-      `--listen-ng=127.0.0.1:${controlPort}`,
-      '--num-threads=2',
-      '--delete-delay=0',
-      // The passive DTLS role everywhere, also towards a WebRTC caller whose offer rtpengine sees before the
-      // callee answers: as the active side rtpengine sent its ClientHello before the caller had the answer,
-      // and the caller (the client once the answer says passive) never completed a handshake.
-      '--dtls-passive',
-      '--timeout=60',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  const child = spawnManaged('rtpengine', [
+    '--config-file=none',
+    '--foreground',
+    '--log-stderr',
+    '--log-level=6',
+    '--log-level-control=7',
+    '--table=-1',
+    '--interface=127.0.0.1',
+    `--listen-ng=127.0.0.1:${controlPort}`,
+    '--num-threads=2',
+    '--delete-delay=0',
+    '--timeout=60',
+    // Also names the run's folder on its command line, which tells this rtpengine from other runs'.
+    `--pidfile=${join(dir, 'rtpengine.pid')}`,
+  ]);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
   child.once('close', () => log.end());
-  trackChild(child);
   try {
     await waitForControl(controlPort, child, 10_000);
   } catch (error) {

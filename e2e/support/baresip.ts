@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../provider/ports.js';
-import { stopProcess, trackChild } from '../provider/processes.js';
+import { spawnManaged, stopProcess } from '../provider/processes.js';
 import type { SipUser } from './phone.js';
 import { readStackState } from './stack-state.js';
 
@@ -92,11 +91,10 @@ export async function startBaresip(dir: string, user: SipUser): Promise<Baresip>
 
   const logPath = join(dir, 'baresip.log');
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn('baresip', ['-f', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  const child = spawnManaged('baresip', ['-f', dir], { cwd: dir });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
   child.once('close', () => log.end());
-  trackChild(child);
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) =>
       reject(new Error(`baresip exited (${code ?? signal}); see ${logPath}`)),

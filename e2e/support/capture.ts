@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { stopProcess, trackChild } from '../provider/processes.js';
+import { spawnManaged, stopProcess } from '../provider/processes.js';
 
 const run = promisify(execFile);
 
@@ -19,13 +19,11 @@ export interface Packet {
 /** tshark on the loopback interface of the test namespace (the only interface there is). */
 export async function startCapture(file: string, filter: string): Promise<Capture> {
   // A 64 MiB kernel buffer: on a loaded 2-core machine the default 2 MiB dropped packets under load.
-  const child = spawn('tshark', ['-i', 'lo', '-B', '64', '-f', filter, '-w', file, '-q'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  trackChild(child);
+  const child = spawnManaged('tshark', ['-i', 'lo', '-B', '64', '-f', filter, '-w', file, '-q']);
+  child.stdout!.resume();
   await new Promise<void>((resolve, reject) => {
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (stderr.includes('Capturing on')) resolve();
     });

@@ -8,7 +8,7 @@ import { readStackState } from './stack-state.js';
  * log, without disturbing the specs that share the stack's edge. `dir` may be reused for a restart.
  */
 export async function startPrivateEdge(
-  options: { dir?: string; wssPort?: number; udpPort?: number } = {},
+  options: { dir?: string; wssPort?: number; udpPort?: number; sipTlsPort?: number } = {},
 ): Promise<KamailioHandle & { dir: string }> {
   const state = readStackState();
   const dir = options.dir ?? (await mkdtemp(join(state.runDir, 'edge-')));
@@ -19,6 +19,7 @@ export async function startPrivateEdge(
     caCertPem: state.caCertPem,
     wssPort: options.wssPort,
     udpPort: options.udpPort,
+    sipTlsPort: options.sipTlsPort,
     // The run's rtpengine serves every edge: WebRTC-to-RTP calls are bridged here as on the stack's edge.
     rtpengineSocket: state.rtpengineSocket,
   });

@@ -13,6 +13,8 @@ export interface StackState {
   untrustedHome: string;
   wssUrl: string;
   udpPort: number;
+  /** The edge's SIP-over-TLS port, for phones that sign in over TLS. */
+  sipTlsPort: number;
   sipDomain: string;
   ctlSocket: string;
   /** rtpengine's NG control socket (`udp:127.0.0.1:PORT`), for edges of a spec's own that bridge media too. */
@@ -54,6 +56,7 @@ export function stackStateOf(stack: ProviderStack): StackState {
     untrustedHome: stack.untrustedHome,
     wssUrl: stack.kamailio.wssUrl,
     udpPort: stack.kamailio.udpPort,
+    sipTlsPort: stack.kamailio.sipTlsPort,
     sipDomain: stack.kamailio.sipDomain,
     ctlSocket: stack.kamailio.ctlSocket,
     rtpengineSocket: stack.rtpengine.controlSocket,
