@@ -14,6 +14,7 @@ import { createSessionLockController } from './auth/session-lock-controller.js';
 import { asCustomFetch, type Timers } from './auth/sign-in-service.js';
 import { createSignInUnit } from './auth/sign-in-unit.js';
 import { createCallUnit, type IncomingCallNotifier } from './calls/call-unit.js';
+import { desktopHandlers, type DesktopIntegration } from './desktop-handlers.js';
 import { createEventHub, type EventListener } from './ipc/event-hub.js';
 import { createIpcRouter, mergeHandlers, type IpcRouter } from './ipc/router.js';
 import { createLogger } from './logging/logger.js';
@@ -101,6 +102,8 @@ export interface AppServicesDeps {
   /** The provider's status page: HTTPS to the provider API (default: `providerFetch`) and its timers. */
   statusFetch?: typeof globalThis.fetch;
   statusTimers?: Timers;
+  /** Phone links and the tray (electron/platform/); the shell and tests have none. */
+  desktop?: DesktopIntegration;
 }
 
 export interface AppServices {
@@ -140,6 +143,10 @@ export interface AppServices {
    * edge (manual or provisioned). Local Network Access is granted only for these (platform/local-network.ts).
    */
   localNetworkEndpoints(): Promise<string[]>;
+  /** Missed calls not yet seen in History (the Dock badge, the taskbar overlay); 0 while the database is closed. */
+  missedCallCount(): number;
+  /** Whether the session lock is on (the tray's Lock, and missed-call notifications that name nobody). */
+  isLocked(): boolean;
   /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
   tlsTrust(): TlsTrust;
   /**
@@ -305,6 +312,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       sipAccount.handlers,
       tlsProbeHandler({ trust, tunnel: http.tunnel, record }),
       calls.handlers,
+      desktopHandlers(deps.desktop),
       audit.handlers,
       storage.handlers,
       historyHandlers({ storage, record, emit }),
@@ -369,6 +377,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     language: settings.language,
     updateSettings: settings.update,
     lockNow: lock.lockNow,
+    missedCallCount: () => storage.history()?.missedUnseen() ?? 0,
+    isLocked: lock.isLocked,
     async localNetworkEndpoints() {
       const provider = policy.effective().provider;
       const edge = await sipAccount.edgeUrl();

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestKeyring, type TestKeyring } from '../e2e/provider/keyring.js';
 import {
   createElectronStandIn,
@@ -68,7 +68,8 @@ async function launch(policy: unknown, options: Partial<StandInOptions> = {}): P
 const indexOf = (journal: string[], entry: string | RegExp) =>
   journal.findIndex((line) => (typeof entry === 'string' ? line === entry : entry.test(line)));
 
-describe('main process bootstrap (built bundle, stand-in electron)', () => {
+// Each test starts the real services (keychain probe, SQLCipher, policy watch): seconds on a loaded machine.
+describe('main process bootstrap (built bundle, stand-in electron)', { timeout: 60_000 }, () => {
   it('does before ready only what must come before it, and builds the window after it', async () => {
     const run = await launch({});
     await run.waitFor('window.show');
@@ -191,6 +192,70 @@ describe('main process bootstrap (built bundle, stand-in electron)', () => {
     await hosted.waitFor('window.show');
     expect(await ask(hosted, 'loopback-network', 'app://softphone/index.html')).toBe(false);
     expect(await ask(hosted, 'local-network', 'app://softphone/index.html')).toBe(false);
+  });
+
+  it('runs in the background: closing hides, the tray shows the line, Quit asks during a call', async () => {
+    const run = await launch({});
+    await run.waitFor('window.show');
+    const invoke = (channel: string, input: unknown) =>
+      run.state.invokeHandler!({ senderFrame: { url: 'app://softphone/index.html' } }, channel, input);
+    // The first run asks about phone links once (the stand-in answers No).
+    await run.waitFor(/^dialog\.showMessageBox\(Open phone number links/);
+    expect(run.state.journal).not.toContain('app.setAsDefaultProtocolClient(tel)');
+
+    const window = run.state.windows[0]!;
+    window.close();
+    expect(window.isDestroyed()).toBe(false);
+    expect(window.isVisible()).toBe(false);
+
+    const tray = run.state.trays[0]!;
+    expect(tray.tooltip).toBe('Secure Softphone – Offline');
+    expect(tray.menu.map((item) => item.label).filter(Boolean)).toEqual([
+      'Secure Softphone – Offline',
+      'Show Secure Softphone',
+      'Do Not Disturb',
+      'Lock',
+      'Quit',
+    ]);
+    expect(await invoke('phone.registrationChanged', { state: 'registered' })).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(tray.tooltip).toBe('Secure Softphone – Ready for calls');
+    tray.press('Do Not Disturb');
+    await vi.waitFor(() =>
+      expect(tray.tooltip).toBe('Secure Softphone – Ready for calls – Do Not Disturb is on'),
+    );
+    tray.press('Show Secure Softphone');
+    expect(window.isVisible()).toBe(true);
+
+    // Global shortcuts reach the window as call.shortcut.
+    run.state.globalShortcuts.get('CommandOrControl+Alt+Shift+A')!();
+    expect(window.webContents.sent.at(-1)).toEqual({
+      channel: 'softphone:event',
+      args: ['call.shortcut', { action: 'answer' }],
+    });
+
+    await invoke('call.report', {
+      type: 'started',
+      callId: 'c1',
+      at: Date.now(),
+      direction: 'outgoing',
+      account: 'sip:ana@example.eu',
+      remoteUri: 'sip:bob@example.eu',
+      remoteName: null,
+    });
+    run.state.messageBoxAnswer = 1;
+    tray.press('Quit');
+    await run.waitFor(/^dialog\.showMessageBox\(A call is in progress/);
+    expect(run.state.journal.at(-1)).toBe('before-quit prevented');
+    // The answer (Cancel) settles in promise callbacks: let them run before asking again.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(run.state.exitCode).toBeNull();
+    run.state.messageBoxAnswer = 0;
+    tray.press('Quit');
+    await run.waitFor('quit');
+    expect(run.state.exitCode).toBe(0);
   });
 
   it('in an installed build: Electron’s own data folder, no DevTools and no reload in the menu', async () => {

@@ -12,7 +12,7 @@ import {
 } from 'electron';
 import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
-import { desktopLanguage, desktopTexts } from '../shared/i18n/desktop-texts.js';
+import { desktopTexts } from '../shared/i18n/desktop-texts.js';
 import { startupFailureMessage } from '../shared/i18n/startup-failure.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc/bridge.js';
 import { createAppServices, type AppServices } from './app-services.js';
@@ -20,11 +20,13 @@ import { createLogger, parseLogLevel } from './logging/logger.js';
 import { pacRoutes } from './net/proxy-routes.js';
 import { privilegedSchemes } from './platform/app-protocol.js';
 import { appMenuTemplate, devToolsAllowed } from './platform/app-menu.js';
-import { APP_USER_MODEL_ID } from './platform/app-identity.js';
+import { APP_USER_MODEL_ID, DESKTOP_NAME } from './platform/app-identity.js';
 import { createCallNotifier } from './platform/call-notification.js';
 import { installCertificateVerifier } from './platform/certificate-verifier.js';
 import { contentSecurityPolicy } from './platform/csp.js';
 import { createExportFolderChooser } from './platform/export-folder.js';
+import { startsHidden } from './platform/background.js';
+import { createDesktopShell } from './platform/desktop-shell.js';
 import { installGuards } from './platform/install-guards.js';
 import { watchLinuxSessionLock } from './platform/linux-session-lock.js';
 import { createLocalNetworkGate } from './platform/local-network.js';
@@ -71,14 +73,10 @@ function deliverDial(): void {
 
 if (enforceSingleInstance(app, () => window?.show())) {
   // Before ready: macOS delivers the link that started the app as an early open-url.
-  registerDialLinks(
-    app,
-    { argv: process.argv, execPath: process.execPath, appPath: app.getAppPath() },
-    (target) => {
-      pendingDial = target;
-      deliverDial();
-    },
-  );
+  registerDialLinks(app, { argv: process.argv }, (target) => {
+    pendingDial = target;
+    deliverDial();
+  });
   void startWhenReady(app, start, fail);
   app.on('window-all-closed', () => app.quit());
   quitAfterDispose(
@@ -100,6 +98,15 @@ function systemLocale(): string {
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
   const secrets = createKeytarSecretStore({ service: profile.keychainService });
+  const desktop = createDesktopShell({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    desktopName: DESKTOP_NAME,
+    execPath: process.execPath,
+    appPath: appRoot,
+    appImage: process.env.APPIMAGE,
+    logError: (message, error) => logger.error(message, error),
+  });
   // The services probe the keychain themselves: without one the window still opens and explains, in the
   // user's language, what to install or unlock; nothing is stored meanwhile.
   services = await createAppServices({
@@ -126,6 +133,7 @@ async function start(): Promise<void> {
       (options) => (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)),
       () => app.getPath('documents'),
     ),
+    desktop: desktop.integration,
     notifier: createCallNotifier(
       process.platform,
       (options) => new Notification(options),
@@ -136,6 +144,60 @@ async function start(): Promise<void> {
     ),
   });
   const current = services;
+  secureSession(current, appRoot);
+  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, input: unknown) =>
+    current.router.handle(event.senderFrame?.url, channel, input),
+  );
+
+  // DevTools follow policy `allowDevTools` as it is at start (webPreferences cannot change later).
+  const devTools = devToolsAllowed(app.isPackaged, current.policy().allowDevTools);
+  installMenu(current);
+  window = new BrowserWindow(
+    mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone', { devTools }),
+  );
+  const target = window;
+  current.onEvent((name, payload) => {
+    if (!target.isDestroyed()) target.webContents.send(EVENT_CHANNEL, name, payload);
+  });
+  desktop.attach(current, target);
+  // Started at login: in the tray, without a window (Windows and Linux pass --hidden, macOS says so).
+  const hidden = startsHidden(
+    process.argv,
+    process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+  );
+  target.once('ready-to-show', () => {
+    if (hidden) return;
+    target.show();
+    void desktop.askAboutDialLinks();
+  });
+  powerMonitor.on('resume', () => current.systemResumed());
+  powerMonitor.on('lock-screen', () => current.osLocked());
+  if (process.platform === 'linux')
+    osLockWatcher = watchLinuxSessionLock({
+      onLock: () => current.osLocked(),
+      logError: (message, error) => logger.info(message, error),
+    });
+  powerMonitor.on('suspend', () => current.systemSuspended());
+  await target.loadURL(APP_ENTRY_URL);
+  deliverDial();
+}
+
+/** The application menu per OS, in the app's language (platform/app-menu.ts). */
+function installMenu(current: AppServices): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        allowDevTools: current.policy().allowDevTools,
+        texts: desktopTexts(current.language()).menu,
+      }),
+    ),
+  );
+}
+
+/** Certificates, Local Network Access, permissions, navigation and the app:// protocol of the session. */
+function secureSession(current: AppServices, appRoot: string): void {
   // Extra CAs and SPKI pins from policy for the renderer's connections (the SIP edge's wss://): the same
   // decision as main's own fetches and TLS probe; installed again on a policy change, which also clears
   // Chromium's cache of earlier verdicts.
@@ -170,41 +232,6 @@ async function start(): Promise<void> {
       });
     },
   });
-  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, input: unknown) =>
-    current.router.handle(event.senderFrame?.url, channel, input),
-  );
-
-  // DevTools follow policy `allowDevTools` as it is at start (webPreferences cannot change later).
-  const devTools = devToolsAllowed(app.isPackaged, current.policy().allowDevTools);
-  const language = desktopLanguage(current.settings().language, current.policy().language, systemLocale());
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenuTemplate({
-        platform: process.platform,
-        isPackaged: app.isPackaged,
-        allowDevTools: current.policy().allowDevTools,
-        texts: desktopTexts(language).menu,
-      }),
-    ),
-  );
-  window = new BrowserWindow(
-    mainWindowOptions(join(appRoot, 'dist', 'electron', 'preload.cjs'), 'Secure Softphone', { devTools }),
-  );
-  const target = window;
-  current.onEvent((name, payload) => {
-    if (!target.isDestroyed()) target.webContents.send(EVENT_CHANNEL, name, payload);
-  });
-  target.once('ready-to-show', () => target.show());
-  powerMonitor.on('resume', () => current.systemResumed());
-  powerMonitor.on('lock-screen', () => current.osLocked());
-  if (process.platform === 'linux')
-    osLockWatcher = watchLinuxSessionLock({
-      onLock: () => current.osLocked(),
-      logError: (message, error) => logger.info(message, error),
-    });
-  powerMonitor.on('suspend', () => current.systemSuspended());
-  await target.loadURL(APP_ENTRY_URL);
-  deliverDial();
 }
 
 function fail(error: unknown): void {

@@ -40,6 +40,14 @@ export interface StandInState {
   /** The handlers main gave the default session, to ask them as Chromium would. */
   permissionRequestHandler: PermissionRequestHandler | null;
   permissionCheckHandler: Parameters<Electron.Session['setPermissionCheckHandler']>[0];
+  trays: StandInTray[];
+  /** What `dialog.showMessageBox` answers: the index of the button pressed. */
+  messageBoxAnswer: number;
+  messageBoxes: Electron.MessageBoxOptions[];
+  /** Main's `ipcMain.handle` listener, to call it as the renderer would. */
+  invokeHandler: ((event: { senderFrame: { url: string } }, ...args: unknown[]) => unknown) | null;
+  badgeCount: number;
+  globalShortcuts: Map<string, () => void>;
 }
 
 /** Electron's request handler as the stand-in calls it: with its own web contents and a permission name. */
@@ -144,6 +152,37 @@ export class StandInBrowserWindow
   isVisible(): boolean {
     return this.visible;
   }
+  setOverlayIcon(): void {
+    record('window.setOverlayIcon');
+  }
+}
+
+/** A tray icon: keeps its tooltip and menu so a test can read them and press an item. */
+export class StandInTray
+  extends EventEmitter
+  implements Pick<Electron.Tray, 'setImage' | 'setToolTip' | 'destroy'>
+{
+  tooltip = '';
+  menu: Electron.MenuItemConstructorOptions[] = [];
+  constructor() {
+    super();
+    record('new Tray');
+    current?.trays.push(this);
+  }
+  setImage(): void {}
+  setToolTip(toolTip: string): void {
+    this.tooltip = toolTip;
+  }
+  setContextMenu(menu: { template: Electron.MenuItemConstructorOptions[] } | null): void {
+    this.menu = menu?.template ?? [];
+  }
+  destroy(): void {}
+  /** Presses the menu item with this label, as a click in the tray menu does. */
+  press(label: string): void {
+    const item = this.menu.find((entry) => entry.label === label);
+    if (!item?.click) throw new Error(`no tray menu item ${label}`);
+    (item.click as () => void)();
+  }
 }
 
 class StandInApp
@@ -168,6 +207,8 @@ class StandInApp
       | 'setAsDefaultProtocolClient'
       | 'isDefaultProtocolClient'
       | 'setAppUserModelId'
+      | 'setBadgeCount'
+      | 'setLoginItemSettings'
     >
 {
   private readonly readyPromise: Promise<void>;
@@ -261,6 +302,13 @@ class StandInApp
   setAppUserModelId(id: string): void {
     record(`app.setAppUserModelId(${id})`);
   }
+  setBadgeCount(count = 0): boolean {
+    this.state.badgeCount = count;
+    return true;
+  }
+  setLoginItemSettings(): void {
+    record('app.setLoginItemSettings');
+  }
 }
 
 export interface ElectronStandIn {
@@ -284,6 +332,12 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
     applicationMenu: null,
     permissionRequestHandler: null,
     permissionCheckHandler: null,
+    trays: [],
+    messageBoxAnswer: 1,
+    messageBoxes: [],
+    invokeHandler: null,
+    badgeCount: 0,
+    globalShortcuts: new Map(),
   };
   current = state;
   waiters = [];
@@ -318,17 +372,38 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
   };
 
   const ipcMain = {
-    handle(channel: string) {
+    handle(channel: string, listener: NonNullable<StandInState['invokeHandler']>) {
       record(`ipcMain.handle(${channel})`);
+      state.invokeHandler = listener;
     },
-  } satisfies Pick<Electron.IpcMain, 'handle'>;
+  };
 
   const dialog = {
     showErrorBox(title: string, content: string) {
       record('dialog.showErrorBox');
       state.errorBoxes.push({ title, content });
     },
-  } satisfies Pick<Electron.Dialog, 'showErrorBox'>;
+    async showMessageBox(...args: [Electron.MessageBoxOptions] | [unknown, Electron.MessageBoxOptions]) {
+      const options = args.length === 1 ? args[0] : args[1];
+      record(`dialog.showMessageBox(${options.message})`);
+      state.messageBoxes.push(options);
+      return { response: state.messageBoxAnswer, checkboxChecked: false };
+    },
+  };
+  const globalShortcut = {
+    register(accelerator: string, callback: () => void) {
+      state.globalShortcuts.set(accelerator, callback);
+      return true;
+    },
+    unregister(accelerator: string) {
+      state.globalShortcuts.delete(accelerator);
+    },
+  } satisfies Pick<Electron.GlobalShortcut, 'register' | 'unregister'>;
+  const nativeImage = {
+    createFromBitmap() {
+      return { addRepresentation() {} };
+    },
+  };
 
   const Menu = {
     buildFromTemplate(template: Electron.MenuItemConstructorOptions[]) {
@@ -374,6 +449,9 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
       ipcMain,
       Menu,
       Notification,
+      Tray: StandInTray,
+      globalShortcut,
+      nativeImage,
       powerMonitor,
       protocol,
       session: { defaultSession },

@@ -45,26 +45,20 @@ export function dialTargetFromArgv(argv: readonly string[]): string | null {
 
 /** The part of Electron's `app` protocol handling needs. */
 export interface ProtocolApp {
-  isPackaged: boolean;
-  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
   on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
 }
 
 /**
- * Makes the app the handler of tel:, callto: and sip: and hands every dial link it receives (at start,
- * from a second start on Windows/Linux, or macOS's open-url) to `deliver`. In development the Electron
- * binary is registered with the app's folder as argument, as Electron's docs describe.
+ * Hands every dial link the app receives (at start, from a second start on Windows/Linux, or macOS's
+ * open-url) to `deliver`. Becoming the system's handler of these links is a separate step that needs the
+ * person's consent (dial-link-registration.ts).
  */
 export function registerDialLinks(
   app: ProtocolApp,
-  options: { argv: readonly string[]; execPath: string; appPath: string },
+  options: { argv: readonly string[] },
   deliver: (target: string) => void,
 ): void {
-  for (const scheme of dialSchemes) {
-    if (app.isPackaged) app.setAsDefaultProtocolClient(scheme);
-    else app.setAsDefaultProtocolClient(scheme, options.execPath, [options.appPath]);
-  }
   app.on('open-url', (event, url) => {
     event.preventDefault();
     const target = dialTargetFromUrl(url);

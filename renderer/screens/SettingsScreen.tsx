@@ -15,6 +15,7 @@ import { useAppStore } from '../state/app-store';
 import { AccountSection } from './AccountSection';
 import { CallSettingsSection } from './CallSettingsSection';
 import { DataRightsSection } from './DataRightsSection';
+import { DesktopSection } from './DesktopSection';
 import { SipAccountForm } from './SipAccountForm';
 import { UpdatesSection } from './UpdatesSection';
 
@@ -132,6 +133,7 @@ export function SettingsScreen() {
         <AccountSection />
         <SipAccountForm />
         <CallSettingsSection />
+        <DesktopSection />
         <DataRightsSection />
         <UpdatesSection />
         <section className="card settings-card" aria-labelledby="settings-about">

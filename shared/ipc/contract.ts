@@ -88,6 +88,25 @@ export const SessionLockState = z
   .strict();
 export type SessionLockState = z.infer<typeof SessionLockState>;
 
+/**
+ * Whether this installation opens tel:, callto: and sip: links. 'unavailable' where it cannot register
+ * (the browser shell). On Windows registering only offers the app: the person confirms it in Settings >
+ * Apps > Default apps, or when Windows asks at the next link (`confirmInSystemSettings`).
+ */
+export const DialLinkState = z
+  .object({
+    handled: z.enum(['yes', 'no', 'unavailable']),
+    confirmInSystemSettings: z.boolean(),
+  })
+  .strict();
+export type DialLinkState = z.infer<typeof DialLinkState>;
+
+/** The phone line as the tray shows it (the renderer's registration state). */
+export const lineStatuses = ['registered', 'connecting', 'offline', 'error'] as const;
+
+/** A global shortcut main registered (electron/platform/global-shortcuts.ts) fired. */
+export const CallShortcut = z.object({ action: z.enum(['answer', 'decline', 'hangup', 'mute']) }).strict();
+
 /** A role from the ID token's `roles` claim (shared/domain/identity.ts). */
 export type UserRole = SignedInUser['roles'][number];
 /**
@@ -138,6 +157,14 @@ export const channels = {
   /** An OS notification for a ringing call, with Answer and Decline where the platform offers buttons. */
   'call.notifyIncoming': { input: IncomingCallNotice, output: z.undefined() },
   'call.dismissNotification': { input: z.object({ callId }).strict(), output: z.undefined() },
+  /** The phone's registration state, for the tray icon (main knows calls and Do Not Disturb itself). */
+  'phone.registrationChanged': {
+    input: z.object({ state: z.enum(lineStatuses) }).strict(),
+    output: z.undefined(),
+  },
+  /** Whether the app opens phone links, and making it do so (Settings; the first run asks in main). */
+  'dialLinks.state': { input: NoInput, output: DialLinkState },
+  'dialLinks.register': { input: NoInput, output: DialLinkState },
   /** A user-initiated audit event (the renderer's small subset of the catalog); main records it. */
   'audit.report': { input: RendererAuditEvent, output: z.undefined() },
   /** The admin screen (electron/audit/sync.ts, renderer/screens/AuditScreen.tsx): the log, newest first. */
@@ -303,6 +330,8 @@ export const events = {
    */
   'dial.request': z.object({ target: z.string().min(1).max(256) }),
   'updates.changed': UpdateStatus,
+  /** A global shortcut for a call was pressed (answer, hang up, mute) while another program had the focus. */
+  'call.shortcut': CallShortcut,
   /** The delivery of the audit log to the provider changed state. */
   'audit.syncChanged': AuditSyncStatus,
   /** The provider's status page said something new (or its answer went stale). */
