@@ -1,9 +1,5 @@
-import { _electron as electron, type Page } from 'playwright-core';
-import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { expect, test } from './support/fixtures.js';
-import { findElectronBinary } from './support/electron-binary.js';
-
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The checks both runtimes must pass: the app renders, talks to main, and names its navigation. */
 async function smoke(page: Page): Promise<void> {
@@ -25,21 +21,4 @@ test('smoke: the app loads in the browser shell', async ({ openApp }) => {
   await smoke(page);
 });
 
-test('smoke: the app loads in Electron', async () => {
-  const binary = findElectronBinary();
-  if ('missing' in binary) {
-    console.log(`Electron smoke skipped: ${binary.missing}`);
-    test.skip(true, binary.missing);
-    return;
-  }
-  const app = await electron.launch({
-    executablePath: binary.path,
-    args: [repoRoot],
-    env: { ...process.env, LANG: 'en_US.UTF-8' },
-  });
-  try {
-    await smoke(await app.firstWindow());
-  } finally {
-    await app.close();
-  }
-});
+// The same app in real Electron, and what only Electron can show: e2e/electron/electron-app.spec.ts.
