@@ -74,7 +74,7 @@ export function createAuditTransport(fetch: TrustedFetch): AuditHttp {
 
 /**
  * The transport with a client of its own, routed by the environment's proxy settings: for the audit
- * child program (sync-child.ts), the audit bench and tests. The app shares its one client instead.
+ * child program (testing/audit-sync-child.ts), the audit bench and tests. The app shares its one client instead.
  */
 export function createHttpsAuditTransport(trust: () => TlsTrust): AuditHttp & { close(): void } {
   const client = createHttpClient({ trust, routes: envRoutes() });
