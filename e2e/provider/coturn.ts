@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
-import { stopProcess, trackChild } from './processes.js';
+import { spawnManaged, stopProcess } from './processes.js';
 
 export interface CoturnOptions {
   /** Folder for its user database, PID file and log. */
@@ -59,41 +58,36 @@ export async function startCoturn(options: CoturnOptions): Promise<CoturnHandle>
   const logPath = join(options.dir, 'turnserver.log');
   const { username, password } = options.user;
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(
-    'turnserver',
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      // The plain listener is off (--no-udp/--no-tcp); its port is named so that no default 3478 is taken.
-      `--listening-port=${await freePort()}`,
-      `--tls-listening-port=${options.tlsPort}`,
-      '--no-udp',
-      '--no-tcp',
-      '--no-dtls',
-      '--no-rfc5780',
-      `--cert=${options.certificate}`,
-      `--pkey=${options.privateKey}`,
-      '--lt-cred-mech',
-      `--realm=${options.realm}`,
-      `--user=${username}:${password}`,
-      `--userdb=${join(options.dir, 'turndb')}`,
-      '--fingerprint',
-      '--allow-loopback-peers',
-      '--no-multicast-peers',
-      '--no-cli',
-      // Logs each session's allocation and, when it ends, the packets it relayed.
-      '--verbose',
-      '--log-file=stdout',
-      '--simple-log',
-      `--pidfile=${join(options.dir, 'turnserver.pid')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  const child = spawnManaged('turnserver', [
+    '-n',
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    // The plain listener is off (--no-udp/--no-tcp); its port is named so that no default 3478 is taken.
+    `--listening-port=${await freePort()}`,
+    `--tls-listening-port=${options.tlsPort}`,
+    '--no-udp',
+    '--no-tcp',
+    '--no-dtls',
+    '--no-rfc5780',
+    `--cert=${options.certificate}`,
+    `--pkey=${options.privateKey}`,
+    '--lt-cred-mech',
+    `--realm=${options.realm}`,
+    `--user=${username}:${password}`,
+    `--userdb=${join(options.dir, 'turndb')}`,
+    '--fingerprint',
+    '--allow-loopback-peers',
+    '--no-multicast-peers',
+    '--no-cli',
+    // Logs each session's allocation and, when it ends, the packets it relayed.
+    '--verbose',
+    '--log-file=stdout',
+    '--simple-log',
+    `--pidfile=${join(options.dir, 'turnserver.pid')}`,
+  ]);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
   child.once('close', () => log.end());
-  trackChild(child);
   try {
     await waitForTls(options.tlsPort, options.caCertPem, () => child.exitCode !== null, 10_000);
   } catch (error) {

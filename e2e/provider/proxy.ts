@@ -1,11 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { stopProcess, trackChild } from './processes.js';
+import { spawnManaged, stopProcess } from './processes.js';
 
 const run = promisify(execFile);
 
@@ -75,11 +75,10 @@ export async function startTinyproxy(options: TinyproxyOptions): Promise<Tinypro
   const uid = Number((await run('id', ['-u', PROXY_USER])).stdout.trim());
 
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn('tinyproxy', ['-d', '-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
+  const child = spawnManaged('tinyproxy', ['-d', '-c', configPath]);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
   child.once('close', () => log.end());
-  trackChild(child);
   try {
     await waitForPort(port, () => child.exitCode !== null, 10_000);
   } catch (error) {
