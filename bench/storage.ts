@@ -114,7 +114,7 @@ function build(path: string, key: string | null): number {
             encryption: {
               dtlsState: 'connected',
               srtpCipher: 'AES_CM_128_HMAC_SHA1_80',
-              scope: i % 2 ? 'end-to-end' : 'to-provider',
+              scope: i % 2 ? 'peer' : 'to-provider',
             },
           });
           if (i % 2) history.apply({ type: 'sasCompared', callId, at: at + 9_000, matched: true });
@@ -124,7 +124,14 @@ function build(path: string, key: string | null): number {
           callId,
           at: at + (i % 7 ? 185_000 : 30_000),
           disposition: i % 7 ? 'answered' : direction === 'incoming' ? 'missed' : 'cancelled',
-          cause: i % 7 ? 'Terminated' : 'Canceled',
+          cause:
+            i % 7
+              ? i % 3
+                ? 'hung-up'
+                : 'far-end-hung-up'
+              : direction === 'incoming'
+                ? 'missed'
+                : 'cancelled',
         });
       }
     })();

@@ -103,6 +103,24 @@ export const keyTexts: Record<string, KeyText> = {
     title: { en: 'STUN/TURN servers', de: 'STUN-/TURN-Server' },
     descriptionDe: 'STUN-/TURN-Server für Anrufe, höchstens 8; standardmäßig keine',
   },
+  allowTransferByFarEnd: {
+    category: 'calls',
+    title: { en: 'Follow transfers by the other side', de: 'Weitergabe durch die Gegenseite folgen' },
+    descriptionDe:
+      'Einer Weitergabe folgen, um die die Gegenseite eines Gesprächs bittet (SIP REFER); standardmäßig an',
+  },
+  mediaTimeoutSeconds: {
+    category: 'calls',
+    title: { en: 'Seconds without audio before a warning', de: 'Sekunden ohne Ton bis zum Hinweis' },
+    descriptionDe:
+      'Sekunden ohne Ton von der Gegenseite (RTP oder RTCP), bevor ein Gespräch darauf hinweist; standardmäßig 10',
+  },
+  mediaHangupSeconds: {
+    category: 'calls',
+    title: { en: 'Seconds without audio before hanging up', de: 'Sekunden ohne Ton bis zum Auflegen' },
+    descriptionDe:
+      'Sekunden ohne Ton von der Gegenseite insgesamt, bevor das Gespräch beendet wird; standardmäßig 60',
+  },
   defaultCountry: {
     category: 'calls',
     title: { en: 'Default country', de: 'Standardland' },
@@ -271,4 +289,7 @@ export const examplePolicy: Required<PolicyFile> = {
     mute: 'MediaPlayPause',
   },
   allowDevTools: false,
+  allowTransferByFarEnd: true,
+  mediaTimeoutSeconds: 10,
+  mediaHangupSeconds: 60,
 };

@@ -255,6 +255,27 @@ describe('the audit trail of the running app', () => {
     expect((await events())[2]?.details).toEqual({ keys: 'requireMfa', count: 1 });
   });
 
+  it('records a call the media watchdog ended, with the time policy gave it', async () => {
+    policy = manualPolicy({ status: 'ok', policy: { mediaTimeoutSeconds: 5, mediaHangupSeconds: 30 } });
+    await start(createMemorySecretStore());
+    for (const [callId, cause] of [
+      ['silent', 'no-audio'],
+      ['fine', 'far-end-hung-up'],
+    ] as const) {
+      await invoke('call.report', call(callId, NOW)[0]);
+      await invoke('call.report', {
+        type: 'ended',
+        callId,
+        at: NOW + 40_000,
+        disposition: 'answered',
+        cause,
+      });
+    }
+    expect((await events()).filter(({ type }) => type.startsWith('call.'))).toEqual([
+      { type: 'call.endedWithoutAudio', details: { callId: 'silent', seconds: 30 } },
+    ]);
+  });
+
   it('records security-relevant settings, a reported SAS mismatch, and the renderer reports it may make', async () => {
     await start(createMemorySecretStore());
     expect(await invoke('settings.update', { theme: 'dark', doNotDisturb: true })).toMatchObject({

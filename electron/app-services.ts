@@ -299,7 +299,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   });
   await storage.applyRetention();
   audit.startSync();
-  const calls = createCallUnit({ history: storage.history, notifier: deps.notifier, record, emit });
+  const calls = createCallUnit({
+    history: storage.history,
+    notifier: deps.notifier,
+    record,
+    emit,
+    mediaHangupSeconds: () => policy.effective().mediaHangupSeconds,
+  });
 
   const router = createIpcRouter(
     mergeHandlers(

@@ -24,6 +24,8 @@ export function createCallUnit(deps: {
   notifier: IncomingCallNotifier;
   record(event: AuditEvent): void;
   emit: Emit;
+  /** Seconds without audio after which the engine ends a call (policy mediaHangupSeconds). */
+  mediaHangupSeconds(): number;
 }): CallUnit {
   const listeners = new Set<(event: CallEvent) => void>();
   return {
@@ -36,6 +38,12 @@ export function createCallUnit(deps: {
         deps.history()?.apply(event);
         if (event.type === 'sasCompared' && !event.matched)
           deps.record({ type: 'call.sasMismatchReported', details: { callId: event.callId } });
+        // The engine's media watchdog ended the call: no audio from the far end for policy's time.
+        if (event.type === 'ended' && event.cause === 'no-audio')
+          deps.record({
+            type: 'call.endedWithoutAudio',
+            details: { callId: event.callId, seconds: deps.mediaHangupSeconds() },
+          });
         // History lists finished calls; one refresh per call, when it ends.
         if (event.type === 'ended') deps.emit('history.changed', {});
         for (const listener of listeners) listener(event);

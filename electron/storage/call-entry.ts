@@ -1,3 +1,4 @@
+import { endReasons } from '../../shared/domain/calls.js';
 import type { CallRecord } from '../../shared/domain/history.js';
 
 /** A history row as the call table holds it. */
@@ -23,10 +24,11 @@ export interface CallRow {
 // on SQLCipher every page read from disk is decrypted and its HMAC checked, and a prefix's calls fill
 // half the pages they did with the columns as they are (bench/storage.ts). The usual values are numbers
 // (their position in these lists); any other value is kept as it is, so every row reads back exactly.
-// Frozen with migration 5: SQLite takes an expression from the index only when a query writes it the
-// same way, so a change here is a new migration.
+// SQLite takes an expression from the index only when a query writes it the same way: each set of lists is
+// frozen with the migration that built its index, and a change is a new migration.
 const DISPOSITIONS = ['answered', 'missed', 'declined', 'busy', 'failed', 'cancelled'] as const;
-const CAUSES = [
+/** JsSIP's causes, which the engine reported until migration 6. */
+const JSSIP_CAUSES = [
   'Terminated',
   'Canceled',
   'Busy',
@@ -46,7 +48,28 @@ const SRTP_CIPHERS = [
   'AEAD_AES_128_GCM',
   'AEAD_AES_256_GCM',
 ] as const;
-const SCOPES = ['end-to-end', 'to-provider', 'unknown'] as const;
+
+/** The values an index entry codes as their positions. */
+export interface EntryCodes {
+  causes: readonly string[];
+  scopes: readonly string[];
+}
+
+/** Migration 5's index (frozen). */
+export const ENTRY_CODES_V5: EntryCodes = {
+  causes: JSSIP_CAUSES,
+  scopes: ['end-to-end', 'to-provider', 'unknown'],
+};
+
+/**
+ * Migration 6's index: causes are the engine's end reasons (with JsSIP's old ones after them), and the
+ * DTLS-by-the-far-end scope is called `peer` (it was `end-to-end`, which claimed more than it proved);
+ * migration 6 renames the stored value, so old calls read the same in the list and from the index.
+ */
+const ENTRY_CODES: EntryCodes = {
+  causes: [...endReasons, ...JSSIP_CAUSES],
+  scopes: ['peer', 'to-provider', 'unknown'],
+};
 
 /** The column as the position of its value in `values`, or as the value when it is not one of them. */
 const coded = (column: string, values: readonly string[]): string =>
@@ -61,7 +84,7 @@ const REMOTE_URI = `CASE WHEN instr(account, '@') = 0 THEN remote_uri
   WHEN remote_uri = 'sip:' || remote_digits || ${ACCOUNT_DOMAIN} THEN 1 ELSE remote_uri END`;
 
 /** The entry after (remote_digits, started_at): each name with its expression. */
-const ENTRY = {
+const entry = (codes: EntryCodes) => ({
   id: 'id',
   account: 'account',
   remote_name: 'remote_name',
@@ -72,21 +95,30 @@ const ENTRY = {
   remote_uri: REMOTE_URI,
   answered_after: 'answered_at - started_at',
   ended_after: 'ended_at - started_at',
-  cause: coded('cause', CAUSES),
+  cause: coded('cause', codes.causes),
   dtls_state: coded('dtls_state', DTLS_STATES),
   srtp_cipher: coded('srtp_cipher', SRTP_CIPHERS),
-  encryption_scope: coded('encryption_scope', SCOPES),
-} as const;
+  encryption_scope: coded('encryption_scope', codes.scopes),
+});
 
-const expressions = Object.entries(ENTRY) as [keyof typeof ENTRY, string][];
+const expressions = (codes: EntryCodes) => Object.entries(entry(codes));
 
-/** Migration 5's index: by number and start, then the entry. */
-export const CALL_ENTRY_INDEX = `CREATE INDEX call_number_rows ON call (remote_digits, started_at,
-  ${expressions.map(([name, sql]) => (sql === name ? sql : `(${sql})`)).join(',\n  ')})`;
+/** The number search's index with these codes: by number and start, then the entry. */
+export function callEntryIndex(codes: EntryCodes): string {
+  return `CREATE INDEX call_number_rows ON call (remote_digits, started_at,
+  ${expressions(codes)
+    .map(([name, sql]) => (sql === name ? sql : `(${sql})`))
+    .join(',\n  ')})`;
+}
 
-/** The select list that reads a call's entry from that index alone. */
+/** The current index (migration 6). */
+export const CALL_ENTRY_INDEX = callEntryIndex(ENTRY_CODES);
+
+/** The select list that reads a call's entry from the current index alone. */
 export const CALL_ENTRY_COLUMNS = `remote_digits, started_at,
-  ${expressions.map(([name, sql]) => (sql === name ? sql : `${sql} AS ${name}`)).join(',\n  ')}`;
+  ${expressions(ENTRY_CODES)
+    .map(([name, sql]) => (sql === name ? sql : `${sql} AS ${name}`))
+    .join(',\n  ')}`;
 
 /** A row of CALL_ENTRY_COLUMNS. */
 export interface CallEntry {
@@ -132,10 +164,10 @@ export function fromCallEntry(entry: CallEntry): CallRow {
     ended_at: entry.ended_after === null ? null : entry.started_at + entry.ended_after,
     duration_ms: entry.duration_ms,
     disposition: decoded(entry.disposition, DISPOSITIONS) as CallRow['disposition'],
-    cause: decoded(entry.cause, CAUSES),
+    cause: decoded(entry.cause, ENTRY_CODES.causes),
     dtls_state: decoded(entry.dtls_state, DTLS_STATES),
     srtp_cipher: decoded(entry.srtp_cipher, SRTP_CIPHERS),
-    encryption_scope: decoded(entry.encryption_scope, SCOPES),
+    encryption_scope: decoded(entry.encryption_scope, ENTRY_CODES.scopes),
     sas_matched: entry.sas_matched,
   };
 }

@@ -10,6 +10,7 @@ import { useRealKeychain } from '../../testing/real-keychain.js';
 import { DATABASE_KEY_ITEM, DatabaseOpenError, migrate, openEncryptedDatabase } from './database.js';
 import { createContactStore } from './contacts.js';
 import { createHistoryStore } from './history.js';
+import { CALL_ENTRY_COLUMNS } from './call-entry.js';
 import { migrations } from './migrations.js';
 import { shredAllData } from './shred.js';
 
@@ -287,7 +288,7 @@ describe('migrations', () => {
             type: 'encryption',
             callId,
             at: 1_000_000 + i * 1_000 + 950,
-            encryption: { dtlsState: 'connected', srtpCipher: 'AEAD_AES_256_GCM', scope: 'end-to-end' },
+            encryption: { dtlsState: 'connected', srtpCipher: 'AEAD_AES_256_GCM', scope: 'peer' },
           });
         if (i % 7 === 0)
           history.apply({ type: 'sasCompared', callId, at: 1_000_000 + i * 1_000 + 990, matched: true });
@@ -301,12 +302,14 @@ describe('migrations', () => {
           });
       }
     })();
+    // What version 4 of the app called the scope of a call whose DTLS the far end ends itself.
+    db.exec("UPDATE call SET encryption_scope = 'end-to-end' WHERE encryption_scope = 'peer'");
     const before = {
       prefix: history.search('49301'),
       number: history.search('493015'),
       other: history.search('0301'),
     };
-    migrate(db);
+    migrate(db, migrations.slice(0, 5));
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(history.search('49301')).toEqual(before.prefix);
     expect(history.search('493015')).toEqual(before.number);
@@ -315,6 +318,72 @@ describe('migrations', () => {
     expect(
       db.prepare("SELECT name FROM sqlite_master WHERE name = 'call_digits_rows'").get(),
     ).toBeUndefined();
+    db.close();
+  });
+
+  it('bring a version 5 database to version 6: end-to-end calls read as peer, from the list and the index', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 5));
+    const history = createHistoryStore(db);
+    const scopes = ['peer', 'to-provider', 'unknown', null] as const;
+    db.transaction(() => {
+      for (let i = 0; i < 120; i += 1) {
+        const callId = `v5-${i}`;
+        const at = 1_000_000 + i * 1_000;
+        history.apply({
+          type: 'started',
+          callId,
+          at,
+          direction: i % 2 ? 'incoming' : 'outgoing',
+          account: 'sip:me@x.eu',
+          remoteUri: `sip:+49301${i % 7}@x.eu`,
+          remoteName: null,
+        });
+        history.apply({ type: 'answered', callId, at: at + 500 });
+        const scope = scopes[i % scopes.length]!;
+        if (scope)
+          history.apply({
+            type: 'encryption',
+            callId,
+            at: at + 600,
+            encryption: { dtlsState: 'connected', srtpCipher: 'AEAD_AES_256_GCM', scope },
+          });
+        history.apply({
+          type: 'ended',
+          callId,
+          at: at + 900,
+          disposition: 'answered',
+          cause: i % 3 ? 'Terminated' : 'Canceled',
+        });
+      }
+    })();
+    // Version 5 of the app stored the far end's own DTLS as 'end-to-end'.
+    db.exec("UPDATE call SET encryption_scope = 'end-to-end' WHERE encryption_scope = 'peer'");
+    const renamed = (records: ReturnType<typeof history.list>) =>
+      records.map((call) => ({
+        ...call,
+        encryptionScope: call.encryptionScope === 'end-to-end' ? 'peer' : call.encryptionScope,
+      }));
+    const before = { list: renamed(history.list({ limit: 200 })), number: renamed(history.search('49301')) };
+    expect(before.list.filter((call) => call.encryptionScope === 'peer')).toHaveLength(30);
+
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(history.list({ limit: 200 })).toEqual(before.list);
+    expect(history.search('49301')).toEqual(before.number);
+    expect(db.prepare("SELECT count(*) FROM call WHERE encryption_scope = 'end-to-end'").pluck().get()).toBe(
+      0,
+    );
+    // The number search still reads the covering index of compact entries, which now codes 'peer'.
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT ${CALL_ENTRY_COLUMNS} FROM call WHERE remote_digits = ?`)
+      .all('4930')
+      .map((row) => (row as { detail: string }).detail);
+    expect(plan).toEqual(['SEARCH call USING COVERING INDEX call_number_rows (remote_digits=?)']);
+    const entry = db
+      .prepare(`SELECT ${CALL_ENTRY_COLUMNS} FROM call WHERE remote_digits = ? AND encryption_scope = 'peer'`)
+      .get('493010') as { encryption_scope: number | string };
+    expect(entry.encryption_scope).toBe(0);
     db.close();
   });
 

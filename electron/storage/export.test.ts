@@ -84,7 +84,7 @@ function addCalls(): void {
     type: 'encryption',
     callId: 'out-1',
     at: start + 2_100,
-    encryption: { dtlsState: 'connected', srtpCipher: 'AEAD_AES_256_GCM', scope: 'end-to-end' },
+    encryption: { dtlsState: 'connected', srtpCipher: 'AEAD_AES_256_GCM', scope: 'peer' },
   });
   history.apply({ type: 'sasCompared', callId: 'out-1', at: start + 5_000, matched: true });
   history.apply({
@@ -190,7 +190,7 @@ describe('export my data', () => {
         cause: 'BYE',
         dtls_state: 'connected',
         srtp_cipher: 'AEAD_AES_256_GCM',
-        encryption_scope: 'end-to-end',
+        encryption_scope: 'peer',
         sas_matched: 'true',
       },
     ]);

@@ -194,8 +194,8 @@ describe('search', () => {
     const dispositions = ['answered', 'missed', 'declined', 'busy', 'failed', 'cancelled'] as const;
     const dtlsStates = ['new', 'connecting', 'connected', 'closed', 'failed', null] as const;
     const ciphers = ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_256_GCM', 'AEAD_SOMETHING_NEW', null] as const;
-    const scopes = ['end-to-end', 'to-provider', 'unknown'] as const;
-    const causes = ['Terminated', 'Canceled', 'Bad Media Description'] as const;
+    const scopes = ['peer', 'to-provider', 'unknown'] as const;
+    const causes = ['hung-up', 'no-audio', 'Canceled', 'Bad Media Description'] as const;
     const uris = [
       'sip:+4930111@example.eu',
       'sip:4930222@example.eu',

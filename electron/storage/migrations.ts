@@ -1,4 +1,4 @@
-import { CALL_ENTRY_INDEX } from './call-entry.js';
+import { CALL_ENTRY_INDEX, callEntryIndex, ENTRY_CODES_V5 } from './call-entry.js';
 
 /** Schema versions, in order; never edit a released one, append a new one. */
 export const migrations: readonly string[] = [
@@ -147,5 +147,11 @@ export const migrations: readonly string[] = [
   // 5: the number search's index holds each call in compact form (call-entry.ts), so that a number prefix's
   //    calls lie on half as many pages, each of them decrypted and its HMAC checked when read from disk.
   `DROP INDEX call_digits_rows;
+   ${callEntryIndex(ENTRY_CODES_V5)};`,
+  // 6: the scope of a call whose DTLS the far end ends itself is `peer`: `end-to-end` claimed more than a
+  //    fingerprint proves (only the compared security code does). The number index codes the engine's end
+  //    reasons, the causes it now reports.
+  `UPDATE call SET encryption_scope = 'peer' WHERE encryption_scope = 'end-to-end';
+   DROP INDEX call_number_rows;
    ${CALL_ENTRY_INDEX};`,
 ];

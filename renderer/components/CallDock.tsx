@@ -8,9 +8,12 @@ import { securityClaim } from '../phone/security-claim';
 import { useAppStore } from '../state/app-store';
 import { contactNameFor, useContactName } from '../state/contacts-store';
 import { usePhoneStore } from '../state/phone-store';
+import { CallEndNotices } from './CallEndNotice';
+import { CallRouting } from './CallRouting';
 import { DialPad } from './DialPad';
 import { Feedback, type FeedbackMessage } from './Feedback';
 import { Icon } from './Icon';
+import { MediaWarning } from './MediaWarning';
 
 function useElapsed(since: number | null): string {
   const [now, setNow] = useState(() => Date.now());
@@ -161,7 +164,9 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
           </p>
         )}
       </div>
-      {view.state === 'active' && <QualityIndicator view={view} />}
+      <CallRouting view={view} />
+      {view.state === 'active' && <MediaWarning view={view} />}
+      {view.state === 'active' && !view.mediaWarning && <QualityIndicator view={view} />}
       {view.state === 'active' && view.microphoneLabel && (
         <p className="hint">{t('call.microphone', { name: view.microphoneLabel })}</p>
       )}
@@ -173,7 +178,7 @@ function CallCard({ view, others }: { view: CallView; others: CallView[] }) {
               cipher: view.encryption.srtpCipher ?? '–',
             })}
           </p>
-          {view.sas && view.encryption.scope === 'end-to-end' && (
+          {view.sas && view.encryption.scope === 'peer' && (
             <div className="sas">
               <p>
                 {t('call.sasPrompt')}{' '}
@@ -393,10 +398,13 @@ function LockedCallCard({ view }: { view: CallView }) {
 export function CallDock({ hideCaller = false }: { hideCaller?: boolean }) {
   const { t } = useTranslation();
   const calls = usePhoneStore((s) => s.calls);
+  const ended = usePhoneStore((s) => s.ended);
+  const engine = usePhoneStore((s) => s.engine);
   useIncomingCallNotifications(calls, hideCaller);
-  if (calls.length === 0) return null;
+  if (calls.length === 0 && ended.length === 0) return null;
   return (
     <aside className="call-dock" aria-label={t('call.dock')}>
+      <CallEndNotices ended={ended} onDismiss={(id) => engine().dismissEnded(id)} hideCaller={hideCaller} />
       {calls.map((view) =>
         hideCaller ? (
           <LockedCallCard key={view.id} view={view} />

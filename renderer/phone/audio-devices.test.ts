@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { FakeStream } from '../../testing/phone/fake-media';
 import { availableOrDefault, listAudioDevices, MicrophoneError, openMicrophone } from './audio-devices';
 
-const stream = { id: 'stream' } as unknown as MediaStream;
+const stream = new FakeStream();
 const domError = (name: string) => Object.assign(new Error(name), { name });
 
 describe('openMicrophone', () => {

@@ -17,20 +17,26 @@ describe('assessQuality', () => {
   it('counts loss over the interval, not since the call began', () => {
     const before = sample({ packetsReceived: 10_000, packetsLost: 500 });
     const after = sample({ packetsReceived: 10_250, packetsLost: 500 });
-    expect(assessQuality(before, after).lossPercent).toBe(0);
-    expect(assessQuality(before, after).level).toBe('good');
+    expect(assessQuality(before, after)?.lossPercent).toBe(0);
+    expect(assessQuality(before, after)?.level).toBe('good');
   });
 
   it('drops to fair with a few percent loss and to poor with heavy loss', () => {
     const before = sample({ packetsReceived: 1000, packetsLost: 0 });
-    expect(assessQuality(before, sample({ packetsReceived: 1095, packetsLost: 5 })).level).toBe('fair');
-    expect(assessQuality(before, sample({ packetsReceived: 1080, packetsLost: 20 })).level).toBe('poor');
+    expect(assessQuality(before, sample({ packetsReceived: 1095, packetsLost: 5 }))?.level).toBe('fair');
+    expect(assessQuality(before, sample({ packetsReceived: 1080, packetsLost: 20 }))?.level).toBe('poor');
+  });
+
+  it('rates nothing when no packet arrived: a silent call is never called good', () => {
+    const before = sample({ packetsReceived: 1000, packetsLost: 0 });
+    expect(assessQuality(before, sample({ packetsReceived: 1000, packetsLost: 0 }))).toBeNull();
+    expect(assessQuality(null, sample({ packetsReceived: 0 }))).toBeNull();
   });
 
   it('drops with long delay even without loss', () => {
-    expect(assessQuality(null, sample({ rttMs: 300 })).level).toBe('good');
-    expect(assessQuality(null, sample({ rttMs: 600, jitterMs: 40 })).level).toBe('fair');
-    expect(assessQuality(null, sample({ rttMs: 1200, jitterMs: 80 })).level).toBe('poor');
+    expect(assessQuality(null, sample({ rttMs: 300 }))?.level).toBe('good');
+    expect(assessQuality(null, sample({ rttMs: 600, jitterMs: 40 }))?.level).toBe('fair');
+    expect(assessQuality(null, sample({ rttMs: 1200, jitterMs: 80 }))?.level).toBe('poor');
   });
 });
 

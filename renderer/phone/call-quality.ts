@@ -57,12 +57,14 @@ export function sampleFromStats(stats: Iterable<StatsEntry>): QualitySample | nu
 
 /**
  * Rates the interval between two samples with a simplified ITU-T G.107 E-model: the R factor falls with
- * mouth-to-ear delay (half the RTT, jitter buffer, codec) and with packet loss.
+ * mouth-to-ear delay (half the RTT, jitter buffer, codec) and with packet loss. Null when no packet
+ * arrived in the interval: a call without audio has no quality to speak of (the media watchdog warns).
  */
-export function assessQuality(previous: QualitySample | null, current: QualitySample): CallQuality {
+export function assessQuality(previous: QualitySample | null, current: QualitySample): CallQuality | null {
   const received = current.packetsReceived - (previous?.packetsReceived ?? 0);
+  if (received <= 0) return null;
   const lost = current.packetsLost - (previous?.packetsLost ?? 0);
-  const lossPercent = received + lost > 0 ? (Math.max(0, lost) / (received + lost)) * 100 : 0;
+  const lossPercent = (Math.max(0, lost) / (received + Math.max(0, lost))) * 100;
   const delayMs = (current.rttMs ?? 0) / 2 + current.jitterMs * 2 + 20;
   const delayImpairment = delayMs < 160 ? delayMs / 40 : (delayMs - 120) / 10;
   const rFactor = 93.2 - delayImpairment - lossPercent * 2.5;

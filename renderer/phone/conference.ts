@@ -1,14 +1,17 @@
+/** What the mixer uses of a call's peer connection. */
+type LegConnection = Pick<RTCPeerConnection, 'getSenders' | 'getReceivers' | 'signalingState'>;
+
 /** One call taking part in a local three-way conference. */
 export interface ConferenceLeg {
-  connection: RTCPeerConnection;
+  connection: LegConnection;
   microphone: MediaStreamTrack;
 }
 
-function audioSender(connection: RTCPeerConnection): RTCRtpSender | undefined {
+function audioSender(connection: LegConnection): RTCRtpSender | undefined {
   return connection.getSenders().find((sender) => sender.track?.kind === 'audio' || sender.track === null);
 }
 
-function remoteTrack(connection: RTCPeerConnection): MediaStreamTrack | undefined {
+function remoteTrack(connection: LegConnection): MediaStreamTrack | undefined {
   return connection.getReceivers().find((receiver) => receiver.track.kind === 'audio')?.track;
 }
 

@@ -1,76 +1,52 @@
-import JsSIP from 'jssip';
-import type {
-  IncomingDTMFEvent,
-  IncomingEvent,
-  OutgoingDTMFEvent,
-  OutgoingEvent,
-  ReferEvent,
-  RTCSession,
-} from 'jssip/lib/RTCSession';
-import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
-import type { CallEvent, CallDisposition, MediaEncryption } from '../../shared/domain/calls';
+import type { ReferEvent } from 'jssip/lib/RTCSession';
+import type { CallEvent } from '../../shared/domain/calls';
 import type { SipRegistration, TlsProbeResult } from '../../shared/domain/sip-account';
 import type { Settings } from '../../shared/settings/settings';
 import { MicrophoneError, openMicrophone, type MicrophoneProblem } from './audio-devices';
-import { assessQuality, sampleFromStats, type CallQuality, type QualitySample } from './call-quality';
+import type { QualitySample } from './call-quality';
+import { CallSession } from './call-session';
+import { endIsNoticed } from './call-state';
+import { newCallView, type CallView } from './call-view';
 import { ConferenceMixer } from './conference';
 import { iceReadiness } from './ice-gate';
-import { deriveSas } from './sas';
-import { routeToDevice, TonePlayer, type Tone } from './tones';
+import { MediaWatchdog, readMedia } from './media-watchdog';
+import { marks, RegistrationClient, type RegistrationStatus } from './registration';
+import { FINGERPRINT_HEADER, certificateFingerprint, peerConnectionConfig, sdpProblemOf } from './sdp-policy';
+import {
+  answerOptions,
+  callOptions,
+  createJsSipAgent,
+  dtmfOptions,
+  referOptions,
+  rejectOptions,
+  type AgentFactory,
+  type MediaOptions,
+  type SipAgent,
+  type SipMessage,
+  type SipResponse,
+  type SipSession,
+} from './sip-adapter';
+import { chooseTone } from './tone-choice';
+import { TonePlayer, type Tone } from './tones';
 
-export type RegistrationError =
-  | 'wrong-credentials'
-  | 'untrusted-certificate'
-  | 'hostname-mismatch'
-  | 'certificate-expired'
-  | 'pin-mismatch'
-  | 'unreachable'
-  | 'no-network'
-  | 'rejected';
-
-export type RegistrationStatus =
-  | { state: 'offline' }
-  | { state: 'connecting' }
-  | { state: 'registered' }
-  | { state: 'error'; error: RegistrationError };
-
-export type CallState = 'dialing' | 'ringing' | 'incoming' | 'active' | 'ended';
-
-export interface CallView {
-  id: string;
-  direction: 'incoming' | 'outgoing';
-  remoteUri: string;
-  remoteName: string | null;
-  state: CallState;
-  muted: boolean;
-  heldLocally: boolean;
-  heldRemotely: boolean;
-  startedAt: number;
-  answeredAt: number | null;
-  encryption: MediaEncryption | null;
-  sas: string | null;
-  /** What the person said after comparing the security code with the far end: null until then. */
-  sasMatched: boolean | null;
-  endCause: string | null;
-  /** The far end sends early media (announcements, its own ringback); no local ringback then. */
-  earlyMedia: boolean;
-  /** Part of the local three-way conference. */
-  conference: boolean;
-  /** A transfer we asked for: under way, or refused by the far end or the target. */
-  transfer: 'pending' | 'failed' | null;
-  quality: CallQuality | null;
-  /** DTMF digits the far end sent by SIP INFO (RFC 4733 events are not exposed by browsers). */
-  dtmfReceived: string;
-  /** Why the microphone could not be opened for this call, if it could not. */
-  microphoneProblem: MicrophoneProblem | null;
-  /** The microphone this call uses, as the system names it. */
-  microphoneLabel: string | null;
-}
+export type { CallState, CallView, EndReason, MediaWarning } from './call-view';
+export type { RegistrationError, RegistrationStatus } from './registration';
+export { marks } from './registration';
 
 export type PhonePreferences = Pick<
   Settings,
   'doNotDisturb' | 'dtmfTransport' | 'microphoneId' | 'speakerId' | 'ringDeviceId'
 >;
+
+/** What managed policy decides about calls (shared/policy/schema.ts). */
+export interface PhonePolicy {
+  /** Follow a transfer the far end asks for (REFER). */
+  allowTransferByFarEnd: boolean;
+  /** Without audio (RTP or RTCP) this long, the call says so. */
+  mediaTimeoutSeconds: number;
+  /** Without audio this long in all, the call is ended. */
+  mediaHangupSeconds: number;
+}
 
 export type CallStartResult =
   { ok: true; id: string } | { ok: false; problem: 'not-registered' | 'already-calling' | MicrophoneProblem };
@@ -78,236 +54,126 @@ export type CallStartResult =
 export interface PhoneEngineDeps {
   report(event: CallEvent): void;
   probeTls(url: string): Promise<TlsProbeResult>;
-  publish(update: { registration?: RegistrationStatus; calls?: CallView[] }): void;
+  /** Registration state, the calls in progress, and the calls that ended recently with a reason to show. */
+  publish(update: { registration?: RegistrationStatus; calls?: CallView[]; ended?: CallView[] }): void;
   now(): number;
   preferences(): PhonePreferences;
+  policy(): PhonePolicy;
   /** STUN/TURN servers from policy. */
   iceServers(): RTCIceServer[];
   /** Whether policy pins the provider's keys: only then is the server probed before connecting. */
   pinsConfigured(): boolean;
+  /** The SIP user agent (JsSIP's by default; a stand-in in unit tests). */
+  createAgent?: AgentFactory;
+  /** A DTLS certificate for the next call (the browser's by default; none makes the browser pick one). */
+  generateCertificate?: () => Promise<RTCCertificate | null>;
+  /** Where call-progress tones play (WebAudio through an <audio> element by default). */
+  tones?: ToneOutput;
 }
 
-/**
- * Whether the far end terminates DTLS itself (a WebRTC client: its SDP carries the WebRTC stack's
- * `a=msid-semantic` next to the fingerprint) or a gateway of the provider bridged the media (a PBX or an
- * RTP phone behind rtpengine has no msid-semantic). Only the first may be called end-to-end.
- */
-export function encryptionScope(remoteSdp: string): MediaEncryption['scope'] {
-  if (!/^a=fingerprint:/m.test(remoteSdp)) return 'unknown';
-  return /^a=msid-semantic:/m.test(remoteSdp) ? 'end-to-end' : 'to-provider';
+/** What plays the call-progress tones (tones.ts `TonePlayer`). */
+export interface ToneOutput {
+  prepare(): void;
+  play(tone: Tone, sinkId: string): Promise<void>;
+  stop(): void;
 }
 
-async function readEncryption(connection: RTCPeerConnection): Promise<MediaEncryption> {
-  const stats = await connection.getStats();
-  for (const report of stats.values() as IterableIterator<{
-    type: string;
-    dtlsState?: MediaEncryption['dtlsState'];
-    srtpCipher?: string;
-  }>) {
-    if (report.type === 'transport') {
-      return {
-        dtlsState: report.dtlsState ?? null,
-        srtpCipher: report.srtpCipher ?? null,
-        scope: encryptionScope(connection.remoteDescription?.sdp ?? ''),
-      };
-    }
-  }
-  return { dtlsState: null, srtpCipher: null, scope: 'unknown' };
-}
-
-/**
- * User Timing marks of registration and call setup, for the DevTools performance panel and for
- * `npm run bench -- calls`, which reads them the same way from the app and from a bare JsSIP page.
- */
-export const marks = {
-  register: 'softphone:register',
-  registered: 'softphone:registered',
-  call: 'softphone:call',
-  incoming: 'softphone:incoming',
-  answer: 'softphone:answer',
-  confirmed: 'softphone:confirmed',
-} as const;
-
-/** How often the call-quality indicator samples getStats. */
+/** How often quality and the media watchdog sample getStats. */
 const QUALITY_INTERVAL_MS = 2000;
-
-const probeErrors: Partial<Record<TlsProbeResult['outcome'], RegistrationError>> = {
-  untrusted: 'untrusted-certificate',
-  'hostname-mismatch': 'hostname-mismatch',
-  expired: 'certificate-expired',
-  'pin-mismatch': 'pin-mismatch',
-  refused: 'unreachable',
-  unreachable: 'unreachable',
-  timeout: 'unreachable',
-  'tls-error': 'unreachable',
-};
-
-function disposition(cause: string, direction: CallView['direction'], answered: boolean): CallDisposition {
-  if (answered) return 'answered';
-  const { causes } = JsSIP.C;
-  if (cause === causes.BUSY) return 'busy';
-  if (cause === causes.REJECTED) return 'declined';
-  if (cause === causes.CANCELED) return direction === 'incoming' ? 'missed' : 'cancelled';
-  if (direction === 'incoming' && (cause === causes.NO_ANSWER || cause === causes.EXPIRES)) return 'missed';
-  return 'failed';
-}
+/** How long the reason a call ended stays on screen (unless dismissed). */
+const END_NOTICE_MS = 8000;
+/** After an attended transfer, the target ends our consultation call (RFC 5589); we do after this long. */
+const CONSULTATION_GRACE_MS = 4000;
+/** Marks of one call; cleared once no call is left, so that they do not pile up over a day of calls. */
+const CALL_MARKS = [marks.call, marks.incoming, marks.answer, marks.confirmed];
 
 function sipUriOf(uri: string): string {
   return uri.startsWith('sip') ? uri : `sip:${uri}`;
 }
 
-interface CallEntry {
-  view: CallView;
-  session: RTCSession;
-  audio: HTMLAudioElement | null;
-  /** The microphone stream we opened for this call; JsSIP does not stop streams it was given. */
-  microphone: MediaStream | null;
-  /** The microphone setting the stream was opened with. */
-  microphoneChoice: string;
-  qualitySample: QualitySample | null;
-  /** The address we dialled (outgoing calls only), as it was given to call(). */
-  dialledUri: string | null;
-  /** Answer was pressed and the microphone is opening: a second press must not open another one. */
-  answering: boolean;
+const ECDSA_P256: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+
+function browserCertificate(): Promise<RTCCertificate | null> {
+  return typeof RTCPeerConnection === 'function'
+    ? RTCPeerConnection.generateCertificate(ECDSA_P256).catch(() => null)
+    : Promise.resolve(null);
+}
+
+interface MediaState {
+  watchdog: MediaWatchdog;
+  sample: QualitySample | null;
 }
 
 /**
- * The phone: one JsSIP user agent over wss://, DTLS-SRTP calls with a second line, transfer and a local
- * conference, and the reporting of every call's lifecycle to main. It holds no UI; the store renders
- * what it publishes.
+ * The phone: registration (registration.ts), calls (call-session.ts, one state machine each), a second
+ * line, transfer and a local conference, the call-progress tones and the media watchdog. It holds no UI;
+ * the store renders what it publishes.
  */
 export class PhoneEngine {
-  private ua: UA | null = null;
-  private registration: SipRegistration | null = null;
-  private status: RegistrationStatus = { state: 'offline' };
-  private readonly calls = new Map<string, CallEntry>();
-  private readonly tones = new TonePlayer();
+  private readonly registration: RegistrationClient;
+  private readonly calls = new Map<string, CallSession>();
+  private readonly endedCalls = new Map<string, { view: CallView; timer: ReturnType<typeof setTimeout> }>();
+  private readonly tones: ToneOutput;
   private conference: { ids: [string, string]; mixer: Promise<ConferenceMixer> } | null = null;
-  /** Incoming INVITEs with Replaces we accepted (attended transfer to us): answered without ringing. */
-  private readonly replacements = new WeakSet<RTCSession>();
+  /** Incoming INVITEs with Replaces we accepted (attended transfer to us), with the call each replaces. */
+  private readonly replacements = new WeakMap<SipSession, CallSession>();
   /** Targets whose microphone is being opened by call(): a double-click on Call dials them once. */
   private readonly placing = new Set<string>();
+  private readonly media = new Map<string, MediaState>();
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
+  private nextCertificate: Promise<RTCCertificate | null> | null = null;
+  private readonly onOnline = () => this.reconnectNow();
+  private readonly onDeviceChange = () => void this.applyAudioDevices();
 
   constructor(private readonly deps: PhoneEngineDeps) {
-    window.addEventListener('online', () => this.reconnectNow());
-    navigator.mediaDevices?.addEventListener?.('devicechange', () => void this.applyAudioDevices());
+    this.tones = deps.tones ?? new TonePlayer();
+    this.registration = new RegistrationClient({
+      probeTls: deps.probeTls,
+      pinsConfigured: deps.pinsConfigured,
+      createAgent: deps.createAgent ?? createJsSipAgent,
+      online: () => navigator.onLine,
+      onStatus: (registration) => deps.publish({ registration }),
+      onRegistered: () => {
+        // Tones and the next call's certificate are made while nothing else happens.
+        this.tones.prepare();
+        this.prepareCertificate();
+      },
+      onReconnected: () => this.refreshCalls(),
+      onConnection: (connected) => {
+        for (const call of [...this.calls.values()]) call.transport(connected);
+      },
+      onIncoming: (session, request) => this.addIncoming(session, request),
+    });
+    window.addEventListener('online', this.onOnline);
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
+  }
+
+  /** Removes what the constructor added to the window; the engine is not used afterwards. */
+  dispose(): void {
+    window.removeEventListener('online', this.onOnline);
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
+    this.stop();
   }
 
   get domain(): string {
-    return this.registration ? this.registration.sipUri.slice(this.registration.sipUri.indexOf('@') + 1) : '';
+    return this.registration.domain;
   }
 
   start(registration: SipRegistration): void {
-    this.stop();
-    this.registration = registration;
-    const socket = new JsSIP.WebSocketInterface(registration.wssUrl);
-    const ua = new JsSIP.UA({
-      sockets: [socket],
-      uri: registration.sipUri,
-      authorization_user: registration.authorizationUser,
-      ha1: registration.ha1,
-      realm: registration.realm,
-      display_name: registration.displayName || undefined,
-      register: true,
-      register_expires: 300,
-      session_timers: true,
-      connection_recovery_min_interval: 1,
-      connection_recovery_max_interval: 5,
-      user_agent: 'Secure Softphone',
-    });
-    this.ua = ua;
-    this.setStatus({ state: 'connecting' });
-    performance.mark(marks.register);
-    // After a lost connection, every established call is refreshed (re-INVITE through the new
-    // connection, with the new Contact), so that the far end's BYE still reaches us.
-    let reconnecting = false;
-    ua.on('registered', () => {
-      if (this.ua !== ua) return;
-      performance.mark(marks.registered);
-      this.setStatus({ state: 'registered' });
-      // Tones are rendered while nothing else happens, not when the first call rings.
-      this.tones.prepare();
-      if (reconnecting) {
-        reconnecting = false;
-        this.refreshCalls();
-      }
-    });
-    ua.on('unregistered', () => {
-      if (this.ua === ua) this.setStatus({ state: 'connecting' });
-    });
-    ua.on('registrationFailed', (event) => {
-      if (this.ua !== ua) return;
-      const error: RegistrationError =
-        event.cause === JsSIP.C.causes.AUTHENTICATION_ERROR ? 'wrong-credentials' : 'rejected';
-      this.setStatus({ state: 'error', error });
-    });
-    ua.on('disconnected', () => {
-      if (this.ua !== ua) return;
-      reconnecting = true;
-      if (this.status.state === 'error') return;
-      void this.explainDisconnect(registration.wssUrl, ua);
-    });
-    ua.on('connected', () => {
-      if (this.status.state === 'error' && this.status.error !== 'wrong-credentials')
-        this.setStatus({ state: 'connecting' });
-    });
-    ua.on('newRTCSession', (event: RTCSessionEvent) => {
-      if (this.ua === ua && event.originator === 'remote') this.addIncoming(event.session);
-    });
-    // Without pins the browser's own verification decides; failures are explained afterwards.
-    if (this.deps.pinsConfigured()) void this.startWhenPinned(registration.wssUrl, ua);
-    else ua.start();
+    this.registration.start(registration);
   }
 
-  /**
-   * Certificate pins from policy: in Electron the session's certificate verification enforces them on the
-   * WebSocket itself, but a browser (the e2e shell) knows no pins. Main's TLS probe applies the same
-   * decision first, so that a server whose key is not pinned never receives a REGISTER. Other outcomes are
-   * left to the browser's own verification and to `explainDisconnect`.
-   */
-  private async startWhenPinned(url: string, ua: UA): Promise<void> {
-    const probe = await this.deps.probeTls(url).catch((): TlsProbeResult => ({ outcome: 'tls-error' }));
-    if (this.ua !== ua) return;
-    if (probe.outcome === 'pin-mismatch') this.setStatus({ state: 'error', error: 'pin-mismatch' });
-    else ua.start();
-  }
-
-  /**
-   * New credentials for the same account (the provider rotates short-lived ones): the agent keeps its
-   * connection and its calls, takes the new HA1 and registers again. Another account starts afresh.
-   */
   updateRegistration(registration: SipRegistration): void {
-    const current = this.registration;
-    const ua = this.ua;
-    if (
-      !ua ||
-      !current ||
-      current.sipUri !== registration.sipUri ||
-      current.wssUrl !== registration.wssUrl ||
-      current.authorizationUser !== registration.authorizationUser
-    ) {
-      this.start(registration);
-      return;
-    }
-    if (current.ha1 === registration.ha1 && current.realm === registration.realm) return;
-    this.registration = registration;
-    ua.set('realm', registration.realm);
-    ua.set('ha1', registration.ha1);
-    ua.set('display_name', registration.displayName || undefined);
-    ua.register();
+    this.registration.update(registration);
   }
 
-  /**
-   * The browser reports every WebSocket failure as 1006; main's TLS probe tells which one it was. An
-   * unreachable server while the browser knows it is offline is the network's fault, not the server's.
-   */
-  private async explainDisconnect(url: string, ua: UA): Promise<void> {
-    const probe = await this.deps.probeTls(url).catch((): TlsProbeResult => ({ outcome: 'unreachable' }));
-    if (this.ua !== ua || ua.isConnected()) return;
-    const mapped = probeErrors[probe.outcome];
-    const error = mapped === 'unreachable' && !navigator.onLine ? 'no-network' : mapped;
-    this.setStatus(error ? { state: 'error', error } : { state: 'connecting' });
+  reconnectNow(): void {
+    this.registration.reconnectNow();
+  }
+
+  stop(): void {
+    this.registration.stop();
+    for (const call of [...this.calls.values()]) call.end('network');
   }
 
   /** Re-INVITE with an ICE restart: the new Contact reaches the far end, and media follows a new network. */
@@ -318,42 +184,27 @@ export class PhoneEngine {
     }
   }
 
-  /** On `online` and on resume from sleep: reconnect at once instead of waiting for JsSIP's back-off. */
-  reconnectNow(): void {
-    if (!this.ua || this.ua.isConnected()) return;
-    // JsSIP has no public "reconnect now"; its transport's connect() is a no-op while connected or
-    // connecting, and otherwise cuts the back-off short without touching calls in progress.
-    (this.ua as unknown as { _transport?: { connect(): void } })._transport?.connect();
+  private prepareCertificate(): void {
+    this.nextCertificate ??= (this.deps.generateCertificate ?? browserCertificate)();
   }
 
-  stop(): void {
-    const ua = this.ua;
-    this.ua = null;
-    // Handlers of a stopped agent check `this.ua` and ignore what it still reports.
-    ua?.stop();
-    this.setStatus({ state: 'offline' });
+  private takeCertificate(): Promise<RTCCertificate | null> {
+    const taken = this.nextCertificate ?? (this.deps.generateCertificate ?? browserCertificate)();
+    this.nextCertificate = null;
+    return taken;
   }
 
-  private pcConfig(): RTCConfiguration {
-    // 'balanced' (Chromium's default): rtpengine, carrier SBCs and PBXs offer and answer one audio m-line
-    // without a=group:BUNDLE, which 'max-bundle' refuses in both directions (FIELD-NOTES, Interop).
-    // Chromium accepts only rtcpMuxPolicy 'require'.
-    return { iceServers: this.deps.iceServers(), rtcpMuxPolicy: 'require', bundlePolicy: 'balanced' };
-  }
-
-  /** Options for every call we place, by dialling or because the far end transferred us (REFER). */
-  private outgoingOptions(microphone: MediaStream) {
+  /** The media settings of a call: the microphone, the peer connection, our fingerprint announced. */
+  private mediaOptions(
+    microphone: MediaStream,
+    certificate: RTCCertificate | null,
+    extra: string[] = [],
+  ): MediaOptions {
+    const fingerprint = certificate && certificateFingerprint(certificate);
     return {
-      mediaStream: microphone,
-      mediaConstraints: { audio: true, video: false },
-      pcConfig: this.pcConfig(),
-      eventHandlers: {
-        // Fires inside connect(), before the session is returned: the track handler finds its call by connection.
-        peerconnection: ({ peerconnection }: { peerconnection: RTCPeerConnection }) =>
-          this.attachRemoteAudio(null, peerconnection),
-        // Send the offer as soon as it carries what the network needs, not when gathering finishes.
-        icecandidate: iceReadiness(this.deps.iceServers()),
-      },
+      microphone,
+      pcConfig: peerConnectionConfig(this.deps.iceServers(), certificate ?? undefined),
+      extraHeaders: [...(fingerprint ? [`${FINGERPRINT_HEADER}: ${fingerprint}`] : []), ...extra],
     };
   }
 
@@ -363,174 +214,238 @@ export class PhoneEngine {
    */
   async call(targetUri: string): Promise<CallStartResult> {
     performance.mark(marks.call);
-    if (!this.ua || this.status.state !== 'registered') return { ok: false, problem: 'not-registered' };
+    if (!this.registration.registeredAgent) return { ok: false, problem: 'not-registered' };
     const dialling = [...this.calls.values()].some(
-      (entry) => entry.dialledUri === targetUri && ['dialing', 'ringing'].includes(entry.view.state),
+      (call) => call.dialledUri === targetUri && ['dialing', 'ringing'].includes(call.view.state),
     );
     if (dialling || this.placing.has(targetUri)) return { ok: false, problem: 'already-calling' };
     this.placing.add(targetUri);
+    const choice = this.deps.preferences().microphoneId;
     let microphone: MediaStream;
     try {
-      microphone = await openMicrophone(this.deps.preferences().microphoneId);
+      microphone = await openMicrophone(choice);
     } catch (error) {
       if (error instanceof MicrophoneError) return { ok: false, problem: error.problem };
       throw error;
     } finally {
       this.placing.delete(targetUri);
     }
-    const ua = this.ua as UA | null;
-    if (!ua) {
+    const certificate = await this.takeCertificate();
+    const agent = this.registration.registeredAgent;
+    if (!agent) {
       microphone.getTracks().forEach((track) => track.stop());
       return { ok: false, problem: 'not-registered' };
     }
     this.holdOthers(null);
-    const session = ua.call(targetUri, this.outgoingOptions(microphone) as never);
-    const view = this.newView(session, 'outgoing', 'dialing');
-    this.track(view, session, microphone, targetUri);
-    return { ok: true, id: view.id };
+    const call = this.dial(agent, targetUri, microphone, choice, certificate);
+    call.dialledUri = targetUri;
+    return { ok: true, id: call.id };
+  }
+
+  private dial(
+    agent: SipAgent,
+    target: string,
+    microphone: MediaStream,
+    choice: string,
+    certificate: RTCCertificate | null,
+  ): CallSession {
+    const options = callOptions(this.mediaOptions(microphone, certificate, ['Supported: 100rel']));
+    const session = agent.call(target, options);
+    const call = this.track(session, 'outgoing', null);
+    call.useMicrophone(microphone, choice);
+    return call;
   }
 
   async answer(id: string): Promise<boolean> {
-    const entry = this.calls.get(id);
-    if (!entry || entry.view.state !== 'incoming' || entry.answering) return false;
-    entry.answering = true;
+    const call = this.calls.get(id);
+    if (!call || call.view.state !== 'incoming' || call.answering) return false;
+    call.answering = true;
     performance.mark(marks.answer);
     this.updateTones(false);
+    const choice = this.deps.preferences().microphoneId;
     let microphone: MediaStream;
     try {
-      microphone = await openMicrophone(this.deps.preferences().microphoneId);
+      microphone = await openMicrophone(choice);
     } catch (error) {
-      entry.answering = false;
+      call.answering = false;
       if (!(error instanceof MicrophoneError)) throw error;
       // The call keeps ringing; the card says what to do about the microphone.
-      this.update(id, { microphoneProblem: error.problem });
+      call.patch({ microphoneProblem: error.problem });
       return false;
     }
-    if (entry.session.isEnded()) {
+    const certificate = await this.takeCertificate();
+    if (call.ended || call.session.isEnded()) {
       microphone.getTracks().forEach((track) => track.stop());
       return false;
     }
-    entry.microphone = microphone;
-    entry.microphoneChoice = this.deps.preferences().microphoneId;
-    // Answering a second call puts the first on hold.
-    this.holdOthers(id);
-    entry.session.answer({
-      mediaStream: microphone,
-      mediaConstraints: { audio: true, video: false },
-      pcConfig: this.pcConfig(),
-    });
-    this.update(id, {
-      microphoneProblem: null,
-      microphoneLabel: microphone.getAudioTracks()[0]?.label ?? null,
-    });
+    call.useMicrophone(microphone, choice);
+    // Answering a second call puts the first on hold (not the call an attended transfer replaces).
+    this.holdOthers(id, this.replacements.get(call.session)?.id);
+    try {
+      call.session.answer(answerOptions(this.mediaOptions(microphone, certificate)));
+    } catch {
+      call.end('failed');
+      return false;
+    }
     return true;
   }
 
   decline(id: string, busy = false): void {
-    this.calls
-      .get(id)
-      ?.session.terminate(
-        busy
-          ? { status_code: 486, reason_phrase: 'Busy Here' }
-          : { status_code: 603, reason_phrase: 'Decline' },
-      );
+    this.calls.get(id)?.end('declined-here', rejectOptions(busy ? 486 : 603));
   }
 
   hangup(id: string): void {
-    const entry = this.calls.get(id);
-    if (entry && !entry.session.isEnded()) entry.session.terminate();
+    this.calls.get(id)?.end('hung-up');
   }
 
   /** The person compared the security code with the far end: it matched, or it did not. */
   compareSas(id: string, matched: boolean): void {
-    const entry = this.calls.get(id);
-    if (!entry?.view.sas || entry.view.sasMatched !== null) return;
-    this.update(id, { sasMatched: matched });
+    const call = this.calls.get(id);
+    if (!call?.view.sas || call.view.sasMatched !== null) return;
+    call.patch({ sasMatched: matched });
     this.deps.report({ type: 'sasCompared', callId: id, at: this.deps.now(), matched });
   }
 
   setMuted(id: string, muted: boolean): void {
-    const entry = this.calls.get(id);
-    if (!entry) return;
+    const call = this.calls.get(id);
+    if (!call) return;
     if (this.conference?.ids.includes(id)) {
       // In a conference only our microphone goes silent; the other two still hear each other.
       void this.conference.mixer.then((mixer) => mixer.setMicrophoneMuted(muted));
-      for (const legId of this.conference.ids) this.update(legId, { muted });
+      for (const legId of this.conference.ids) this.calls.get(legId)?.patch({ muted });
       return;
     }
-    if (muted) entry.session.mute({ audio: true });
-    else entry.session.unmute({ audio: true });
-    this.update(id, { muted });
+    if (muted) call.session.mute({ audio: true });
+    else call.session.unmute({ audio: true });
+    call.patch({ muted });
   }
 
   /** Hold or resume; resuming one call of two holds the other (swap). */
   setHold(id: string, hold: boolean): void {
-    const entry = this.calls.get(id);
-    if (!entry || entry.view.conference) return;
-    if (hold) entry.session.hold();
+    const call = this.calls.get(id);
+    if (!call || call.view.conference) return;
+    if (hold) call.session.hold();
     else {
       this.holdOthers(id);
-      entry.session.unhold();
+      call.session.unhold();
     }
   }
 
   /** Every other established call goes on hold (a new call, an answered second call, a swap). */
-  private holdOthers(except: string | null): void {
+  private holdOthers(except: string | null, alsoExcept?: string): void {
     for (const other of this.calls.values()) {
-      if (other.view.id !== except && other.view.state === 'active' && !other.view.heldLocally)
-        if (!other.view.conference) other.session.hold();
+      const { id, state, heldLocally, conference } = other.view;
+      if (id !== except && id !== alsoExcept && state === 'active' && !heldLocally && !conference)
+        other.session.hold();
     }
   }
 
   sendDtmf(id: string, tones: string): void {
     if (!/^[0-9A-D*#]+$/i.test(tones)) return;
-    // RFC 4733 telephone-events in the media stream by default; SIP INFO where the provider needs it.
-    const transportType = this.deps.preferences().dtmfTransport === 'info' ? 'INFO' : 'RFC2833';
-    this.calls
-      .get(id)
-      ?.session.sendDTMF(tones, { transportType: transportType as never, duration: 120, interToneGap: 80 });
+    const transport = this.deps.preferences().dtmfTransport === 'info' ? 'info' : 'rfc4733';
+    this.calls.get(id)?.session.sendDTMF(tones, dtmfOptions(transport));
   }
 
   /** Blind transfer: the far end is asked (REFER) to call `targetUri`; our leg ends once it does. */
   transfer(id: string, targetUri: string): void {
-    const entry = this.calls.get(id);
-    if (!entry || entry.view.state !== 'active') return;
-    this.referAndEnd(entry, targetUri, null);
+    const call = this.calls.get(id);
+    if (!call || call.view.state !== 'active') return;
+    this.referAndEnd(call, targetUri, null);
   }
 
   /**
    * Attended transfer: after consulting the target in a second call, the first far end is asked to
-   * replace our consultation call with its own (REFER with Replaces); both our legs end.
+   * replace our consultation call with its own (REFER with Replaces). Our leg to the first far end ends;
+   * the target ends the consultation call it replaces (RFC 5589), or we do after a grace period.
    */
   completeTransfer(id: string, consultationId: string): void {
-    const entry = this.calls.get(id);
+    const call = this.calls.get(id);
     const consultation = this.calls.get(consultationId);
-    if (!entry || !consultation || consultation.view.state !== 'active') return;
-    this.referAndEnd(entry, consultation.session.remote_identity.uri.toString(), consultation);
+    if (!call || !consultation || consultation.view.state !== 'active') return;
+    this.referAndEnd(call, consultation.session.remote_identity.uri.toString(), consultation);
   }
 
-  private referAndEnd(entry: CallEntry, targetUri: string, consultation: CallEntry | null): void {
-    const id = entry.view.id;
-    this.update(id, { transfer: 'pending' });
-    const failed = () => this.update(id, { transfer: 'failed' });
-    entry.session.refer(targetUri, {
-      ...(consultation ? { replaces: consultation.session } : {}),
-      eventHandlers: {
-        requestFailed: failed,
-        failed,
-        accepted: () => {
-          this.deps.report({
-            type: 'transferred',
-            callId: id,
-            at: this.deps.now(),
-            target: sipUriOf(targetUri),
-            attended: consultation !== null,
-          });
-          this.hangup(id);
-          if (consultation) this.hangup(consultation.view.id);
-        },
+  private referAndEnd(call: CallSession, targetUri: string, consultation: CallSession | null): void {
+    call.patch({ transfer: 'pending' });
+    const failed = () => call.patch({ transfer: 'failed' });
+    const accepted = () => {
+      this.deps.report({
+        type: 'transferred',
+        callId: call.id,
+        at: this.deps.now(),
+        target: sipUriOf(targetUri),
+        attended: consultation !== null,
+      });
+      call.end('transferred');
+      if (!consultation) return;
+      consultation.expectEnd('transferred');
+      setTimeout(() => consultation.end('transferred'), CONSULTATION_GRACE_MS);
+    };
+    call.session.refer(targetUri, referOptions({ failed, accepted }, consultation?.session));
+  }
+
+  /** The far end transfers us (REFER): followed when policy allows, refused (and said so) otherwise. */
+  private referred(call: CallSession, event: ReferEvent): void {
+    if (!this.deps.policy().allowTransferByFarEnd) {
+      event.reject();
+      call.patch({ farEndTransferRefused: true });
+      return;
+    }
+    void this.followRefer(call, event);
+  }
+
+  private async followRefer(call: CallSession, event: ReferEvent): Promise<void> {
+    const choice = this.deps.preferences().microphoneId;
+    let microphone: MediaStream;
+    try {
+      microphone = await openMicrophone(choice);
+    } catch {
+      event.reject();
+      return;
+    }
+    const certificate = await this.takeCertificate();
+    const transferredBy = call.view.remoteName ?? call.view.remoteUri;
+    event.accept(
+      (session: SipSession) => {
+        const next = this.track(session, 'outgoing', null, { transferredBy });
+        next.useMicrophone(microphone, choice);
       },
-    } as never);
+      callOptions(this.mediaOptions(microphone, certificate, ['Supported: 100rel'])),
+    );
+  }
+
+  /** An INVITE with Replaces for `call` (an attended transfer elsewhere): the new call takes its place. */
+  private replaced(call: CallSession, event: ReferEvent): void {
+    call.expectEnd('replaced');
+    event.accept((session: SipSession) => this.replacements.set(session, call));
+  }
+
+  /**
+   * A 3xx: followed once, to an address in our own domain only (anything else could send the call, and
+   * its costs, anywhere); the call card shows where the call went.
+   */
+  private redirected(call: CallSession, response: SipResponse): boolean {
+    const contact = response.hasHeader('Contact')
+      ? /<?(sips?:[^>;\s]+)/i.exec(response.getHeader('Contact'))?.[1]
+      : null;
+    const host = contact ? /@([^:;>]+)/.exec(contact)?.[1]?.toLowerCase() : null;
+    const agent = this.registration.registeredAgent;
+    const microphone = call.audio.microphone;
+    if (
+      !contact ||
+      !host ||
+      host !== this.domain.toLowerCase() ||
+      call.view.redirectedTo ||
+      !agent ||
+      !microphone
+    )
+      return false;
+    void this.takeCertificate().then((certificate) => {
+      if (call.ended) return;
+      const options = callOptions(this.mediaOptions(microphone, certificate, ['Supported: 100rel']));
+      call.redirect(agent.call(contact, options), contact);
+    });
+    return true;
   }
 
   /** Joins two established calls into a three-way conference mixed on this device. */
@@ -546,7 +461,7 @@ export class PhoneEngine {
     )
       return;
     const legs = [first, second] as const;
-    const microphones = legs.map((leg) => leg.microphone?.getAudioTracks()[0]);
+    const microphones = legs.map((leg) => leg.audio.microphoneTrack);
     const connections = legs.map((leg) => leg.session.connection);
     if (!microphones[0] || !microphones[1] || !connections[0] || !connections[1]) return;
     for (const leg of legs) if (leg.view.heldLocally) leg.session.unhold();
@@ -555,7 +470,7 @@ export class PhoneEngine {
       { connection: connections[1], microphone: microphones[1] },
     ]);
     this.conference = { ids: [firstId, secondId], mixer };
-    for (const leg of legs) this.update(leg.view.id, { conference: true, muted: false });
+    for (const leg of legs) leg.patch({ conference: true, muted: false });
     for (const leg of legs) leg.session.unmute({ audio: true });
     await mixer;
   }
@@ -566,221 +481,97 @@ export class PhoneEngine {
     const { ids, mixer } = this.conference;
     this.conference = null;
     void mixer.then((running) => running.stop());
-    for (const legId of ids) this.update(legId, { conference: false, muted: false });
+    for (const legId of ids) this.calls.get(legId)?.patch({ conference: false, muted: false });
   }
 
-  private newView(session: RTCSession, direction: CallView['direction'], state: CallState): CallView {
-    const identity = session.remote_identity;
-    return {
-      id: session.id ?? crypto.randomUUID(),
-      direction,
-      remoteUri: identity.uri.toString(),
-      remoteName: identity.display_name || null,
-      state,
-      muted: false,
-      heldLocally: false,
-      heldRemotely: false,
-      startedAt: this.deps.now(),
-      answeredAt: null,
-      encryption: null,
-      sas: null,
-      sasMatched: null,
-      endCause: null,
-      earlyMedia: false,
-      conference: false,
-      transfer: null,
-      quality: null,
-      dtmfReceived: '',
-      microphoneProblem: null,
-      microphoneLabel: null,
-    };
-  }
-
-  private addIncoming(session: RTCSession): void {
+  private addIncoming(session: SipSession, request: SipMessage): void {
     performance.mark(marks.incoming);
-    const replacement = this.replacements.has(session);
-    if (!replacement && this.deps.preferences().doNotDisturb) {
-      this.rejectForDoNotDisturb(session);
-      return;
-    }
-    const view = this.newView(session, 'incoming', 'incoming');
-    session.on('peerconnection', ({ peerconnection }) => this.attachRemoteAudio(view.id, peerconnection));
+    const replacing = this.replacements.get(session);
+    const call = this.track(session, 'incoming', request);
     session.on('icecandidate', iceReadiness(this.deps.iceServers()));
-    this.track(view, session, null);
+    const require = request.hasHeader('Require') ? request.getHeader('Require') : '';
+    const offerProblem = request.body ? sdpProblemOf(request.body) : null;
     // An attended transfer to us replaces a call we already have: no ringing, answered at once.
-    if (replacement) void this.answer(view.id);
+    if (replacing) void this.answer(call.id);
+    else if (this.deps.preferences().doNotDisturb) call.end('do-not-disturb', rejectOptions(486));
+    // RFC 3262: a caller that requires reliable provisional responses, which JsSIP cannot send.
+    else if (/\b100rel\b/i.test(require))
+      call.end('unsupported-extension', rejectOptions(420, ['Unsupported: 100rel']));
+    // What the browser cannot take is refused at once, with the reason, instead of ringing in vain.
+    else if (offerProblem) call.end(offerProblem, rejectOptions(488));
   }
 
-  /** Do Not Disturb: 486 Busy Here, and a missed call in History so nobody is lost. */
-  private rejectForDoNotDisturb(session: RTCSession): void {
-    const view = this.newView(session, 'incoming', 'incoming');
-    this.reportStarted(view);
-    session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
-    this.deps.report({
-      type: 'ended',
-      callId: view.id,
-      at: this.deps.now(),
-      disposition: 'missed',
-      cause: 'Do Not Disturb',
-    });
-  }
-
-  private reportStarted(view: CallView): void {
+  private track(
+    session: SipSession,
+    direction: CallView['direction'],
+    request: SipMessage | null,
+    extra: Partial<Pick<CallView, 'transferredBy'>> = {},
+  ): CallSession {
+    const identity = session.remote_identity;
+    const view = {
+      ...newCallView({
+        id: session.id ?? crypto.randomUUID(),
+        direction,
+        remoteUri: identity.uri.toString(),
+        remoteName: identity.display_name || null,
+        state: direction === 'incoming' ? 'incoming' : 'dialing',
+        startedAt: this.deps.now(),
+      }),
+      ...extra,
+    };
+    const call = new CallSession(
+      session,
+      view,
+      {
+        now: this.deps.now,
+        report: this.deps.report,
+        speakerId: () => this.deps.preferences().speakerId,
+        openMicrophone,
+        changed: () => this.publishCalls(),
+        ended: (ended) => this.onEnded(ended),
+        referred: (from, event) => this.referred(from, event),
+        replaced: (old, event) => this.replaced(old, event),
+        redirected: (redirectedCall, response) => this.redirected(redirectedCall, response),
+      },
+      request,
+    );
+    this.calls.set(view.id, call);
     this.deps.report({
       type: 'started',
       callId: view.id,
       at: view.startedAt,
-      direction: view.direction,
-      account: this.registration?.sipUri ?? 'sip:unknown@invalid',
+      direction,
+      account: this.registration.registration?.sipUri ?? 'sip:unknown@invalid',
       remoteUri: sipUriOf(view.remoteUri),
       remoteName: view.remoteName,
     });
-  }
-
-  private track(
-    view: CallView,
-    session: RTCSession,
-    microphone: MediaStream | null,
-    dialledUri: string | null = null,
-  ): void {
-    view.microphoneLabel = microphone?.getAudioTracks()[0]?.label ?? null;
-    this.calls.set(view.id, {
-      view,
-      session,
-      audio: null,
-      microphone,
-      microphoneChoice: this.deps.preferences().microphoneId,
-      qualitySample: null,
-      dialledUri,
-      answering: false,
-    });
     this.publishCalls();
-    this.reportStarted(view);
-    session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
-      if (view.direction !== 'outgoing') return;
-      // A 183 (or 180) with SDP carries the far end's own tones or announcements.
-      const earlyMedia = 'response' in event && Boolean(event.response.body);
-      this.update(view.id, { state: 'ringing', earlyMedia });
-      this.deps.report({ type: 'ringing', callId: view.id, at: this.deps.now() });
-    });
-    session.on('confirmed', () => {
-      performance.mark(marks.confirmed);
-      const at = this.deps.now();
-      this.update(view.id, { state: 'active', answeredAt: at });
-      this.deps.report({ type: 'answered', callId: view.id, at });
-      void this.inspectMedia(view.id, session);
-    });
-    session.on('hold', ({ originator }) => this.onHold(view.id, originator, true));
-    session.on('unhold', ({ originator }) => this.onHold(view.id, originator, false));
-    session.on('newDTMF', (event: IncomingDTMFEvent | OutgoingDTMFEvent) => {
-      const entry = this.calls.get(view.id);
-      if (String(event.originator) === 'remote' && entry)
-        this.update(view.id, { dtmfReceived: (entry.view.dtmfReceived + event.dtmf.tone).slice(-32) });
-    });
-    // The far end transfers us (blind or attended): we call the target; the far end then hangs up.
-    session.on('refer', (request) => void this.followRefer(request));
-    // An attended transfer elsewhere replaces this call with one from the transferred party.
-    session.on('replaces', (request) =>
-      request.accept((replacement: RTCSession) => this.replacements.add(replacement)),
-    );
-    const end = (cause: string) => {
-      const entry = this.calls.get(view.id);
-      if (!entry || entry.view.state === 'ended') return;
-      entry.audio?.remove();
-      entry.microphone?.getTracks().forEach((track) => track.stop());
-      this.leaveConference(view.id);
-      const answered = entry.view.answeredAt !== null;
-      this.update(view.id, { state: 'ended', endCause: cause });
-      this.deps.report({
-        type: 'ended',
-        callId: view.id,
-        at: this.deps.now(),
-        disposition: disposition(cause, view.direction, answered),
-        cause: cause.slice(0, 128),
-      });
-      this.calls.delete(view.id);
-      this.publishCalls();
-    };
-    session.on('ended', ({ cause }) => end(cause));
-    session.on('failed', ({ cause }) => end(cause));
+    return call;
   }
 
-  private async followRefer(request: ReferEvent): Promise<void> {
-    let microphone: MediaStream;
-    try {
-      microphone = await openMicrophone(this.deps.preferences().microphoneId);
-    } catch {
-      request.reject();
-      return;
+  private onEnded(call: CallSession): void {
+    const { view } = call;
+    this.calls.delete(view.id);
+    this.media.delete(view.id);
+    this.leaveConference(view.id);
+    if (view.endReason && endIsNoticed(view.endReason)) {
+      const timer = setTimeout(() => this.dismissEnded(view.id), END_NOTICE_MS);
+      this.endedCalls.set(view.id, { view, timer });
     }
-    request.accept((session: RTCSession) => {
-      const view = this.newView(session, 'outgoing', 'dialing');
-      this.track(view, session, microphone);
-    }, this.outgoingOptions(microphone));
-  }
-
-  private onHold(id: string, originator: string, held: boolean): void {
-    const by = originator === 'local' ? 'local' : 'remote';
-    this.update(id, by === 'local' ? { heldLocally: held } : { heldRemotely: held });
-    this.deps.report({ type: 'held', callId: id, at: this.deps.now(), by, held });
-  }
-
-  private attachRemoteAudio(id: string | null, connection: RTCPeerConnection): void {
-    connection.addEventListener('track', (event) => {
-      const entry =
-        (id && this.calls.get(id)) ||
-        [...this.calls.values()].find((candidate) => candidate.session.connection === connection);
-      const play = () => {
-        const audio = document.createElement('audio');
-        audio.autoplay = true;
-        audio.hidden = true;
-        audio.dataset.callId = entry?.view.id ?? id ?? '';
-        audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
-        document.body.append(audio);
-        if (entry) entry.audio = audio;
-        void routeToDevice(audio, this.deps.preferences().speakerId).then(() =>
-          audio.play().catch(() => {
-            // Autoplay is allowed for the app's own window; nothing to recover here.
-          }),
-        );
-      };
-      // Starting playout takes the audio service tens of milliseconds. An answered call plays once our
-      // 200 OK is out: no media can arrive before the caller has it, and the answer is not held up.
-      // Outgoing calls play at once, for early media.
-      if (entry?.view.direction === 'incoming' && !entry.session.isEstablished())
-        entry.session.on('accepted', play);
-      else play();
-    });
-  }
-
-  /** Encryption as the browser reports it (DTLS state, SRTP cipher) and the SAS from both fingerprints. */
-  private async inspectMedia(id: string, session: RTCSession): Promise<void> {
-    const connection = session.connection;
-    if (!connection?.localDescription || !connection.remoteDescription) return;
-    const sas = await deriveSas(connection.localDescription.sdp, connection.remoteDescription.sdp);
-    let encryption = await readEncryption(connection);
-    // DTLS completes shortly after the call is confirmed; look again for up to two seconds.
-    for (let attempt = 0; attempt < 20 && encryption.dtlsState !== 'connected'; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      encryption = await readEncryption(connection);
+    if (this.calls.size === 0) {
+      for (const name of CALL_MARKS) performance.clearMarks(name);
+      this.prepareCertificate();
     }
-    if (!this.calls.has(id)) return;
-    this.update(id, { encryption, sas });
-    this.deps.report({ type: 'encryption', callId: id, at: this.deps.now(), encryption });
+    this.publishCalls();
   }
 
-  /** Samples getStats of every established call for the quality indicator. */
-  private async sampleQuality(): Promise<void> {
-    for (const entry of this.calls.values()) {
-      const connection = entry.session.connection;
-      if (entry.view.state !== 'active' || !connection) continue;
-      const stats = await connection.getStats().catch(() => null);
-      const sample = stats && sampleFromStats(stats.values() as Iterable<never>);
-      if (!sample) continue;
-      const quality = assessQuality(entry.qualitySample, sample);
-      entry.qualitySample = sample;
-      this.update(entry.view.id, { quality });
-    }
+  /** The person closed the notice of why a call ended (or it timed out). */
+  dismissEnded(id: string): void {
+    const notice = this.endedCalls.get(id);
+    if (!notice) return;
+    clearTimeout(notice.timer);
+    this.endedCalls.delete(id);
+    this.publishCalls();
   }
 
   /**
@@ -789,79 +580,78 @@ export class PhoneEngine {
    * with setSinkId; the default stands in for a device that is gone.
    */
   async applyAudioDevices(): Promise<void> {
-    const preferences = this.deps.preferences();
-    for (const entry of this.calls.values()) {
-      if (entry.audio) await routeToDevice(entry.audio, preferences.speakerId);
-      const current = entry.microphone?.getAudioTracks()[0];
-      const sender = entry.session.connection
+    const wanted = this.deps.preferences().microphoneId;
+    for (const call of [...this.calls.values()]) {
+      await call.audio.route();
+      const sender = call.session.connection
         ?.getSenders()
         .find((candidate) => candidate.track?.kind === 'audio');
-      if (!current || !sender || entry.view.state === 'ended') continue;
-      // Replace when the device went away (its track ended) or another one was chosen.
-      const wanted = preferences.microphoneId;
-      if (current.readyState === 'live' && wanted === entry.microphoneChoice) continue;
-      entry.microphoneChoice = wanted;
-      const replacement = await openMicrophone(wanted).catch(() => null);
-      if (!replacement) continue;
-      const track = replacement.getAudioTracks()[0]!;
-      track.enabled = current.enabled;
-      if (this.conference?.ids.includes(entry.view.id)) {
+      if (!sender || call.ended) continue;
+      const replacement = await call.audio.replaceMicrophone(wanted);
+      const track = replacement?.getAudioTracks()[0];
+      if (!replacement || !track || call.ended) continue;
+      if (this.conference?.ids.includes(call.id)) {
         // The mixer reads the old track; the conference is rebuilt around the new one.
-        entry.microphone = replacement;
         const ids = this.conference.ids;
-        this.leaveConference(entry.view.id);
+        call.useMicrophone(replacement, wanted);
+        this.leaveConference(call.id);
         await this.merge(ids[0], ids[1]);
       } else {
         await sender.replaceTrack(track);
-        entry.microphone = replacement;
+        call.useMicrophone(replacement, wanted);
       }
-      current.stop();
-      this.update(entry.view.id, { microphoneLabel: track.label });
     }
     this.updateTones(true);
   }
 
-  private update(id: string, patch: Partial<CallView>): void {
-    const entry = this.calls.get(id);
-    if (!entry) return;
-    entry.view = { ...entry.view, ...patch };
-    this.publishCalls();
+  /** Quality and the media watchdog: every QUALITY_INTERVAL_MS for each connected call. */
+  private async sampleMedia(): Promise<void> {
+    const policy = this.deps.policy();
+    const settings = {
+      warnAfterMs: policy.mediaTimeoutSeconds * 1000,
+      hangUpAfterMs: policy.mediaHangupSeconds * 1000,
+    };
+    for (const call of [...this.calls.values()]) {
+      const connection = call.session.connection;
+      if (call.view.state !== 'active' || !connection) continue;
+      const state = this.media.get(call.id) ?? {
+        watchdog: new MediaWatchdog(settings, call.view.answeredAt ?? this.deps.now()),
+        sample: null,
+      };
+      this.media.set(call.id, state);
+      const reading = await readMedia(connection, state.sample);
+      if (!reading || call.ended) continue;
+      state.sample = reading.sample ?? state.sample;
+      const { heldLocally, heldRemotely } = call.view;
+      const verdict = state.watchdog.observe(
+        reading.life,
+        this.deps.now(),
+        heldLocally || heldRemotely || reading.receiveOff,
+      );
+      if (verdict === 'hang-up') call.end('no-audio');
+      else call.patch({ quality: reading.quality, mediaWarning: verdict === 'no-audio' ? 'no-audio' : null });
+    }
   }
 
   private publishCalls(): void {
-    const views = [...this.calls.values()].map((entry) => entry.view);
-    this.deps.publish({ calls: views });
+    const views = [...this.calls.values()].map((call) => call.view);
+    this.deps.publish({ calls: views, ended: [...this.endedCalls.values()].map((notice) => notice.view) });
     this.updateTones(false);
     const anyActive = views.some((view) => view.state === 'active');
     if (anyActive && !this.qualityTimer)
-      this.qualityTimer = setInterval(() => void this.sampleQuality(), QUALITY_INTERVAL_MS);
+      this.qualityTimer = setInterval(() => void this.sampleMedia(), QUALITY_INTERVAL_MS);
     else if (!anyActive && this.qualityTimer) {
       clearInterval(this.qualityTimer);
       this.qualityTimer = null;
     }
   }
 
-  /**
-   * Ringtone on the ring device while a call rings and no other is in progress; the call-waiting tone
-   * instead when one is; ringback while our call rings and the far end sends no early media.
-   */
+  /** The tone the calls' states call for (tone-choice.ts), on the ring device or the speaker. */
   private updateTones(deviceChanged: boolean): void {
-    const entries = [...this.calls.values()];
-    const views = entries.map((entry) => entry.view);
-    const inCall = views.some((view) => view.state === 'active');
-    const preferences = this.deps.preferences();
-    let tone: Tone | null = null;
-    // A call stops ringing when Answer is pressed, not only once it is connected.
-    if (entries.some((entry) => entry.view.state === 'incoming' && !entry.answering))
-      tone = inCall ? 'callWaiting' : 'ringtone';
-    else if (views.some((view) => view.state === 'ringing' && !view.earlyMedia)) tone = 'ringback';
+    const tone = chooseTone([...this.calls.values()].map(({ view, answering }) => ({ view, answering })));
     if (tone === null || deviceChanged) this.tones.stop();
     if (tone === null) return;
+    const preferences = this.deps.preferences();
     void this.tones.play(tone, tone === 'ringtone' ? preferences.ringDeviceId : preferences.speakerId);
-  }
-
-  private setStatus(status: RegistrationStatus): void {
-    this.status = status;
-    this.deps.publish({ registration: status });
   }
 }

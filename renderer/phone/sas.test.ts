@@ -27,12 +27,3 @@ describe('short authentication string', () => {
     expect(await deriveSas('v=0\r\n', sdp(B))).toBeNull();
   });
 });
-
-describe('encryption scope', async () => {
-  const { encryptionScope } = await import('./engine');
-  it('is end to end only when the far end is a WebRTC client', () => {
-    expect(encryptionScope(`${sdp(A)}a=msid-semantic: WMS stream\r\n`)).toBe('end-to-end');
-    expect(encryptionScope(sdp(A))).toBe('to-provider');
-    expect(encryptionScope('v=0\r\nm=audio 9 RTP/AVP 0\r\n')).toBe('unknown');
-  });
-});

@@ -10,7 +10,7 @@ const connected = (scope: MediaEncryption['scope']): MediaEncryption => ({
 
 describe('securityClaim', () => {
   it('claims end to end only once the compared codes matched', () => {
-    const peer = { encryption: connected('end-to-end'), sas: 'A1B2' };
+    const peer = { encryption: connected('peer'), sas: 'A1B2' };
     expect(securityClaim({ ...peer, sasMatched: null })).toBe('encrypted-not-verified');
     expect(securityClaim({ ...peer, sasMatched: true })).toBe('verified-end-to-end');
     expect(securityClaim({ ...peer, sasMatched: false })).toBe('code-mismatch');
@@ -20,14 +20,14 @@ describe('securityClaim', () => {
     const gateway = { encryption: connected('to-provider'), sas: 'A1B2' };
     expect(securityClaim({ ...gateway, sasMatched: null })).toBe('encrypted-to-provider');
     expect(securityClaim({ ...gateway, sasMatched: true })).toBe('encrypted-to-provider');
-    expect(securityClaim({ encryption: connected('end-to-end'), sas: null, sasMatched: null })).toBe(
+    expect(securityClaim({ encryption: connected('peer'), sas: null, sasMatched: null })).toBe(
       'encrypted-to-provider',
     );
   });
 
   it('claims nothing before DTLS is connected', () => {
     expect(securityClaim({ encryption: null, sas: null, sasMatched: null })).toBe('securing');
-    const connecting: MediaEncryption = { dtlsState: 'connecting', srtpCipher: null, scope: 'end-to-end' };
+    const connecting: MediaEncryption = { dtlsState: 'connecting', srtpCipher: null, scope: 'peer' };
     expect(securityClaim({ encryption: connecting, sas: 'A1B2', sasMatched: true })).toBe('securing');
   });
 });

@@ -4,6 +4,7 @@ import { historyFilters, type CallRecord } from '../../shared/domain/history';
 import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { noticedReason } from '../phone/call-state';
 import { useAppStore } from '../state/app-store';
 import { useHistoryStore } from '../state/history-store';
 import { usePhoneStore } from '../state/phone-store';
@@ -191,6 +192,9 @@ export function HistoryScreen() {
                             </span>
                           )}
                         </p>
+                        {noticedReason(record.cause) && (
+                          <p className="row-meta">{t(`call.endReason.${noticedReason(record.cause)}`)}</p>
+                        )}
                       </div>
                       <div className="button-row">
                         <button

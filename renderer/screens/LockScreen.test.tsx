@@ -4,34 +4,20 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SoftphoneBridge } from '../../shared/ipc/bridge';
 import type { ChannelName, EventName, SessionLockState } from '../../shared/ipc/contract';
 import { applyLanguage } from '../i18n/i18n';
+import { newCallView } from '../phone/call-view';
 import type { CallView, PhoneEngine } from '../phone/engine';
 import { usePhoneStore } from '../state/phone-store';
 import { useSessionLockStore, watchActivity } from '../state/session-lock-store';
 import { LockScreen } from './LockScreen';
 
-const ringing: CallView = {
+const ringing: CallView = newCallView({
   id: 'call-1',
   direction: 'incoming',
   remoteUri: 'sip:+491701234567@sip.provider.example',
   remoteName: 'Erika Mustermann',
   state: 'incoming',
-  muted: false,
-  heldLocally: false,
-  heldRemotely: false,
   startedAt: 0,
-  answeredAt: null,
-  encryption: null,
-  sas: null,
-  sasMatched: null,
-  endCause: null,
-  earlyMedia: false,
-  conference: false,
-  transfer: null,
-  quality: null,
-  dtmfReceived: '',
-  microphoneProblem: null,
-  microphoneLabel: null,
-};
+});
 
 /** Main as the lock screen sees it: unlocking answers `unlockAnswer`; `emit` pushes an event. */
 function fakeMain(unlockAnswer: SessionLockState) {

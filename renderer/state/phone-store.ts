@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { resolvePolicy } from '../../shared/policy/schema';
 import { defaultSettings } from '../../shared/settings/settings';
 import { SoftphoneError } from '../../shared/ipc/errors';
 import { call, subscribe } from '../ipc/client';
@@ -9,6 +10,8 @@ import { useAppStore } from './app-store';
 interface PhoneState {
   registration: RegistrationStatus;
   calls: CallView[];
+  /** Calls that ended recently for a reason worth telling (busy, no audio, refused encryption…). */
+  ended: CallView[];
   /** Registers with the account main holds, and again whenever it changes. */
   connect(): Promise<void>;
   engine(): PhoneEngine;
@@ -38,6 +41,7 @@ function preferences() {
 export const usePhoneStore = create<PhoneState>()((set, get) => ({
   registration: { state: 'offline' },
   calls: [],
+  ended: [],
   engine() {
     engine ??= new PhoneEngine({
       report: reportWhenSettled,
@@ -45,6 +49,8 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
       publish: (update) => set(update),
       now: () => Date.now(),
       preferences,
+      // Before main has sent the policy, its defaults.
+      policy: () => useAppStore.getState().policy ?? resolvePolicy({}),
       iceServers: () => useAppStore.getState().policy?.iceServers ?? [],
       pinsConfigured: () => (useAppStore.getState().policy?.pinnedSpkiSha256.length ?? 0) > 0,
     });

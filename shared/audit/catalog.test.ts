@@ -37,6 +37,7 @@ const examples: { [T in AuditEventType]: AuditEventOf<T>['details'] } = {
   'policy.invalid': { keys: 'provider.wssUrl,foo', count: 2 },
   'settings.changed': { setting: 'dtmfTransport', value: 'info' },
   'call.sasMismatchReported': { callId: 'f3a9c1d2e4' },
+  'call.endedWithoutAudio': { callId: 'f3a9c1d2e4', seconds: 60 },
   'audit.chainBroken': { problem: 'reordered', sequence: 17 },
 };
 

@@ -16,7 +16,7 @@ import type { SettingKey } from '../settings/settings.js';
  * - Versioned: a released event's details never change incompatibly. A new event type or a new optional
  *   field raises `AUDIT_CATALOG_VERSION`; every stored event keeps the version it was written with.
  */
-export const AUDIT_CATALOG_VERSION = 1;
+export const AUDIT_CATALOG_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const timestamp = z.number().int().nonnegative();
@@ -129,6 +129,11 @@ export const AuditEvent = z.discriminatedUnion('type', [
   }),
 
   sasMismatchReported,
+  /** The media watchdog ended a call: no audio (RTP or RTCP) from the far end for policy's time (v2). */
+  entry('call.endedWithoutAudio', {
+    callId: z.string().min(1).max(128),
+    seconds: z.number().int().positive(),
+  }),
 
   /** `verify()` found the stored chain broken when the database was opened. */
   entry('audit.chainBroken', { problem: z.enum(chainProblems), sequence: count }),

@@ -51,6 +51,9 @@ const everyKey: PolicyFileType = {
   startAtLogin: true,
   globalShortcuts: { enabled: true, answer: 'F13', hangup: 'CmdOrCtrl+Shift+H', mute: 'MediaPlayPause' },
   allowDevTools: true,
+  allowTransferByFarEnd: false,
+  mediaTimeoutSeconds: 8,
+  mediaHangupSeconds: 45,
 };
 
 describe('the registry mapping table', () => {

@@ -68,6 +68,9 @@ export const registryMappings: readonly RegistryMapping[] = [
   { path: ['globalShortcuts', 'hangup'], valueName: 'GlobalShortcutHangUp', encoding: 'string' },
   { path: ['globalShortcuts', 'mute'], valueName: 'GlobalShortcutMute', encoding: 'string' },
   { path: ['allowDevTools'], valueName: 'AllowDevTools', encoding: 'boolean' },
+  { path: ['allowTransferByFarEnd'], valueName: 'AllowTransferByFarEnd', encoding: 'boolean' },
+  { path: ['mediaTimeoutSeconds'], valueName: 'MediaTimeoutSeconds', encoding: 'number' },
+  { path: ['mediaHangupSeconds'], valueName: 'MediaHangupSeconds', encoding: 'number' },
 ];
 
 /** A registry value as `reg query` shows it, with its data decoded by type. */

@@ -161,8 +161,30 @@ export const PolicyFile = z
       .describe(
         'Allow the developer tools in the installed app, for support only (default off); applies at the next start',
       ),
+    allowTransferByFarEnd: z
+      .boolean()
+      .optional()
+      .describe('Follow a transfer the other side of a call asks for (SIP REFER); default true'),
+    mediaTimeoutSeconds: z
+      .number()
+      .int()
+      .min(2)
+      .max(300)
+      .optional()
+      .describe('Seconds without audio from the other side (RTP or RTCP) before a call says so; default 10'),
+    mediaHangupSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .optional()
+      .describe('Seconds without audio from the other side in all before the call is ended; default 60'),
   })
-  .strict();
+  .strict()
+  .refine((file) => (file.mediaHangupSeconds ?? 60) > (file.mediaTimeoutSeconds ?? 10), {
+    message: 'mediaHangupSeconds must be longer than mediaTimeoutSeconds',
+    path: ['mediaHangupSeconds'],
+  });
 export type PolicyFile = z.infer<typeof PolicyFile>;
 
 export interface EffectivePolicy {
@@ -189,6 +211,9 @@ export interface EffectivePolicy {
   startAtLogin: boolean;
   globalShortcuts: { enabled: boolean } & Record<CallShortcutAction, string | null>;
   allowDevTools: boolean;
+  allowTransferByFarEnd: boolean;
+  mediaTimeoutSeconds: number;
+  mediaHangupSeconds: number;
 }
 
 export const EffectivePolicySchema = z.object({
@@ -220,6 +245,9 @@ export const EffectivePolicySchema = z.object({
     mute: z.string().nullable(),
   }),
   allowDevTools: z.boolean(),
+  allowTransferByFarEnd: z.boolean(),
+  mediaTimeoutSeconds: z.number(),
+  mediaHangupSeconds: z.number(),
 }) satisfies z.ZodType<EffectivePolicy>;
 
 export function resolvePolicy(file: PolicyFile): EffectivePolicy {
@@ -260,6 +288,9 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
         file.globalShortcuts?.mute !== undefined ? file.globalShortcuts.mute : defaultGlobalShortcuts.mute,
     },
     allowDevTools: file.allowDevTools ?? false,
+    allowTransferByFarEnd: file.allowTransferByFarEnd ?? true,
+    mediaTimeoutSeconds: file.mediaTimeoutSeconds ?? 10,
+    mediaHangupSeconds: file.mediaHangupSeconds ?? 60,
   };
 }
 
