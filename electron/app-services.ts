@@ -18,6 +18,7 @@ import { desktopHandlers, type DesktopIntegration } from './desktop-handlers.js'
 import { createEventHub, type EventListener } from './ipc/event-hub.js';
 import { createIpcRouter, mergeHandlers, type IpcRouter } from './ipc/router.js';
 import { createLogger } from './logging/logger.js';
+import { createConnectPolicy } from './net/connect-policy.js';
 import { tlsProbeHandler } from './net/tls-probe-handler.js';
 import type { TlsTrust } from './net/tls-trust.js';
 import { createHttpClient, type TrustedFetch } from './net/http-client.js';
@@ -108,6 +109,10 @@ export interface AppServicesDeps {
 
 export interface AppServices {
   router: IpcRouter;
+  /**
+   * Events for the app's windows. While the session is locked, those the contract holds back
+   * (`eventsWhileLocked`) do not reach the listener; at unlock the current state follows.
+   */
   onEvent(listener: EventListener): () => void;
   /** Validated call lifecycle events from the phone engine. */
   onCallEvent(listener: (event: CallEvent) => void): () => void;
@@ -149,6 +154,12 @@ export interface AppServices {
   isLocked(): boolean;
   /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
   tlsTrust(): TlsTrust;
+  /**
+   * The Content-Security-Policy header of the app's pages now (electron/net/connect-policy.ts): `connect-src`
+   * names the provider's SIP edge and the account's in use. Ask on every page load; the page carries the
+   * same policy in its meta tag (`servePolicyInPage`).
+   */
+  contentSecurityPolicy(): string;
   /**
    * `fetch` of main's one HTTP client (electron/net/http-client.ts), for the provider API and the OIDC
    * issuer: the system's proxy, system roots plus the policy's extra CAs, pins enforced.
@@ -255,6 +266,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   });
   signIn.onRegistrationChange(sipAccount.announce);
   storage.onKeychainReturned(sipAccount.announce);
+  const connectPolicy = createConnectPolicy({ policy: policy.effective });
+  sipAccount.onChange(connectPolicy.accountChanged);
   const lock = createSessionLockController({
     policy: policy.effective,
     now,
@@ -298,6 +311,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     now,
   });
   await storage.applyRetention();
+  await sipAccount.refresh();
   audit.startSync();
   const calls = createCallUnit({
     history: storage.history,
@@ -393,6 +407,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       );
     },
     tlsTrust: trust,
+    contentSecurityPolicy: connectPolicy.contentSecurityPolicy,
     providerFetch,
     async dispose() {
       lock.dispose();

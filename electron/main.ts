@@ -23,7 +23,6 @@ import { appMenuTemplate, devToolsAllowed } from './platform/app-menu.js';
 import { APP_USER_MODEL_ID, DESKTOP_NAME } from './platform/app-identity.js';
 import { createCallNotifier } from './platform/call-notification.js';
 import { installCertificateVerifier } from './platform/certificate-verifier.js';
-import { contentSecurityPolicy } from './platform/csp.js';
 import { createExportFolderChooser } from './platform/export-folder.js';
 import { startsHidden } from './platform/background.js';
 import { createDesktopShell } from './platform/desktop-shell.js';
@@ -224,13 +223,8 @@ function secureSession(current: AppServices, appRoot: string): void {
   installGuards({
     localNetwork,
     rendererDir: join(appRoot, 'dist', 'renderer'),
-    csp: () => {
-      const provider = current.policy().provider;
-      const manual = current.policy().allowManualSipAccount;
-      return contentSecurityPolicy({
-        wssOrigins: provider && !manual ? [new URL(provider.wssUrl).origin] : [],
-      });
-    },
+    // connect-src: the provider's SIP edge and the account's in use, as they are when the page loads.
+    csp: () => current.contentSecurityPolicy(),
   });
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../electron/app-services.js';
 import { appResponseHeaders, mimeTypeOf } from '../../electron/platform/app-protocol.js';
-import { contentSecurityPolicy } from '../../electron/platform/csp.js';
+import { servePolicyInPage } from '../../electron/platform/csp.js';
 import { pacRoutes, type ProxyRoutes } from '../../electron/net/proxy-routes.js';
 import type { PolicySource } from '../../electron/policy/source.js';
 import { createKeytarSecretStore, type SecretStore } from '../../electron/secrets/secret-store.js';
@@ -148,15 +148,15 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       wrapper: options.chromiumWrapper,
     }));
   const context = await browser.newContext({ locale: systemLocale, viewport: { width: 1100, height: 760 } });
-  const csp = contentSecurityPolicy({});
-
   await context.route(`${SHELL_ORIGIN}/**`, async (route) => {
     const file = assetPath(route.request().url());
     const mimeType = file && mimeTypeOf(file);
     const body = file && mimeType ? await readFile(file).catch(() => null) : null;
     if (!body || !mimeType) return route.fulfill({ status: 404, body: 'not found' });
-    // The same headers as Electron's app:// handler, CSP included.
-    await route.fulfill({ status: 200, body, headers: appResponseHeaders(csp, mimeType) });
+    // The same as Electron's app:// handler: the policy in force now, in the header and the page's meta tag.
+    const csp = services.contentSecurityPolicy();
+    const page = mimeType.startsWith('text/html') ? servePolicyInPage(body.toString('utf8'), csp) : body;
+    await route.fulfill({ status: 200, body: page, headers: appResponseHeaders(csp, mimeType) });
   });
   await context.exposeBinding('__softphoneInvoke', (source, channel: unknown, input: unknown) =>
     services.router.handle(source.frame.url(), channel, input),

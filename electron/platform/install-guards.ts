@@ -1,6 +1,7 @@
 import { app, net, protocol, session, shell } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { appResponseHeaders, resolveAppAsset } from './app-protocol.js';
+import { servePolicyInPage } from './csp.js';
 import { decideNavigation, decideWindowOpen } from './navigation.js';
 import { APP_SCHEME } from './origin.js';
 import { isLocalNetworkPermission, type LocalNetworkGate } from './local-network.js';
@@ -20,10 +21,12 @@ export function installGuards(options: {
     if (!asset) return new Response('Not found', { status: 404 });
     const file = await net.fetch(pathToFileURL(asset.filePath).toString());
     if (!file.ok) return new Response('Not found', { status: 404 });
-    return new Response(file.body, {
-      status: 200,
-      headers: appResponseHeaders(options.csp(), asset.mimeType),
-    });
+    const csp = options.csp();
+    // The page carries the policy in force in its meta tag too, so that it knows which servers it may reach.
+    const body = asset.mimeType.startsWith('text/html')
+      ? servePolicyInPage(await file.text(), csp)
+      : file.body;
+    return new Response(body, { status: 200, headers: appResponseHeaders(csp, asset.mimeType) });
   });
 
   const appSession = session.defaultSession;

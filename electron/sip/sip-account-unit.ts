@@ -11,6 +11,10 @@ export interface SipAccountUnit {
   announce(): void;
   /** The saved account's SIP edge (manual or provisioned), or null (none, or no keychain to read it from). */
   edgeUrl(): Promise<string | null>;
+  /** Reads the account's state for `onChange` without telling the window (at start). */
+  refresh(): Promise<void>;
+  /** Called with the account's state whenever it is read or changed. */
+  onChange(listener: (state: SipAccountState) => void): void;
   handlers: HandlersFor<
     'sipAccount.get' | 'sipAccount.save' | 'sipAccount.remove' | 'sipAccount.registration'
   >;
@@ -34,25 +38,33 @@ export function createSipAccountUnit(deps: {
       return account && registration ? { account, registration } : null;
     },
   });
+  const listeners: ((state: SipAccountState) => void)[] = [];
+  const learned = (state: SipAccountState) => {
+    for (const listener of listeners) listener(state);
+    return state;
+  };
   const changed = (state: SipAccountState) => {
+    learned(state);
     deps.emit('sipAccount.changed', state);
     return state;
   };
+  const failed = (error: unknown) => deps.logError('Reading the SIP account failed', error);
   return {
     announce() {
-      if (!deps.keychainUsable()) return;
-      accounts
-        .state()
-        .then(changed, (error: unknown) => deps.logError('Reading the SIP account failed', error));
+      if (deps.keychainUsable()) accounts.state().then(changed, failed);
     },
     async edgeUrl() {
       if (!deps.keychainUsable()) return null;
       return (await accounts.state()).account?.wssUrl ?? null;
     },
+    async refresh() {
+      if (deps.keychainUsable()) await accounts.state().then(learned, failed);
+    },
+    onChange: (listener) => void listeners.push(listener),
     handlers: {
-      'sipAccount.get': () => {
+      'sipAccount.get': async () => {
         deps.requireKeychain();
-        return accounts.state();
+        return learned(await accounts.state());
       },
       'sipAccount.save': async (input) => {
         deps.requireKeychain();

@@ -4,6 +4,7 @@ import { LockedHint } from '../components/LockedHint';
 import { useTranslation } from 'react-i18next';
 import { SaveSipAccount } from '../../shared/domain/sip-account';
 import { errorKey } from '../ipc/client';
+import { takeRestoredNotice } from '../state/connect-reload';
 import { useSipAccountStore } from '../state/sip-account-store';
 
 const fields = ['displayName', 'sipUri', 'authorizationUser', 'password', 'wssUrl', 'realm'] as const;
@@ -27,7 +28,10 @@ export function SipAccountForm() {
     realm: account?.realm ?? '',
   });
   const [invalid, setInvalid] = useState<Field[]>([]);
-  const [message, setMessage] = useState<FeedbackMessage>(null);
+  // Saving an account on another server reloads the page (renderer/state/connect-reload.ts): said again here.
+  const [message, setMessage] = useState<FeedbackMessage>(() =>
+    takeRestoredNotice('sipAccount.saved') ? { kind: 'status', text: t('sipAccount.saved') } : null,
+  );
 
   if (state?.source === 'provisioned') {
     return (

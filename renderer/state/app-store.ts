@@ -3,6 +3,7 @@ import type { AppInfo, SettingsState } from '../../shared/ipc/contract';
 import type { EffectivePolicy } from '../../shared/policy/schema';
 import type { SettingsPatch } from '../../shared/settings/settings';
 import { call, errorKey, hasBridge, subscribe } from '../ipc/client';
+import { takeReloadState } from './connect-reload';
 
 export const screens = ['signIn', 'phone', 'history', 'contacts', 'settings', 'policy', 'audit'] as const;
 export type Screen = (typeof screens)[number];
@@ -47,7 +48,15 @@ export const useAppStore = create<AppState>()((set, get) => ({
         call('settings.get', undefined),
         call('policy.get', undefined),
       ]);
-      set({ info, settings, policy, load: { status: 'ready' } });
+      // Reloaded to reach another SIP server: back on the screen the person was on.
+      const restored = takeReloadState();
+      set({
+        info,
+        settings,
+        policy,
+        load: { status: 'ready' },
+        ...(restored && { screen: restored.screen }),
+      });
     } catch (error) {
       set({ load: { status: 'failed', errorKey: errorKey(error) } });
     }

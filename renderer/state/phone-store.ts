@@ -6,6 +6,7 @@ import { call, subscribe } from '../ipc/client';
 import { createCallReporter } from '../phone/call-reporter';
 import { PhoneEngine, type CallView, type RegistrationStatus } from '../phone/engine';
 import { useAppStore } from './app-store';
+import { pageAllowsConnect, reloadToConnect } from './connect-reload';
 
 interface PhoneState {
   registration: RegistrationStatus;
@@ -68,6 +69,13 @@ export const usePhoneStore = create<PhoneState>()((set, get) => ({
         if (error instanceof SoftphoneError && error.error.code === 'locked') return;
         registration = null;
       }
+      // A server this page's policy does not name yet: the page reloads for it (after the calls in progress).
+      if (
+        registration &&
+        !pageAllowsConnect(registration.wssUrl) &&
+        reloadToConnect({ calls: usePhoneStore, url: registration.wssUrl })
+      )
+        return;
       // Rotated credentials of the same account re-register without touching calls in progress.
       if (registration) phone.updateRegistration(registration);
       else phone.stop();

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { SaveSipAccount, SipAccountState } from '../../shared/domain/sip-account';
 import { call, subscribe } from '../ipc/client';
+import { pageAllowsConnect, reloadToConnect } from './connect-reload';
+import { usePhoneStore } from './phone-store';
 
 interface SipAccountStore {
   state: SipAccountState | null;
@@ -18,6 +20,13 @@ export const useSipAccountStore = create<SipAccountStore>()((set) => ({
   },
   async save(account) {
     set({ state: await call('sipAccount.save', account) });
+    // A server this page may not reach yet: the page reloads with the policy that names it, and says
+    // "saved" there. (During a call it reloads once the call ends, and says it here too.)
+    if (
+      !pageAllowsConnect(account.wssUrl) &&
+      reloadToConnect({ calls: usePhoneStore, url: account.wssUrl, notice: 'sipAccount.saved' }) === 'now'
+    )
+      await new Promise<never>(() => {});
   },
   async remove() {
     set({ state: await call('sipAccount.remove', undefined) });

@@ -304,6 +304,10 @@ export const whileLocked = {
   'providerStatus.get': 'answers',
   'providerStatus.registrationFailed': 'answers',
   'providerStatus.openPage': 'refused',
+  // The tray shows whether the phone is registered; it still rings while locked.
+  'phone.registrationChanged': 'answers',
+  'dialLinks.state': 'refused',
+  'dialLinks.register': 'refused',
 } as const satisfies Record<ChannelName, 'answers' | 'refused'>;
 
 export function answersWhileLocked(channel: ChannelName): boolean {
@@ -362,6 +366,8 @@ export const eventsWhileLocked = {
   'updates.changed': 'sent',
   'audit.syncChanged': 'sent',
   'providerStatus.changed': 'sent',
+  // Answer, decline, hang up and mute: the call actions that work while locked.
+  'call.shortcut': 'sent',
 } as const satisfies Record<EventName, 'sent' | 'held'>;
 
 export function sentWhileLocked(event: EventName): boolean {

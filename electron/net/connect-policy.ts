@@ -1,0 +1,33 @@
+import type { SipAccountState } from '../../shared/domain/sip-account.js';
+import type { EffectivePolicy } from '../../shared/policy/schema.js';
+import { contentSecurityPolicy, wssOriginOf } from '../platform/csp.js';
+
+/**
+ * Which SIP edges the app's pages may connect to (CSP `connect-src`): the provider's from policy and the
+ * account's in use (provisioned, or saved by hand where policy allows). A page gets the policy in force
+ * when it loads; one whose account moved to another server reloads to get the new one.
+ */
+export interface ConnectPolicy {
+  /** The account in use changed (saved, removed, provisioned, rotated, or policy changed). */
+  accountChanged(state: SipAccountState): void;
+  origins(): string[];
+  /** The Content-Security-Policy header of the app's pages now. */
+  contentSecurityPolicy(): string;
+}
+
+export function createConnectPolicy(deps: { policy(): Pick<EffectivePolicy, 'provider'> }): ConnectPolicy {
+  let accountOrigin: string | null = null;
+  const origins = () => {
+    const provider = deps.policy().provider;
+    return [provider ? wssOriginOf(provider.wssUrl) : null, accountOrigin].filter(
+      (origin): origin is string => origin !== null,
+    );
+  };
+  return {
+    accountChanged(state) {
+      accountOrigin = state.account ? wssOriginOf(state.account.wssUrl) : null;
+    },
+    origins,
+    contentSecurityPolicy: () => contentSecurityPolicy({ connect: origins() }),
+  };
+}
