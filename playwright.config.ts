@@ -13,5 +13,10 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   forbidOnly: !!process.env.CI,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: '.test-output/playwright.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: '.test-output/playwright.json' }],
+    // The interop matrix (peer x feature) from the specs' `interop` annotations: .test-output/interop/matrix.md
+    ['./e2e/interop/reporter.ts', { outputFolder: '.test-output/interop' }],
+  ],
 });

@@ -37,6 +37,7 @@ export default defineConfig({
             'eslint/**/*.test.ts',
             'scripts/**/*.test.ts',
             'e2e/provider/**/*.test.ts',
+            'e2e/interop/**/*.test.ts',
           ],
         },
       },

@@ -69,5 +69,7 @@ for (const { name, ok, seconds, counts } of results) {
   if (counts) for (const key of Object.keys(total)) total[key] += counts[key];
   else if (!ok) total.failed += 1;
 }
+const matrix = `${outDir}/interop/matrix.md`;
+if (existsSync(matrix)) console.log(`interop matrix: ${matrix} (and matrix.json, SIP traces of failures)`);
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(results.every((result) => result.ok) ? 0 : 1);

@@ -7,6 +7,8 @@ export interface KamailioConfigOptions {
   /** SIP over TLS (RFC 3261 `sips`/`transport=tls`), for phones that sign in over TLS. */
   sipTlsPort: number;
   ctlSocket: string;
+  /** Where sipdump writes every SIP message the edge receives and sends, after TLS (`sipdump-*.data`). */
+  sipdumpDir: string;
   tlsConfigPath: string;
   modulesDir: string;
   /**
@@ -36,9 +38,14 @@ export const RTPENGINE_TO_WEBRTC =
  */
 export const RTPENGINE_TO_RTP =
   'RTP/AVP ICE=remove rtcp-mux-demux DTLS-reverse=passive replace-origin replace-session-connection';
-/** rtpengine flags for an SDP on its way to a phone that signals over TLS: SRTP with SDES keys, no ICE. */
+/**
+ * rtpengine flags for an SDP on its way to a phone that signals over TLS: SRTP with SDES keys, no ICE.
+ * `SDES-pad` (rtpengine's documentation: RFC 4568 is ambiguous about base64 padding): keys keep their
+ * trailing "=", which phones such as baresip 1.0 need (unpadded, it read an AEAD_AES_256_GCM key as 42
+ * bytes instead of 44 and could not decrypt a packet).
+ */
 export const RTPENGINE_TO_SDES =
-  'RTP/SAVP ICE=remove rtcp-mux-demux DTLS-reverse=passive replace-origin replace-session-connection';
+  'RTP/SAVP ICE=remove rtcp-mux-demux DTLS-reverse=passive SDES-pad replace-origin replace-session-connection';
 
 /**
  * The media bridge, rtpengine_manage() as Kamailio's rtpengine module documents it (the body is rewritten in
@@ -191,6 +198,7 @@ loadmodule "nathelper.so"
 loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
+loadmodule "sipdump.so"
 ${bridge ? 'loadmodule "rtpengine.so"' : ''}
 
 modparam("ctl", "binrpc", "unix:${o.ctlSocket}")
@@ -202,6 +210,11 @@ modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("registrar", "max_expires", 3600)
 modparam("rr", "enable_double_rr", 1)
 modparam("websocket", "keepalive_mechanism", 0)
+# The SIP trace (as a provider's capture would have it): every message, read by failed specs.
+modparam("sipdump", "enable", 1)
+modparam("sipdump", "mode", 1)
+modparam("sipdump", "folder", "${o.sipdumpDir}")
+modparam("sipdump", "fprefix", "sipdump-")
 ${bridge ? `modparam("rtpengine", "rtpengine_sock", "${o.rtpengineSocket}")` : ''}
 
 request_route {

@@ -93,6 +93,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioH
       udpPort,
       sipTlsPort,
       ctlSocket,
+      sipdumpDir: options.dir,
       tlsConfigPath,
       modulesDir: MODULES_DIR,
       rtpengineSocket: options.rtpengineSocket,

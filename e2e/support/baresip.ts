@@ -44,14 +44,28 @@ function wavPeak(wav: Buffer): number {
   return peak;
 }
 
+export interface BaresipOptions {
+  /**
+   * 'udp' (default): SIP over UDP, RTP/AVP, no SRTP. 'tls': SIP over TLS to the edge's SIP-TLS port (the
+   * run's CA verifies the edge) and SRTP with SDES keys only (`mediaenc=srtp-mand`), as desk phones of
+   * providers that sign in over TLS do.
+   */
+  transport?: 'udp' | 'tls';
+}
+
 /**
- * baresip as a plain SIP phone, the kind of peer the provider bridges the app to: SIP over UDP to the
- * stack's Kamailio, RTP/AVP with G.711 and RFC 4733 telephone-events, no ICE, no SRTP. It sends a 440 Hz
- * sine (ausine) and records what it receives (sndfile: `dump-…-dec.wav`), has no sound card (aubridge),
- * and is driven through its ctrl_tcp JSON interface on a port chosen at run time. Its account is created
- * after the control connection is up, so that the REGISTER_OK event cannot be missed.
+ * baresip as a SIP phone, the kind of peer the provider bridges the app to: SIP over UDP (or TLS) to the
+ * stack's Kamailio, G.711 and RFC 4733 telephone-events, no ICE, plain RTP (or SDES-SRTP over TLS). It
+ * sends a 440 Hz sine (ausine) and records what it receives (sndfile: `dump-…-dec.wav`), has no sound card
+ * (aubridge), and is driven through its ctrl_tcp JSON interface on a port chosen at run time. Its account
+ * is created after the control connection is up, so that the REGISTER_OK event cannot be missed.
  */
-export async function startBaresip(dir: string, user: SipUser): Promise<Baresip> {
+export async function startBaresip(
+  dir: string,
+  user: SipUser,
+  options: BaresipOptions = {},
+): Promise<Baresip> {
+  const tls = options.transport === 'tls';
   const state = readStackState();
   const [sipPort, ctrlPort] = [await freePort(), await freePort()];
   await mkdir(dir, { recursive: true });
@@ -75,6 +89,7 @@ export async function startBaresip(dir: string, user: SipUser): Promise<Baresip>
       'jitter_buffer_delay 5-10',
       'module_path /usr/lib/baresip/modules',
       'module g711.so',
+      ...(tls ? [`sip_cafile ${state.caCertPath}`, 'module srtp.so'] : []),
       'module sndfile.so',
       'module aubridge.so',
       'module ausine.so',
@@ -187,10 +202,11 @@ export async function startBaresip(dir: string, user: SipUser): Promise<Baresip>
 
   try {
     // The account: registered over UDP through the stack's Kamailio (the outbound proxy) in the SIP domain.
+    const [transport, port] = tls ? ['tls', state.sipTlsPort] : ['udp', state.udpPort];
     const account =
-      `<sip:${user.username}@${state.sipDomain};transport=udp>;auth_pass=${user.password}` +
-      `;outbound="sip:127.0.0.1:${state.udpPort};transport=udp";regint=600;answermode=manual` +
-      ';audio_codecs=PCMU,PCMA';
+      `<sip:${user.username}@${state.sipDomain};transport=${transport}>;auth_pass=${user.password}` +
+      `;outbound="sip:127.0.0.1:${port};transport=${transport}";regint=600;answermode=manual` +
+      `;audio_codecs=PCMU,PCMA${tls ? ';mediaenc=srtp-mand' : ''}`;
     const since = events.length;
     await command('uanew', account);
     await waitForEvent('REGISTER_OK', { since });
