@@ -8,7 +8,7 @@ import {
   expectConnected,
   expectEndedVisibly,
 } from './app-side.js';
-import { cell, type Direction } from './cells.js';
+import { CALL_FEATURES, cell, type Direction } from './cells.js';
 import { expect, test } from './fixtures.js';
 import { peerAcceptedHold } from './sip-trace.js';
 
@@ -24,15 +24,6 @@ const DIGITS = ['1', '5', '#'];
 const VARIANTS = [
   { peer: 'baresip UDP', transport: 'udp' },
   { peer: 'baresip TLS+SDES', transport: 'tls' },
-] as const;
-
-const CALL_FEATURES = [
-  'connect',
-  'audio both ways',
-  'DTMF',
-  'hold by app',
-  'hold by peer',
-  'far-end hang-up',
 ] as const;
 
 for (const { peer: peerName, transport } of VARIANTS) {

@@ -30,3 +30,13 @@ export function parseCell(description: string): { key: CellKey; reason?: string 
   if (!peer || !feature || !direction) return null;
   return { key: { peer, feature, direction }, ...(why.length > 0 && { reason: why.join(' | ') }) };
 }
+
+/** The cells of one call with a phone, in the order the matrix specs check them (a step each). */
+export const CALL_FEATURES = [
+  'connect',
+  'audio both ways',
+  'DTMF',
+  'hold by app',
+  'hold by peer',
+  'far-end hang-up',
+] as const;

@@ -208,6 +208,9 @@ modparam("usrloc", "db_mode", 0)
 modparam("registrar", "received_avp", "$avp(RECEIVED)")
 modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("registrar", "max_expires", 3600)
+# No GRUUs, as in Kamailio's default configuration and its WebRTC examples: this edge does not route
+# requests to a GRUU it would hand out (a phone that used one as its Contact was unreachable in-dialog).
+modparam("registrar", "gruu_enabled", 0)
 modparam("rr", "enable_double_rr", 1)
 modparam("websocket", "keepalive_mechanism", 0)
 # The SIP trace (as a provider's capture would have it): every message, read by failed specs.

@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../provider/ports.js';
 import { spawnManaged, stopProcess } from '../provider/processes.js';
 import type { SipUser } from './phone.js';
+import { connectWhenListening } from './connect-when-listening.js';
 import { readStackState } from './stack-state.js';
 
 /** An event baresip's ctrl_tcp module reports (REGISTER_OK, CALL_INCOMING, CALL_ESTABLISHED, CALL_DTMF_START…). */
@@ -119,7 +120,7 @@ export async function startBaresip(
 
   let socket: Socket;
   try {
-    socket = await connectWhenListening(ctrlPort, exited, 10_000);
+    socket = await connectWhenListening({ host: '127.0.0.1', port: ctrlPort }, exited, 10_000);
   } catch (error) {
     await stopProcess(child);
     await rm(recordings, { recursive: true, force: true });
@@ -232,26 +233,4 @@ export async function startBaresip(
     },
     stop,
   };
-}
-
-/** Connects to baresip's ctrl_tcp port once it listens (it opens it while loading its modules). */
-async function connectWhenListening(
-  port: number,
-  exited: Promise<never>,
-  timeoutMs: number,
-): Promise<Socket> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const socket = await Promise.race([
-      new Promise<Socket | null>((resolve) => {
-        const attempt = connect({ host: '127.0.0.1', port }, () => resolve(attempt));
-        attempt.once('error', () => resolve(null));
-      }),
-      exited,
-    ]);
-    if (socket) return socket;
-    if (Date.now() > deadline)
-      throw new Error(`baresip's ctrl_tcp did not listen on ${port} in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
