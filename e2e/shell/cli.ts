@@ -12,11 +12,14 @@ import { createTrustingHome } from '../provider/nss.js';
 import { launchShell } from './shell.js';
 
 const usage = `Usage: npm run shell -- --policy <policy.json> [--data-dir <dir>] [--locale de-DE] [--headless]
+                         [--proxy http://[user:password@]host:port]
 
   --policy     managed policy file (provider endpoints, extra CA certificates, ...)
   --data-dir   app profile directory (default: ~/.config/secure-softphone-shell)
   --locale     the system language the app sees (default: from $LANG)
-  --headless   no window (for scripted checks)`;
+  --headless   no window (for scripted checks)
+  --proxy      the company's proxy for the browser (--proxy-server, loopback included) and for main's
+               HTTP client; without it both read HTTPS_PROXY/NO_PROXY from the environment`;
 
 async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
   const display = `:${90 + Math.floor(Math.random() * 900)}`;
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       locale: { type: 'string' },
       headless: { type: 'boolean', default: false },
+      proxy: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,6 +96,14 @@ async function main(): Promise<void> {
     console.log('No session bus: the keychain is a private gnome-keyring that ends with the shell.');
   }
 
+  const proxyUrl = values.proxy === undefined ? null : URL.parse(values.proxy);
+  if (
+    values.proxy !== undefined &&
+    (!proxyUrl || !['http:', 'https:', 'socks5:'].includes(proxyUrl.protocol))
+  ) {
+    console.error(`--proxy must be an http://, https:// or socks5:// URL, not ${values.proxy}`);
+    process.exit(2);
+  }
   const dataDir = values['data-dir'] ?? join(homedir(), '.config', 'secure-softphone-shell');
   await mkdir(dataDir, { recursive: true });
   const systemLanguage = /^[a-z]{2}(_[A-Z]{2})?/.exec(process.env.LANG ?? '')?.[0]?.replace('_', '-');
@@ -103,6 +115,15 @@ async function main(): Promise<void> {
     systemLocale: values.locale ?? systemLanguage ?? 'en-US',
     // The shell has no folder dialog: "Export my data" writes into Documents, where Electron's dialog starts.
     exportDir: join(homedir(), 'Documents'),
+    ...(proxyUrl && {
+      proxy: {
+        server: `${proxyUrl.protocol}//${proxyUrl.host}`,
+        ...(proxyUrl.username && {
+          username: decodeURIComponent(proxyUrl.username),
+          password: decodeURIComponent(proxyUrl.password),
+        }),
+      },
+    }),
   }).catch(async (error: unknown) => {
     await keyring?.stop();
     xvfb?.kill();

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../electron/app-services.js';
 import { appResponseHeaders, mimeTypeOf } from '../../electron/platform/app-protocol.js';
 import { servePolicyInPage } from '../../electron/platform/csp.js';
-import { pacRoutes, type ProxyRoutes } from '../../electron/net/proxy-routes.js';
+import { pacRoutes, proxyPort, type ProxyRoutes } from '../../electron/net/proxy-routes.js';
 import type { PolicySource } from '../../electron/policy/source.js';
 import { createKeytarSecretStore, type SecretStore } from '../../electron/secrets/secret-store.js';
 import type { HttpUpdater } from '../../electron/updates/updater-http.js';
@@ -88,12 +88,14 @@ function bundledBridge(): Promise<string> {
 
 /** What Electron's session.resolveProxy answers with a fixed system proxy, and the proxy's credentials. */
 function shellProxyRoutes(proxy: NonNullable<ShellOptions['proxy']>): ProxyRoutes {
-  const { host, hostname, port } = new URL(proxy.server);
+  const server = new URL(proxy.server);
+  const keyword = { 'https:': 'HTTPS', 'socks5:': 'SOCKS5' }[server.protocol] ?? 'PROXY';
   const credentials =
     proxy.username !== undefined ? { username: proxy.username, password: proxy.password ?? '' } : null;
   return pacRoutes(
-    async () => `PROXY ${host}`,
-    async (asked) => (asked.host === hostname && String(asked.port) === port ? credentials : null),
+    async () => `${keyword} ${server.host}`,
+    async (asked) =>
+      asked.host === server.hostname && asked.port === proxyPort(server) ? credentials : null,
   );
 }
 
