@@ -196,8 +196,18 @@ describe('the audit trail of the running app', () => {
     expect(await invoke('storage.startOver', { confirm: START_OVER_CONFIRMATION })).toMatchObject({
       ok: true,
     });
-    expect(await types()).toEqual(['app.started', 'policy.applied', 'database.openFailed']);
-    expect((await events())[2]).toEqual({ type: 'database.openFailed', details: { reason: 'wrong-key' } });
+    // The new log begins by declaring that the old one's events are not in it (the keychain knew its last link).
+    expect(await types()).toEqual([
+      'audit.gapDetected',
+      'app.started',
+      'policy.applied',
+      'database.openFailed',
+    ]);
+    expect((await events())[0]).toMatchObject({
+      type: 'audit.gapDetected',
+      details: { problem: 'wiped', detectedBy: 'keychain', missingFrom: 1 },
+    });
+    expect((await events())[3]).toEqual({ type: 'database.openFailed', details: { reason: 'wrong-key' } });
   });
 
   it('records policy changes by key, and an invalid policy once', async () => {

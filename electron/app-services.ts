@@ -419,7 +419,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       await http.close();
       hub.clear();
       calls.dispose();
-      storage.dispose();
+      await storage.dispose();
     },
   };
 }

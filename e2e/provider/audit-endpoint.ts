@@ -111,15 +111,57 @@ export function createAuditEndpoint(options: AuditEndpointOptions): AuditEndpoin
       received_at INTEGER NOT NULL,
       UNIQUE (device_id, seq)
     );
+    CREATE TABLE IF NOT EXISTS audit_gap (
+      id TEXT PRIMARY KEY,
+      device_id TEXT NOT NULL,
+      missing_from INTEGER NOT NULL,
+      missing_to INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS chain_head (
+      device_id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL,
+      hash TEXT NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS idempotency (
       key TEXT PRIMARY KEY,
       body_sha256 TEXT NOT NULL,
       response TEXT NOT NULL
     );
   `);
-  const head = db.prepare<[string], { seq: number; hash: string }>(
-    'SELECT seq, hash FROM audit_event WHERE device_id = ? ORDER BY seq DESC LIMIT 1',
+  const headRow = db.prepare<[string], { seq: number; hash: string }>(
+    'SELECT seq, hash FROM chain_head WHERE device_id = ?',
   );
+  const saveHead = db.prepare('INSERT OR REPLACE INTO chain_head (device_id, seq, hash) VALUES (?, ?, ?)');
+  const gapAt = db.prepare<[string, number, number], { missing_to: number }>(
+    'SELECT max(missing_to) AS missing_to FROM audit_gap WHERE device_id = ? AND missing_from <= ? AND missing_to >= ?',
+  );
+  const linkAt = db.prepare<[string, number], { seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_event WHERE device_id = ? AND seq = ?',
+  );
+  const insertGap = db.prepare(
+    'INSERT INTO audit_gap (id, device_id, missing_from, missing_to) VALUES (?, ?, ?, ?)',
+  );
+  /** The device's high-water mark: its last link with nothing missing before it, declared gaps counted as held. */
+  const head = (deviceId: string) => headRow.get(deviceId) ?? { seq: 0, hash: GENESIS };
+  /** The sequence the next link must carry: after the head, past any gap declared there. */
+  const nextExpected = (deviceId: string, after: number): number => {
+    let next = after + 1;
+    for (;;) {
+      const declared = gapAt.get(deviceId, next, next)?.missing_to ?? null;
+      if (declared === null) return next;
+      next = declared + 1;
+    }
+  };
+  /** Moves the head over links that arrived ahead of it (a declared gap's link comes first). */
+  const advance = (deviceId: string) => {
+    let current = head(deviceId);
+    for (;;) {
+      const link = linkAt.get(deviceId, nextExpected(deviceId, current.seq));
+      if (!link) break;
+      current = link;
+    }
+    saveHead.run(deviceId, current.seq, current.hash);
+  };
   const byId = db.prepare<[string], { device_id: string; seq: number; hash: string }>(
     'SELECT device_id, seq, hash FROM audit_event WHERE id = ?',
   );
@@ -158,8 +200,16 @@ export function createAuditEndpoint(options: AuditEndpointOptions): AuditEndpoin
   const store = db.transaction((events: AuditEnvelope[], sub: string) => {
     const accepted: string[] = [];
     const duplicates: string[] = [];
+    // A device's declared gaps first: the links after a gap follow them.
+    const isGap = (event: AuditEnvelope) => event.type === 'audit.gapDetected';
     const sorted = [...events].sort((a, b) =>
-      a.deviceId === b.deviceId ? a.seq - b.seq : a.deviceId < b.deviceId ? -1 : 1,
+      a.deviceId !== b.deviceId
+        ? a.deviceId < b.deviceId
+          ? -1
+          : 1
+        : isGap(a) !== isGap(b)
+          ? Number(isGap(b)) - Number(isGap(a))
+          : a.seq - b.seq,
     );
     for (const event of sorted) {
       const known = byId.get(event.id);
@@ -181,15 +231,25 @@ export function createAuditEndpoint(options: AuditEndpointOptions): AuditEndpoin
         });
       };
       if (linkHash(event) !== event.hash) reject('altered');
-      const last = head.get(event.deviceId);
-      // A device's first delivered link is its first link ever (undelivered events are never purged).
-      const expectedSeq = (last?.seq ?? 0) + 1;
-      if (event.seq !== expectedSeq) reject('gap', expectedSeq);
-      if (event.prevHash !== (last?.hash ?? GENESIS)) reject('broken');
+      const last = head(event.deviceId);
+      const { details } = event;
+      if (isGap(event) && details.device === event.deviceId) {
+        // A declared gap: the device says which of its links are lost; its chain goes on after them.
+        if (event.seq <= last.seq) reject('gap', nextExpected(event.deviceId, last.seq));
+        insertGap.run(event.id, event.deviceId, Number(details.missingFrom), Number(details.missingTo));
+      } else {
+        // A device's first delivered link is its first link ever (undelivered events are never purged).
+        const expectedSeq = nextExpected(event.deviceId, last.seq);
+        if (event.seq !== expectedSeq) reject('gap', expectedSeq);
+        // After a declared gap the previous link is one the provider never had.
+        if (expectedSeq === last.seq + 1 && event.prevHash !== last.hash) reject('broken');
+      }
       insert.run(event.id, event.deviceId, event.seq, event.hash, JSON.stringify(event), sub, now());
+      advance(event.deviceId);
       accepted.push(event.id);
     }
-    return { accepted, duplicates };
+    // The high-water mark of the batch's device: the app compares it with its own log.
+    return { accepted, duplicates, head: { sequence: head(sorted[0]!.deviceId).seq } };
   });
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -264,7 +324,7 @@ export function createAuditEndpoint(options: AuditEndpointOptions): AuditEndpoin
       } catch {
         return send(res, 400, { error: 'invalid_batch' });
       }
-      let result: { accepted: string[]; duplicates: string[] };
+      let result: { accepted: string[]; duplicates: string[]; head: { sequence: number } };
       try {
         result = store(parsed.events, sub);
       } catch (error) {

@@ -141,7 +141,7 @@ describe('audit sync under faults', () => {
       expect(other.status).toBe(422);
       // The same event under another key: named as a duplicate, stored once.
       const dup = await post({ ...auth, 'idempotency-key': 'j'.repeat(20) });
-      expect(await dup.json()).toEqual({ accepted: [], duplicates: answer.accepted });
+      expect(await dup.json()).toEqual({ accepted: [], duplicates: answer.accepted, head: { sequence: 1 } });
       expect(broker.audit.events(audit.deviceId)).toHaveLength(1);
       // A tampered link is refused and nothing of its batch is stored.
       audit.append({ type: 'session.locked', details: { reason: 'idle' } });

@@ -18,8 +18,15 @@ import type { AuditRecord } from './audit-log.js';
 
 /** The keychain item with the HMAC key (32 random bytes, hex). It is never written to the database. */
 export const AUDIT_HMAC_KEY_ITEM = 'audit-hmac-key';
+/**
+ * The keychain item with the chain's last link as the store last wrote it (device, sequence, hash, under
+ * the HMAC key): a log that no longer reaches it was wiped or rolled back to an older copy.
+ */
+export const AUDIT_HEAD_ITEM = 'audit-chain-head';
 /** The previous hash of the first event a device records. */
 export const GENESIS_HASH = '0'.repeat(64);
+/** The event type that declares a gap in the chain (shared/audit/catalog.ts). */
+const GAP_TYPE = 'audit.gapDetected';
 
 /** An event that is not in the catalog, or whose details do not match its schema. */
 export class AuditEventError extends Error {
@@ -225,8 +232,43 @@ export interface AuditStore {
    * and moves the chain's authenticated base past them. Undelivered events are never removed.
    */
   purgeDelivered(cutoff: number): number;
-  /** Walks the chain and returns the first altered, forged, broken, missing or reordered link. */
+  /**
+   * Walks the chain and returns the first altered, forged, broken, missing or reordered link; then whether
+   * the log still reaches the last link the keychain knows; then the first break or gap the log itself
+   * records (`audit.chainBroken`, `audit.gapDetected`), so that a repaired chain never verifies as intact.
+   */
   verify(): ChainVerification;
+  /** The sequence number of the newest link. */
+  headSequence(): number;
+  /**
+   * Appends an `audit.gapDetected` link (unless one already declares the same gap): at sequence
+   * `missingTo + 1` when the missing links would come next, so that the chain skips them, else next.
+   */
+  declareGap(gap: Omit<AuditEventOf<'audit.gapDetected'>['details'], 'device'>): AuditRecord | null;
+  /** Resolves once the keychain holds the newest link; no more keychain writes after it. */
+  close(): Promise<void>;
+}
+
+interface KeychainHead {
+  deviceId: string;
+  seq: number;
+  hash: string;
+}
+
+/** The keychain's record of the last link, or null when there is none (or it does not verify). */
+async function readKeychainHead(
+  secrets: SecretStore,
+  mac: (head: KeychainHead) => string,
+): Promise<KeychainHead | null> {
+  const raw = await secrets.get(AUDIT_HEAD_ITEM);
+  if (raw === null) return null;
+  try {
+    const parsed = JSON.parse(raw) as KeychainHead & { mac: string };
+    const head = { deviceId: String(parsed.deviceId), seq: Number(parsed.seq), hash: String(parsed.hash) };
+    return Number.isSafeInteger(head.seq) && sameText(String(parsed.mac), mac(head)) ? head : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -247,8 +289,11 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
   const { db, appVersion, now } = options;
   const key = await hmacKey(options.secrets);
   const eventHmac = (hash: string) => createHmac('sha256', key).update(hash).digest('hex');
-  const anchorHmac = (anchor: 'base' | 'head', deviceId: string, seq: number, hash: string) =>
+  const anchorHmac = (anchor: 'base' | 'head' | 'keychain', deviceId: string, seq: number, hash: string) =>
     createHmac('sha256', key).update(canonical({ anchor, deviceId, seq, hash })).digest('hex');
+  const keychainMac = (head: KeychainHead) => anchorHmac('keychain', head.deviceId, head.seq, head.hash);
+  // What the keychain knew when the store opened; afterwards, what it was last told.
+  let known = await readKeychainHead(options.secrets, keychainMac);
 
   const selectChain = db.prepare('SELECT * FROM audit_chain WHERE id = 1');
   const insertEvent = db.prepare(
@@ -261,16 +306,24 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
   const walk = db.prepare('SELECT * FROM audit_event ORDER BY pos');
   const hasSeq = db.prepare('SELECT 1 FROM audit_event WHERE seq = ?');
 
-  const verify = (): ChainVerification => {
-    const chain = selectChain.get() as ChainRow | undefined;
-    if (!chain) {
-      const first = db.prepare('SELECT seq FROM audit_event ORDER BY pos LIMIT 1').get() as
-        { seq: number } | undefined;
-      // Events without their authenticated anchors: the chain row was removed.
-      return first
-        ? { ok: false, problem: 'forged', sequence: first.seq, count: 0 }
-        : { ok: true, count: 0, lastSequence: 0 };
-    }
+  const hashAt = db.prepare('SELECT hash FROM audit_event WHERE seq = ?');
+  const firstRecordedBreak = db.prepare(
+    `SELECT type, details FROM audit_event WHERE type IN ('audit.chainBroken', '${GAP_TYPE}') ORDER BY seq LIMIT 1`,
+  );
+
+  /** A gap link that skips exactly the links it declares missing (`expected`..`seq - 1`) in its own chain. */
+  const declaresSkip = (row: EventRow, expected: number): boolean => {
+    if (row.type !== GAP_TYPE || row.seq <= expected) return false;
+    const details = contentOf(row)?.details;
+    return (
+      details?.device === row.device_id &&
+      details.missingFrom === expected &&
+      details.missingTo === row.seq - 1
+    );
+  };
+
+  /** The links themselves: content, HMAC, order, and the authenticated base and head. */
+  const verifyLinks = (chain: ChainRow): ChainVerification => {
     const fail = (problem: ChainProblem, sequence: number, count: number): ChainVerification => ({
       ok: false,
       problem,
@@ -284,7 +337,7 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     let count = 0;
     let found: { problem: ChainProblem | 'out-of-sequence'; sequence: number } | null = null;
     for (const row of walk.iterate() as IterableIterator<EventRow>) {
-      if (row.seq !== expected) {
+      if (row.seq !== expected && !declaresSkip(row, expected)) {
         // Told apart below: the statement is busy while it iterates.
         found = { problem: 'out-of-sequence', sequence: expected };
         break;
@@ -309,7 +362,7 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
         break;
       }
       prevHash = row.hash;
-      expected += 1;
+      expected = row.seq + 1;
       count += 1;
     }
     if (found?.problem === 'out-of-sequence')
@@ -326,6 +379,62 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     return { ok: true, count, lastSequence: last };
   };
 
+  /** Whether the log still reaches the last link the keychain knows (a wiped or older copy does not). */
+  const verifyAgainstKeychain = (deviceId: string, last: number, count: number): ChainVerification | null => {
+    if (!known || known.seq === 0) return null;
+    if (known.deviceId !== deviceId || (count === 0 && last === 0))
+      return { ok: false, problem: count === 0 ? 'wiped' : 'rolled-back', sequence: 1, count };
+    if (known.seq > last) return { ok: false, problem: 'rolled-back', sequence: last + 1, count };
+    const row = hashAt.get(known.seq) as { hash: string } | undefined;
+    if (row && !sameText(row.hash, known.hash))
+      return { ok: false, problem: 'rolled-back', sequence: known.seq, count };
+    return null;
+  };
+
+  /** Each finding on its own: the links, the keychain's last link, and the breaks the log records. */
+  const findings = (): {
+    links: ChainVerification;
+    keychain: ChainVerification | null;
+    recorded: ChainVerification | null;
+  } => {
+    const chain = selectChain.get() as ChainRow | undefined;
+    if (!chain) {
+      const first = db.prepare('SELECT seq FROM audit_event ORDER BY pos LIMIT 1').get() as
+        { seq: number } | undefined;
+      // Events without their authenticated anchors: the chain row was removed.
+      if (first)
+        return {
+          links: { ok: false, problem: 'forged', sequence: first.seq, count: 0 },
+          keychain: null,
+          recorded: null,
+        };
+      return {
+        links: { ok: true, count: 0, lastSequence: 0 },
+        keychain: verifyAgainstKeychain('', 0, 0),
+        recorded: null,
+      };
+    }
+    const links = verifyLinks(chain);
+    if (!links.ok) return { links, keychain: null, recorded: null };
+    const keychain = verifyAgainstKeychain(chain.device_id, links.lastSequence, links.count);
+    // A break or gap the log records stays a finding for as long as the log holds the record.
+    const row = firstRecordedBreak.get() as { type: string; details: string } | undefined;
+    const details = row ? (JSON.parse(row.details) as Details) : null;
+    const recorded: ChainVerification | null = details && {
+      ok: false,
+      problem: details.problem as ChainProblem,
+      sequence: Number(row!.type === GAP_TYPE ? details.missingFrom : details.sequence),
+      count: links.count,
+    };
+    return { links, keychain, recorded };
+  };
+
+  const verify = (): ChainVerification => {
+    const { links, keychain, recorded } = findings();
+    return (!links.ok && links) || keychain || recorded || links;
+  };
+
+  const atOpening = findings();
   const openedWith = verify();
 
   // Where the next link goes: after the authenticated head, or after the highest stored event if that is
@@ -337,7 +446,8 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     // A new log (or one whose chain row was removed: it is anchored again at its stored ends).
     const first = db.prepare('SELECT seq, prev_hash FROM audit_event ORDER BY seq LIMIT 1').get() as
       { seq: number; prev_hash: string } | undefined;
-    const deviceId = top?.device_id ?? randomUUID();
+    // A wiped log goes on as the device the keychain knows, so that its gap is declared in that chain.
+    const deviceId = top?.device_id ?? known?.deviceId ?? randomUUID();
     const baseSeq = first ? first.seq - 1 : 0;
     const baseHash = first?.prev_hash ?? GENESIS_HASH;
     const headSeq = top?.seq ?? 0;
@@ -362,32 +472,35 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
       ? { seq: top.seq, hash: top.hash }
       : { seq: chain.head_seq, hash: chain.head_hash };
 
-  const appendAll = db.transaction((events: readonly PendingAuditEvent[]) => {
-    let { seq, hash: prevHash } = head;
-    const records: AuditRecord[] = [];
-    for (const { event, at = now(), user = options.user?.() ?? null } of events) {
-      seq += 1;
-      const content: LinkContent = {
-        v: AUDIT_CATALOG_VERSION,
-        id: uuidv7({ msecs: at }),
-        seq,
-        at,
-        deviceId,
-        user,
-        appVersion,
-        type: event.type,
-        details: event.details,
-        prevHash,
-      };
-      const hash = linkHash(content);
-      const details = canonical(event.details);
-      insertEvent.run({ ...content, version: content.v, details, hash, hmac: eventHmac(hash) });
-      records.push(toRecord({ id: content.id, seq, at, type: event.type, details }));
-      prevHash = hash;
-    }
-    updateHead.run(seq, prevHash, anchorHmac('head', deviceId, seq, prevHash));
-    return { records, head: { seq, hash: prevHash } };
-  });
+  /** Appends after `from` (the head, or a declared gap's last missing sequence). */
+  const appendAll = db.transaction(
+    (events: readonly PendingAuditEvent[], from: { seq: number; hash: string }) => {
+      let { seq, hash: prevHash } = from;
+      const records: AuditRecord[] = [];
+      for (const { event, at = now(), user = options.user?.() ?? null } of events) {
+        seq += 1;
+        const content: LinkContent = {
+          v: AUDIT_CATALOG_VERSION,
+          id: uuidv7({ msecs: at }),
+          seq,
+          at,
+          deviceId,
+          user,
+          appVersion,
+          type: event.type,
+          details: event.details,
+          prevHash,
+        };
+        const hash = linkHash(content);
+        const details = canonical(event.details);
+        insertEvent.run({ ...content, version: content.v, details, hash, hmac: eventHmac(hash) });
+        records.push(toRecord({ id: content.id, seq, at, type: event.type, details }));
+        prevHash = hash;
+      }
+      updateHead.run(seq, prevHash, anchorHmac('head', deviceId, seq, prevHash));
+      return { records, head: { seq, hash: prevHash } };
+    },
+  );
 
   const purge = db.transaction((cutoff: number): number => {
     // The first event that must stay: undelivered, or not yet old enough.
@@ -411,6 +524,53 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     return removed;
   });
 
+  // The keychain learns every new head after its commit, one write at a time, the newest last. A crash in
+  // between leaves it behind the log, which is no finding; only a log behind the keychain is.
+  let writing: Promise<void> | null = null;
+  let closed = false;
+  const rememberHead = (): Promise<void> => {
+    if (closed) return writing ?? Promise.resolve();
+    const write = async () => {
+      while (
+        !closed &&
+        (known?.seq !== head.seq || known.hash !== head.hash || known.deviceId !== deviceId)
+      ) {
+        const next = { deviceId, seq: head.seq, hash: head.hash };
+        await options.secrets.set(AUDIT_HEAD_ITEM, JSON.stringify({ ...next, mac: keychainMac(next) }));
+        known = next;
+      }
+    };
+    writing ??= write().finally(() => {
+      writing = null;
+    });
+    return writing;
+  };
+  const gapDeclared = db.prepare(`SELECT 1 FROM audit_event WHERE type = '${GAP_TYPE}' AND details = ?`);
+  const appendGap = (gap: AuditEventOf<'audit.gapDetected'>['details']): AuditRecord | null => {
+    const details = canonical(gap);
+    if (gapDeclared.get(details)) return null;
+    // Skipping the missing links keeps their sequence numbers for the copies the provider may hold.
+    const skips = gap.device === deviceId && gap.missingFrom === head.seq + 1 && gap.missingTo > head.seq;
+    const from = skips ? { seq: gap.missingTo, hash: head.hash } : head;
+    const appended = appendAll([{ event: { type: GAP_TYPE, details: gap } }], from);
+    head = appended.head;
+    void rememberHead().catch(() => undefined);
+    return appended.records[0]!;
+  };
+
+  // Compared with the keychain's last link before anything is appended: a wiped or older log declares the
+  // links it lacks at once, in the chain of the device the keychain names.
+  const behind = atOpening.keychain;
+  if (behind && !behind.ok && known)
+    appendGap({
+      problem: behind.problem,
+      detectedBy: 'keychain',
+      device: known.deviceId,
+      missingFrom: known.deviceId === deviceId ? Math.min(head.seq + 1, known.seq) : 1,
+      missingTo: known.seq,
+    });
+  await rememberHead();
+
   const store: AuditStore = {
     deviceId,
     appVersion,
@@ -420,9 +580,10 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     },
     appendMany(events) {
       if (events.length === 0) return [];
-      const appended = appendAll(events);
+      const appended = appendAll(events, head);
       // Only after the commit: a failed transaction leaves the head where it was.
       head = appended.head;
+      void rememberHead().catch(() => undefined);
       return appended.records;
     },
     list() {
@@ -463,10 +624,15 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     },
     undelivered(limit) {
       return (
-        db
-          .prepare('SELECT * FROM audit_event WHERE delivered_at IS NULL ORDER BY seq LIMIT ?')
-          .all(Math.max(0, Math.floor(limit))) as EventRow[]
-      ).map(toEnvelope);
+        (
+          db
+            // A declared gap goes first: the provider learns of it before the links that follow it.
+            .prepare(
+              `SELECT * FROM audit_event WHERE delivered_at IS NULL ORDER BY type = '${GAP_TYPE}' DESC, seq LIMIT ?`,
+            )
+            .all(Math.max(0, Math.floor(limit))) as EventRow[]
+        ).map(toEnvelope)
+      );
     },
     undeliveredCount() {
       return (
@@ -481,6 +647,13 @@ export async function openAuditStore(options: AuditStoreOptions): Promise<AuditS
     },
     purgeDelivered: (cutoff) => purge(cutoff),
     verify,
+    headSequence: () => head.seq,
+    declareGap: (gap) => appendGap({ ...gap, device: deviceId }),
+    async close() {
+      await rememberHead().catch(() => undefined);
+      closed = true;
+      await writing;
+    },
   };
   return store;
 }

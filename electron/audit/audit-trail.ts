@@ -115,7 +115,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       next.appendMany(pending);
       pending.length = 0;
       const opened = next.openedWith;
-      if (!opened.ok) {
+      // A wiped or rolled-back log has declared its gap itself (`audit.gapDetected`) when it opened.
+      if (!opened.ok && opened.problem !== 'wiped' && opened.problem !== 'rolled-back') {
         const last = next.latest('audit.chainBroken');
         if (last?.details.problem !== opened.problem || last.details.sequence !== opened.sequence)
           next.append({

@@ -35,8 +35,11 @@ export interface AuditUnit {
   record(event: AuditEvent): void;
   /** The database opened: the store takes the events waiting in memory, and the sync delivers from it. */
   attach(store: AuditStore): void;
-  /** The database is about to close or be shredded: events wait in memory again. */
-  detach(): void;
+  /**
+   * The database is about to close or be shredded: events wait in memory again. Resolves once the keychain
+   * holds the log's last link (and nothing more is written there, so shredding the keychain is final).
+   */
+  detach(): Promise<void>;
   /** Who is signed in; until this is called, events name nobody and the sync waits as signed out. */
   connectSession(session: AuditSession): void;
   /** Starts delivering: at once, periodically, soon after each event, and when the network returns. */
@@ -83,9 +86,11 @@ export function createAuditUnit(deps: AuditUnitDeps): AuditUnit {
       trail.attach(next);
       store = next;
     },
-    detach() {
+    async detach() {
       trail.detach();
+      const closing = store;
       store = null;
+      await closing?.close();
     },
     connectSession(next) {
       session = next;

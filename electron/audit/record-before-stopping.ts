@@ -23,6 +23,7 @@ export async function recordBeforeStopping(
         now: deps.now,
       });
       store.append(event);
+      await store.close();
       return true;
     } finally {
       db.close();

@@ -88,6 +88,9 @@ function fakeStore(count: number): AuditSyncStore & {
         }
       return changed;
     },
+    headSequence: () => events.at(-1)?.seq ?? 0,
+    // Gaps against the provider are tested with the real store and the provider's endpoint.
+    declareGap: () => null,
     purgeDelivered(cutoff: number) {
       let removed = 0;
       while (events[0] && delivered.has(events[0].id) && Date.parse(events[0].time) < cutoff) {

@@ -6,7 +6,13 @@ import type { AuditStore } from './audit-store.js';
 /** What the sync needs of the store (electron/audit/audit-store.ts). */
 export type AuditSyncStore = Pick<
   AuditStore,
-  'deviceId' | 'undelivered' | 'undeliveredCount' | 'markDelivered' | 'purgeDelivered'
+  | 'deviceId'
+  | 'undelivered'
+  | 'undeliveredCount'
+  | 'markDelivered'
+  | 'purgeDelivered'
+  | 'headSequence'
+  | 'declareGap'
 >;
 
 export interface AuditHttpRequest {
@@ -178,7 +184,55 @@ type Attempt =
   | { kind: 'retry'; error: AuditSyncError; retryAfterMs: number | null }
   | { kind: 'refresh' }
   | { kind: 'shrink' }
+  /** The provider's high-water mark showed a gap; the link that declares it goes next. */
+  | { kind: 'gap' }
   | { kind: 'stop'; state: AuditSyncStatus['state']; error: AuditSyncError | null };
+
+/** A 409 for a link that does not continue the device's chain: the sequence the provider expected. */
+function expectedByProvider(body: string): number | null {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; expected?: unknown };
+    return parsed.error === 'chain-gap' && Number.isSafeInteger(parsed.expected)
+      ? Number(parsed.expected)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compares the log with what the provider holds of this device (its high-water mark): links the provider
+ * has beyond the log's newest were lost here (rolled back or wiped); links the provider expects before the
+ * oldest undelivered one were deleted here. Either becomes a declared gap, sent first; null when none.
+ */
+function gapAgainstProvider(
+  store: AuditSyncStore,
+  batch: readonly AuditEnvelope[],
+  providerHead: number | null,
+  expected: number | null,
+): Attempt | null {
+  const local = store.headSequence();
+  if (providerHead !== null && providerHead > local) {
+    const declared = store.declareGap({
+      problem: 'rolled-back',
+      detectedBy: 'provider',
+      missingFrom: local + 1,
+      missingTo: providerHead,
+    });
+    return declared ? { kind: 'gap' } : null;
+  }
+  const first = batch.find((event) => event.type !== 'audit.gapDetected');
+  if (expected !== null && first && first.seq > expected) {
+    const declared = store.declareGap({
+      problem: 'missing',
+      detectedBy: 'provider',
+      missingFrom: expected,
+      missingTo: first.seq - 1,
+    });
+    return declared ? { kind: 'gap' } : null;
+  }
+  return null;
+}
 
 /**
  * Delivers the audit log to the provider (`POST /v1/audit-events`): the oldest undelivered events in
@@ -250,9 +304,11 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
     const { status: code } = response;
     if (code >= 200 && code < 300) {
       let named: Set<string>;
+      let providerHead: number | null;
       try {
         const parsed = AuditBatchResponse.parse(JSON.parse(response.body));
         named = new Set([...parsed.accepted, ...parsed.duplicates]);
+        providerHead = parsed.head?.sequence ?? null;
       } catch {
         return { kind: 'retry', error: 'invalid-response', retryAfterMs: null };
       }
@@ -261,6 +317,8 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
         store.markDelivered(delivered, clock.now());
         update({ lastDeliveredAt: clock.now() });
       }
+      const gap = gapAgainstProvider(store, batch, providerHead, null);
+      if (gap) return gap;
       // A 2xx that does not name every event leaves the others undelivered, to be sent again.
       return delivered.length === batch.length
         ? { kind: 'delivered', count: delivered.length }
@@ -272,6 +330,10 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
     const retryAfterMs = parseRetryAfter(response.retryAfter, clock.now());
     if (code === 429) return { kind: 'retry', error: 'throttled', retryAfterMs };
     if (code === 408 || code >= 500) return { kind: 'retry', error: 'server', retryAfterMs };
+    if (code === 409) {
+      const gap = gapAgainstProvider(store, batch, null, expectedByProvider(response.body));
+      if (gap) return gap;
+    }
     // Anything else (400, 403, 409, 422, ...) will not change by sending it again now: the timer retries.
     return { kind: 'stop', state: 'idle', error: 'rejected' };
   }
@@ -327,6 +389,8 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
           continue;
         case 'shrink':
           cap = Math.max(1, Math.floor(batch.length / 2));
+          continue;
+        case 'gap':
           continue;
         case 'refresh': {
           // A second 401, or no token after the refresh: signed out until the next sign-in.

@@ -23,7 +23,7 @@ export interface StorageLifecycleDeps {
   /** Who the diagnostics report names (no key, no names, no numbers). */
   app: Pick<AppInfo, 'name' | 'version' | 'runtime' | 'platform'>;
   /** The audit log: it moves into the database when it opens and back into memory before it closes. */
-  audit: { attach(store: AuditStore): void; detach(): void; record(event: AuditEvent): void };
+  audit: { attach(store: AuditStore): void; detach(): Promise<void>; record(event: AuditEvent): void };
   appVersion: string;
   /** Contacts compare numbers in the country the settings name. */
   defaultCountry(): string;
@@ -62,7 +62,7 @@ export interface StorageLifecycle {
   handlers: HandlersFor<
     'storage.status' | 'storage.retry' | 'storage.exportDiagnostics' | 'storage.startOver'
   >;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 export function createStorageLifecycle(deps: StorageLifecycleDeps): StorageLifecycle {
@@ -150,7 +150,7 @@ export function createStorageLifecycle(deps: StorageLifecycleDeps): StorageLifec
     open,
     async shred() {
       // The shredding destroys the log too: its events wait in memory and begin the new database's log.
-      deps.audit.detach();
+      await deps.audit.detach();
       deps.audit.record({ type: 'data.deleted', details: { scope: 'all', count: null } });
       await shredAllData({ db: database, path: deps.databasePath, secrets: deps.secrets });
       database = null;
@@ -200,9 +200,9 @@ export function createStorageLifecycle(deps: StorageLifecycleDeps): StorageLifec
           return { status: storage, keptAs };
         }),
     },
-    dispose() {
+    async dispose() {
       clearInterval(retentionTimer);
-      deps.audit.detach();
+      await deps.audit.detach();
       database?.close();
     },
   };

@@ -39,6 +39,13 @@ const examples: { [T in AuditEventType]: AuditEventOf<T>['details'] } = {
   'call.sasMismatchReported': { callId: 'f3a9c1d2e4' },
   'call.endedWithoutAudio': { callId: 'f3a9c1d2e4', seconds: 60 },
   'audit.chainBroken': { problem: 'reordered', sequence: 17 },
+  'audit.gapDetected': {
+    problem: 'rolled-back',
+    detectedBy: 'keychain',
+    device: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    missingFrom: 81,
+    missingTo: 100,
+  },
 };
 
 describe('the audit event catalog', () => {

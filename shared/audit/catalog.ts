@@ -65,8 +65,22 @@ export const refreshFailureReasons = ['invalid-grant', 'network', 'server', 'err
 export const sipCredentialRejections = ['authentication', 'expired', 'invalid-response', 'error'] as const;
 /** The TLS probe's outcomes that are a certificate refused (shared/domain/sip-account.ts). */
 export const certificateRejections = ['untrusted', 'hostname-mismatch', 'expired', 'pin-mismatch'] as const;
-/** How `verify()` found the chain broken; see electron/audit/audit-store.ts. */
-export const chainProblems = ['altered', 'forged', 'broken', 'missing', 'reordered'] as const;
+/**
+ * How `verify()` found the chain broken; see electron/audit/audit-store.ts. `wiped` and `rolled-back` come
+ * from comparing with the last link the keychain (or the provider) knows: the log holds none of it, or
+ * an older state.
+ */
+export const chainProblems = [
+  'altered',
+  'forged',
+  'broken',
+  'missing',
+  'reordered',
+  'wiped',
+  'rolled-back',
+] as const;
+/** Who noticed a gap in the log: the keychain's record of the last link, or the provider's acknowledged one. */
+export const gapDetectors = ['keychain', 'provider'] as const;
 export type ChainProblem = (typeof chainProblems)[number];
 
 function entry<T extends string, S extends z.ZodRawShape>(type: T, details: S) {
@@ -137,6 +151,19 @@ export const AuditEvent = z.discriminatedUnion('type', [
 
   /** `verify()` found the stored chain broken when the database was opened. */
   entry('audit.chainBroken', { problem: z.enum(chainProblems), sequence: count }),
+  /**
+   * Events of a device's log are gone (`missingFrom`..`missingTo`, in the chain of `device`): the log was
+   * wiped or rolled back to an older copy, or events waiting for delivery were deleted. The link declares
+   * the gap, so the chain goes on after it (sequence `missingTo + 1` when it skips the missing ones) and the
+   * provider accepts it; it is never re-anchored silently.
+   */
+  entry('audit.gapDetected', {
+    problem: z.enum(chainProblems),
+    detectedBy: z.enum(gapDetectors),
+    device: z.string().min(1).max(64),
+    missingFrom: count,
+    missingTo: count,
+  }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent['type'];

@@ -21,6 +21,11 @@ export type SipCredentials = z.infer<typeof SipCredentials>;
 export const AuditBatchResponse = z.object({
   accepted: z.array(z.uuid()),
   duplicates: z.array(z.uuid()),
+  /**
+   * The device's high-water mark: the last link of its chain the provider holds with nothing missing before
+   * it (declared gaps count as held). The app compares it with its own log at every delivery.
+   */
+  head: z.object({ sequence: z.number().int().nonnegative() }).optional(),
 });
 export type AuditBatchResponse = z.infer<typeof AuditBatchResponse>;
 
