@@ -106,8 +106,9 @@ test(
   'a call connects through coturn over TLS on 443 with UDP blocked',
   { annotation: { type: 'interop', description: 'coturn | TURN over TLS on 443, UDP blocked | app calls' } },
   async ({ openApp }) => {
-    // Two browsers started, registered and reloaded once each, then a call set up through TURN.
-    test.setTimeout(60_000);
+    // Two browsers started, reloaded and registered, then a call set up through TURN: ~25 s on a quiet
+    // machine, twice that at a load of 20.
+    test.setTimeout(120_000);
     const state = readStackState();
     const refusedBefore = await firewall.refused();
     const policy = { iceServers: [coturn.iceServer] };
