@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditEnvelope, type AuditEvent } from '../../shared/audit/catalog.js';
+import { AUDIT_CATALOG_VERSION, AuditEnvelope, type AuditEvent } from '../../shared/audit/catalog.js';
 import { auditAttacker, type AuditRow } from '../../testing/audit-attacker.js';
 import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -116,7 +116,7 @@ describe('recording', () => {
       expect(AuditEnvelope.parse(envelope)).toEqual(envelope);
       expect(isUuid(envelope.id) && uuidVersion(envelope.id)).toBe(7);
       expect(envelope).toMatchObject({
-        v: 1,
+        v: AUDIT_CATALOG_VERSION,
         seq: index + 1,
         deviceId: store.deviceId,
         user: 'user-7f3a',
