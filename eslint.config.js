@@ -39,6 +39,7 @@ export default tseslint.config(
       'e2e/**/*.ts',
       'testing/**/*.ts',
       'scripts/**/*.{js,mjs}',
+      'demo/**/*.ts',
       'bench/**/*.ts',
       'build/**/*.{ts,mjs}',
       'eslint/**/*.{js,ts}',

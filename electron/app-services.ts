@@ -105,6 +105,8 @@ export interface AppServicesDeps {
   statusTimers?: Timers;
   /** Phone links and the tray (electron/platform/); the shell and tests have none. */
   desktop?: DesktopIntegration;
+  /** How often the status page is asked (default five minutes; the demo asks more often). */
+  statusIntervalMs?: number;
 }
 
 export interface AppServices {
@@ -301,6 +303,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     fetch: deps.statusFetch ?? providerFetch,
     now,
     timers: deps.statusTimers,
+    intervalMs: deps.statusIntervalMs,
     onChange: (state) => emit('providerStatus.changed', state),
     openExternal: deps.openExternal,
   });

@@ -79,7 +79,8 @@ describe('the Node version guard', () => {
     expect(npmrc.split('\n').filter((line) => line.startsWith('node-options='))).toEqual([npmrcLine]);
   });
 
-  it.each(Object.keys(packageJson.scripts))(
+  // `npm run demo` is the one command that sets up: it installs Node 22 itself (scripts/demo.sh, below).
+  it.each(Object.keys(packageJson.scripts).filter((script) => script !== 'demo'))(
     'stops `npm run %s` on an old Node at once, with one line that says what to do',
     async (script) => {
       const env: NodeJS.ProcessEnv = {
@@ -97,6 +98,17 @@ describe('the Node version guard', () => {
     },
     60_000,
   );
+
+  it('lets `npm run demo` on an old Node set up the right one instead of stopping', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${oldNode}${delimiter}${process.env.PATH ?? ''}`,
+    };
+    delete env.NODE_OPTIONS;
+    expect(packageJson.scripts.demo).toBe('bash scripts/demo.sh');
+    const { stdout } = await run('npm', ['run', '--silent', 'demo', '--', '--help'], { cwd: repoRoot, env });
+    expect(stdout).toMatch(/^Usage: npm run demo/);
+  }, 60_000);
 
   it('lets the Node that engines asks for run the script, the guard loaded', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };

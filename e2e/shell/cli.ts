@@ -1,7 +1,5 @@
 // `npm run shell -- --policy <file>`: the app in a headed Chromium for manual work, pointed at the
-// provider the policy names. Without a display it starts a private Xvfb.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// provider the policy names. Without a display it can reach, it starts a private Xvfb and says so.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { filePolicySource, InvalidPolicyError } from '../../electron/policy/source.js';
 import { startTestKeyring, type TestKeyring } from '../provider/keyring.js';
 import { createTrustingHome } from '../provider/nss.js';
+import { chooseDisplay, virtualScreenNote, type Display } from './display.js';
 import { launchShell } from './shell.js';
 
 const usage = `Usage: npm run shell -- --policy <policy.json> [--data-dir <dir>] [--locale de-DE] [--headless]
@@ -20,29 +19,6 @@ const usage = `Usage: npm run shell -- --policy <policy.json> [--data-dir <dir>]
   --headless   no window (for scripted checks)
   --proxy      the company's proxy for the browser (--proxy-server, loopback included) and for main's
                HTTP client; without it both read HTTPS_PROXY/NO_PROXY from the environment`;
-
-async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
-  const display = `:${90 + Math.floor(Math.random() * 900)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
-    stdio: 'ignore',
-  });
-  await new Promise<void>((resolveStart, reject) => {
-    xvfb.once('error', reject);
-    // Xvfb has no readiness signal on stdout; its socket appearing is the signal.
-    const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (existsSync(socket)) {
-        clearInterval(poll);
-        resolveStart();
-      } else if (Date.now() - started > 10_000) {
-        clearInterval(poll);
-        reject(new Error('Xvfb did not start within 10 s'));
-      }
-    }, 50);
-  });
-  return { display, process: xvfb };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -78,14 +54,14 @@ async function main(): Promise<void> {
     await createTrustingHome(browserHome, caPath);
   }
 
-  let xvfb: ChildProcess | null = null;
-  if (!values.headless && !process.env.DISPLAY) {
-    const started = await startXvfb();
-    xvfb = started.process;
-    process.env.DISPLAY = started.display;
-    console.log(
-      `No display: started Xvfb on ${started.display} (connect with a VNC server or take screenshots).`,
-    );
+  // The person's screen where the shell can reach it; otherwise a virtual one, and it says so.
+  let display: Display | null = null;
+  if (!values.headless) {
+    display = await chooseDisplay(process.env);
+    if (display.kind === 'virtual') {
+      process.env.DISPLAY = display.name;
+      console.log(virtualScreenNote(display));
+    }
   }
 
   // Without a session bus (a headless machine) there is no keychain: use a private, throwaway one.
@@ -112,6 +88,7 @@ async function main(): Promise<void> {
     dataDir,
     browserHome,
     headless: values.headless,
+    ...(display?.kind === 'screen' && { chromiumArgs: display.chromiumArgs }),
     systemLocale: values.locale ?? systemLanguage ?? 'en-US',
     // The shell has no folder dialog: "Export my data" writes into Documents, where Electron's dialog starts.
     exportDir: join(homedir(), 'Documents'),
@@ -126,7 +103,7 @@ async function main(): Promise<void> {
     }),
   }).catch(async (error: unknown) => {
     await keyring?.stop();
-    xvfb?.kill();
+    if (display?.kind === 'virtual') await display.stop();
     throw error;
   });
   console.log(
@@ -136,7 +113,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await shell.close().catch(() => {});
     await keyring?.stop();
-    xvfb?.kill();
+    if (display?.kind === 'virtual') await display.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -58,6 +58,10 @@ export interface ShellOptions {
   chromiumWrapper?(chromium: string): Promise<string>;
   /** electron-updater for this instance (e2e/shell/updater.ts); without it updates show as unavailable. */
   updater?: HttpUpdater;
+  /** The system browser (default: a new page in the same browser). */
+  openExternal?(url: string): Promise<void>;
+  /** How often main asks the provider's status page (default: the app's five minutes). */
+  statusIntervalMs?: number;
 }
 
 export interface Shell {
@@ -121,11 +125,13 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
     appName: 'Secure Softphone',
     appVersion: JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).version,
     isTrustedSender: (url) => url.startsWith(`${SHELL_ORIGIN}/`),
-    openExternal: async (url) => {
-      // The system browser of the shell is a new page in the same browser.
-      const external = await context.newPage();
-      await external.goto(url);
-    },
+    openExternal:
+      options.openExternal ??
+      (async (url) => {
+        // The system browser of the shell is a new page in the same browser.
+        const external = await context.newPage();
+        await external.goto(url);
+      }),
     secrets,
     notifier: notifications,
     chooseExportFolder: async () => {
@@ -136,6 +142,7 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
     ...(options.now && { now: options.now }),
     ...(options.proxy && { proxyRoutes: shellProxyRoutes(options.proxy) }),
     ...(options.updater && { updater: options.updater }),
+    ...(options.statusIntervalMs !== undefined && { statusIntervalMs: options.statusIntervalMs }),
   });
 
   const ownsBrowser = options.browser === undefined;
@@ -186,9 +193,13 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
     notifications,
     async close() {
       stopEvents();
-      await context.close();
-      if (ownsBrowser) await browser.close();
-      await services.dispose();
+      // Main's services stop even when the browser went first (it closes on Ctrl+C, say).
+      try {
+        await context.close();
+        if (ownsBrowser) await browser.close();
+      } finally {
+        await services.dispose();
+      }
     },
   };
 }

@@ -7,7 +7,7 @@ import { freePort } from '../provider/ports.js';
 import { spawnManaged, stopProcess } from '../provider/processes.js';
 import type { SipUser } from './phone.js';
 import { connectWhenListening } from './connect-when-listening.js';
-import { readStackState } from './stack-state.js';
+import { readStackState, type StackState } from './stack-state.js';
 
 /** An event baresip's ctrl_tcp module reports (REGISTER_OK, CALL_INCOMING, CALL_ESTABLISHED, CALL_DTMF_START…). */
 export interface BaresipEvent {
@@ -52,6 +52,13 @@ export interface BaresipOptions {
    * providers that sign in over TLS do.
    */
   transport?: 'udp' | 'tls';
+  /** The SIP edge it registers at, and the CA that verifies it (default: the e2e stack's, from its state file). */
+  edge?: Pick<StackState, 'sipDomain' | 'udpPort' | 'sipTlsPort' | 'caCertPath'>;
+  /**
+   * 'sine' (default): it sends a 440 Hz sine. 'echo': an echo test number, baresip's echo module, which
+   * answers every call itself and sends back what it hears (through aubridge).
+   */
+  audio?: 'sine' | 'echo';
 }
 
 /**
@@ -67,7 +74,8 @@ export async function startBaresip(
   options: BaresipOptions = {},
 ): Promise<Baresip> {
   const tls = options.transport === 'tls';
-  const state = readStackState();
+  const state = options.edge ?? readStackState();
+  const echo = options.audio === 'echo';
   const [sipPort, ctrlPort] = [await freePort(), await freePort()];
   await mkdir(dir, { recursive: true });
   // sndfile cuts file names at 128 bytes (both streams then share one file): recordings need a short path.
@@ -80,12 +88,12 @@ export async function startBaresip(
       'net_interface 127.0.0.1',
       'call_local_timeout 120',
       'call_max_calls 4',
-      'audio_source ausine,440',
+      ...(echo
+        ? ['audio_source aubridge,nil']
+        : // ausine produces 48 kHz stereo only; baresip resamples it for G.711.
+          ['audio_source ausine,440', 'ausrc_srate 48000', 'ausrc_channels 2']),
       'audio_player aubridge,nil',
       'audio_alert aubridge,nil',
-      // ausine produces 48 kHz stereo only; baresip resamples it for G.711.
-      'ausrc_srate 48000',
-      'ausrc_channels 2',
       'rtcp_mux no',
       'jitter_buffer_delay 5-10',
       'module_path /usr/lib/baresip/modules',
@@ -93,7 +101,7 @@ export async function startBaresip(
       ...(tls ? [`sip_cafile ${state.caCertPath}`, 'module srtp.so'] : []),
       'module sndfile.so',
       'module aubridge.so',
-      'module ausine.so',
+      echo ? 'module_app echo.so' : 'module ausine.so',
       'module_tmp uuid.so',
       'module_tmp account.so',
       'module_app menu.so',

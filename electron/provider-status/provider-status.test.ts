@@ -7,7 +7,7 @@ import {
   MAX_STATUS_BYTES,
   POLL_JITTER_MS,
   REGISTRATION_FAILURE_GAP_MS,
-  STALE_AFTER_MS,
+  STALE_AFTER_INTERVALS,
   STATUS_POLL_INTERVAL_MS,
   type ProviderStatusDeps,
 } from './provider-status.js';
@@ -158,7 +158,7 @@ describe('the provider status page', () => {
     h.unit.start();
     await settled();
     let waited = 0;
-    while (waited < STALE_AFTER_MS) {
+    while (waited < STALE_AFTER_INTERVALS * STATUS_POLL_INTERVAL_MS) {
       h.answers.push(json('nonsense'));
       await h.advance(STATUS_POLL_INTERVAL_MS + POLL_JITTER_MS / 2);
       waited += STATUS_POLL_INTERVAL_MS + POLL_JITTER_MS / 2;

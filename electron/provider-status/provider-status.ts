@@ -10,8 +10,8 @@ export const STATUS_POLL_INTERVAL_MS = 5 * 60_000;
 export const POLL_JITTER_MS = 30_000;
 /** A registration failure asks at once, but not more often than this (the phone retries every few seconds). */
 export const REGISTRATION_FAILURE_GAP_MS = 60_000;
-/** A status the endpoint has not confirmed for this long (it failed meanwhile) is no longer shown. */
-export const STALE_AFTER_MS = 3 * STATUS_POLL_INTERVAL_MS;
+/** A status the endpoint has not confirmed for three intervals (it failed meanwhile) is no longer shown. */
+export const STALE_AFTER_INTERVALS = 3;
 export const STATUS_TIMEOUT_MS = 10_000;
 export const MAX_STATUS_BYTES = 64 * 1024;
 
@@ -24,6 +24,8 @@ export interface ProviderStatusDeps {
   timers?: Timers;
   /** In [0, 1): the share of `POLL_JITTER_MS` added to each wait. */
   random?(): number;
+  /** How often to ask (default `STATUS_POLL_INTERVAL_MS`; the demo asks more often). */
+  intervalMs?: number;
   onChange(state: ProviderStatusState): void;
   openExternal(url: string): Promise<void>;
 }
@@ -95,6 +97,7 @@ async function fetchStatus(deps: ProviderStatusDeps, baseUrl: string): Promise<S
 export function createProviderStatus(deps: ProviderStatusDeps): ProviderStatusUnit {
   const timers = deps.timers ?? realTimers;
   const random = deps.random ?? Math.random;
+  const intervalMs = deps.intervalMs ?? STATUS_POLL_INTERVAL_MS;
   let status: ServiceStatus | null = null;
   let confirmedAt = 0;
   let lastAskedAt = Number.NEGATIVE_INFINITY;
@@ -141,10 +144,10 @@ export function createProviderStatus(deps: ProviderStatusDeps): ProviderStatusUn
         if (answer) {
           confirmedAt = deps.now();
           publish(answer);
-        } else if (status !== null && deps.now() - confirmedAt >= STALE_AFTER_MS) {
+        } else if (status !== null && deps.now() - confirmedAt >= STALE_AFTER_INTERVALS * intervalMs) {
           publish(null);
         }
-        schedule(STATUS_POLL_INTERVAL_MS + random() * POLL_JITTER_MS);
+        schedule(intervalMs + random() * Math.min(POLL_JITTER_MS, intervalMs / 10));
       });
     inFlight = asking;
     return asking;
