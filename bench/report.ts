@@ -21,7 +21,7 @@ export function percentile(samples: number[], p: number): number {
 
 const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100);
 
-/** Prints the figures as a table and writes bench/results/NAME.json (DESIGN.md, Benchmarks). */
+/** Prints the figures as a table and writes bench/results/NAME.json (docs/architecture.md, Benchmarks). */
 export async function publish(report: BenchReport): Promise<void> {
   const rows = Object.entries(report.metrics).map(([name, metric]) => [
     name,

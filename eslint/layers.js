@@ -1,5 +1,6 @@
 // @ts-check
-// The layer rules of DESIGN.md, enforced by the linter so that a wrong import fails CI.
+// The layer rules of docs/architecture.md (Folders and layers), enforced by the linter so that a wrong
+// import fails CI.
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
