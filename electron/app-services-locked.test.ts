@@ -101,13 +101,15 @@ describe('the session lock, enforced by main', () => {
     expect(heard.filter(({ name }) => eventsWhileLocked[name] === 'held')).toEqual([]);
 
     await invoke('session.unlock');
-    // First the lock goes, then what the window could not have: who is signed in, the account, a nudge.
+    // First the lock goes, then what the window could not have: who is signed in, the account, the proxy
+    // sign-in, a nudge.
     const told = () => heard.map(({ name }) => name).filter((name) => name !== 'audit.syncChanged');
     await expect
       .poll(() => told().sort())
       .toEqual([
         'contacts.changed',
         'history.changed',
+        'proxySignIn.changed',
         'session.lockChanged',
         'signIn.changed',
         'sipAccount.changed',

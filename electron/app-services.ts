@@ -22,7 +22,9 @@ import { createConnectPolicy } from './net/connect-policy.js';
 import { tlsProbeHandler } from './net/tls-probe-handler.js';
 import type { TlsTrust } from './net/tls-trust.js';
 import { createHttpClient, type TrustedFetch } from './net/http-client.js';
+import { createProxyLoginResponder, type ProxyLoginRequest } from './net/proxy-login.js';
 import { envRoutes, type ProxyRoutes } from './net/proxy-routes.js';
+import { createProxySignIn, type ProxyLogin } from './net/proxy-sign-in.js';
 import { createPolicyState } from './policy/policy-state.js';
 import { createProviderStatus } from './provider-status/provider-status.js';
 import type { PolicySource } from './policy/source.js';
@@ -167,6 +169,11 @@ export interface AppServices {
    * issuer: the system's proxy, system roots plus the policy's extra CAs, pins enforced.
    */
   providerFetch: TrustedFetch;
+  /**
+   * Chromium's own proxy challenges (Electron's `login` event, electron/platform/proxy-login.ts): answered
+   * with the person's proxy sign-in, the same as main's HTTP client; null cancels the request.
+   */
+  proxyLogin(request: ProxyLoginRequest): Promise<ProxyLogin | null>;
   dispose(): Promise<void>;
 }
 
@@ -194,8 +201,11 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     const { extraCaCertificates, pinnedSpkiSha256 } = policy.effective();
     return { extraCaCertificates, pinnedSpkiSha256 };
   };
+  // The session lock comes later; until then nothing is locked.
+  let locked = () => false;
+  const proxySignIn = createProxySignIn({ secrets: deps.secrets, emit, isLocked: () => locked(), logError });
   // Main's one HTTP client: discovery, tokens, the provider API, audit sync, updates and the TLS probe.
-  const http = createHttpClient({ trust, routes: deps.proxyRoutes ?? envRoutes() });
+  const http = createHttpClient({ trust, routes: deps.proxyRoutes ?? envRoutes(), proxySignIn });
   const providerFetch = http.fetch;
   const info: AppInfo = {
     name: deps.appName,
@@ -235,6 +245,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     logError,
   });
   await storage.open();
+  if (storage.keychainUsable()) await proxySignIn.load();
+  storage.onKeychainReturned(() => void proxySignIn.load().then(proxySignIn.announce));
 
   const signIn = createSignInUnit({
     policy: policy.effective,
@@ -280,6 +292,12 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     emit,
     logError,
   });
+  locked = lock.isLocked;
+  hub.onEvent((event) => {
+    if (event === 'session.lockChanged' && lock.isLocked()) proxySignIn.sessionLocked();
+  });
+  // The person signed in to the proxy: audit events that waited for the network go now.
+  proxySignIn.onAnswered(() => audit.sync.networkReturned());
   signIn.onStateChange((state) => {
     if (state.status === 'signed-in' || state.status === 'signed-out')
       lock.signInChanged(state.status === 'signed-in', session.authTime());
@@ -293,6 +311,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     sipAccount.announce();
     emit('history.changed', {});
     emit('contacts.changed', {});
+    proxySignIn.announce();
   });
   if (storage.keychainUsable())
     await session.restore().catch((error: unknown) => logError('Restoring the session failed', error));
@@ -354,6 +373,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         emit,
       }),
       providerStatus.handlers,
+      proxySignIn.handlers,
     ),
     {
       isTrustedSender: deps.isTrustedSender,
@@ -412,6 +432,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     tlsTrust: trust,
     contentSecurityPolicy: connectPolicy.contentSecurityPolicy,
     providerFetch,
+    proxyLogin: createProxyLoginResponder(proxySignIn),
     async dispose() {
       lock.dispose();
       await audit.dispose();

@@ -34,6 +34,7 @@ import { APP_ENTRY_URL, isAppUrl } from './platform/origin.js';
 import { appProfile } from './platform/profile.js';
 import { registerDialLinks } from './platform/protocol-handler.js';
 import { sessionProxyResolver } from './platform/proxy.js';
+import { answerProxyLogins } from './platform/proxy-login.js';
 import { enforceSingleInstance } from './platform/single-instance.js';
 import { electronUpdater } from './platform/updater.js';
 import { mainWindowOptions } from './platform/web-preferences.js';
@@ -143,6 +144,8 @@ async function start(): Promise<void> {
     ),
   });
   const current = services;
+  // The window's own requests through a proxy that asks for a sign-in: the person's proxy sign-in answers.
+  answerProxyLogins(app, current.proxyLogin, (message, error) => logger.error(message, error));
   secureSession(current, appRoot);
   ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, input: unknown) =>
     current.router.handle(event.senderFrame?.url, channel, input),

@@ -85,6 +85,11 @@ function spyHandlers() {
     'providerStatus.get': { status: null },
     'providerStatus.registrationFailed': undefined,
     'providerStatus.openPage': undefined,
+    'proxySignIn.state': { asking: null, needed: [], saved: [] },
+    'proxySignIn.answer': { asking: null, needed: [], saved: [] },
+    'proxySignIn.cancel': { asking: null, needed: [], saved: [] },
+    'proxySignIn.ask': { asking: null, needed: [], saved: [] },
+    'proxySignIn.forget': { asking: null, needed: [], saved: [] },
   };
   const spies = Object.fromEntries(
     channelNames.map((name) => [name, vi.fn(() => outputs[name])]),

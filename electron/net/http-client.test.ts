@@ -9,7 +9,9 @@ import { freePort } from '../../e2e/provider/ports.js';
 import { startTinyproxy, type TinyproxyHandle } from '../../e2e/provider/proxy.js';
 import { CertificateRejectedError } from './certificate-decision.js';
 import { createHttpClient, ProxyError, type HttpClient } from './http-client.js';
+import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import { envRoutes, pacRoutes, type ProxyRoutes } from './proxy-routes.js';
+import { createProxySignIn, type ProxySignIn } from './proxy-sign-in.js';
 import { probeTls } from './tls-probe.js';
 import { spkiSha256, type TlsTrust } from './tls-trust.js';
 
@@ -37,8 +39,8 @@ const through =
   (url: URL): ProxyRoutes =>
   async () => [{ kind: 'proxy', proxy: url }];
 
-function client(routes: ProxyRoutes, trust: () => TlsTrust = trusted): HttpClient {
-  const created = createHttpClient({ trust, routes });
+function client(routes: ProxyRoutes, trust: () => TlsTrust = trusted, proxySignIn?: ProxySignIn): HttpClient {
+  const created = createHttpClient({ trust, routes, proxySignIn });
   clients.push(created);
   return created;
 }
@@ -178,5 +180,71 @@ describe('main HTTP client through a company proxy (tinyproxy)', () => {
       outcome: 'unreachable',
       detail: 'proxy auth-required',
     });
+  });
+});
+
+describe('signing in to a proxy the system configuration names without credentials (tinyproxy)', () => {
+  /** The proxy sign-in with the keychain in memory, and the client asking through a PAC answer. */
+  function signInHarness() {
+    const secrets = createMemorySecretStore();
+    const signIn = createProxySignIn({
+      secrets,
+      emit: () => {},
+      isLocked: () => false,
+      logError: () => {},
+    });
+    const http = client(
+      pacRoutes(async () => `PROXY 127.0.0.1:${proxy.port}`),
+      trusted,
+      signIn,
+    );
+    const name = `127.0.0.1:${proxy.port}`;
+    const state = () => signIn.state();
+    /** Resolves once the dialog asks (the request waits meanwhile). */
+    const asked = () => vi.waitFor(() => expect(state().asking).not.toBeNull());
+    return { secrets, signIn, http, name, state, asked };
+  }
+
+  it('asks once for the requests that met the challenge, then carries them with the answer', async () => {
+    const { http, signIn, secrets, name, state, asked } = signInHarness();
+    const first = http.fetch(`${origin}/one`, { method: 'POST', body: 'audit' });
+    const second = http.fetch(`${origin}/two`);
+    await asked();
+    expect(state().asking).toEqual({ proxy: name, refused: false });
+    await signIn.handlers['proxySignIn.answer']({ proxy: name, ...credentials });
+    expect(await (await first).json()).toEqual({ method: 'POST', path: '/one', body: 'audit' });
+    expect((await second).status).toBe(200);
+    expect(await secrets.get(`proxy-sign-in:${name}`)).toBe(JSON.stringify(credentials));
+    // Known from now on: sent at once, nobody asked.
+    expect((await http.fetch(`${origin}/three`)).status).toBe(200);
+    expect(state()).toMatchObject({ asking: null, needed: [] });
+  });
+
+  it('asks again when the proxy refuses the password, and Cancel fails the request as auth-required', async () => {
+    const { http, signIn, secrets, name, state, asked } = signInHarness();
+    const request = http.fetch(`${origin}/status`);
+    await asked();
+    await signIn.handlers['proxySignIn.answer']({ proxy: name, ...credentials, password: 'wrong' });
+    await vi.waitFor(() => expect(state().asking).toEqual({ proxy: name, refused: true }));
+    expect(await secrets.list()).toEqual([]);
+    signIn.handlers['proxySignIn.cancel']({ proxy: name });
+    const error = await failure(request);
+    expect(error.cause).toMatchObject({ name: 'ProxyError', reason: 'auth-required' });
+    expect(state()).toEqual({ asking: null, needed: [{ proxy: name, refused: true }], saved: [] });
+  });
+
+  it('gives up waiting with the request: a timeout does not hang on the dialog', async () => {
+    const { http, state } = signInHarness();
+    const error = await failure(http.fetch(`${origin}/status`, { signal: AbortSignal.timeout(300) }));
+    expect(error.cause).toMatchObject({ name: 'ProxyError', reason: 'auth-required' });
+    expect(state().asking).not.toBeNull();
+  });
+
+  it('never asks over credentials that a proxy URL carries', async () => {
+    const { signIn, state } = signInHarness();
+    const wrong = proxyUrl({ ...credentials, password: 'wrong' });
+    const http = client(through(wrong), trusted, signIn);
+    expect((await failure(http.fetch(`${origin}/status`))).cause).toMatchObject({ reason: 'auth-required' });
+    expect(state()).toEqual({ asking: null, needed: [], saved: [] });
   });
 });

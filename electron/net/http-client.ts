@@ -8,6 +8,7 @@ import {
   type ProxyRoute,
   type ProxyRoutes,
 } from './proxy-routes.js';
+import type { ProxyAuthenticator, ProxyLogin } from './proxy-sign-in.js';
 import { trustedCas, type TlsTrust } from './tls-trust.js';
 import { trustedTlsOptions } from './trusted-connection.js';
 
@@ -41,6 +42,12 @@ export interface HttpClientOptions {
   trust(): TlsTrust;
   /** How to reach a URL: the system's proxy configuration (proxy-routes.ts). */
   routes: ProxyRoutes;
+  /**
+   * Sign-in to a proxy whose route carries no credentials (the system's configuration, electron/net/
+   * proxy-sign-in.ts): known credentials are sent, and a proxy that asks (407) or refuses them makes the
+   * request wait for the person's answer, then try again. Credentials in a proxy URL are never replaced.
+   */
+  proxySignIn?: ProxyAuthenticator;
 }
 
 /**
@@ -152,6 +159,28 @@ async function proxyTunnel(url: string, proxy: URL, trust: TlsTrust, signal: Abo
   }
 }
 
+type ProxyHop = Extract<ProxyRoute, { kind: 'proxy' }>;
+
+/** The route with Basic credentials for its proxy. */
+function withLogin(route: ProxyHop, login: ProxyLogin): ProxyHop {
+  const proxy = new URL(route.proxy);
+  proxy.username = encodeURIComponent(login.username);
+  proxy.password = encodeURIComponent(login.password);
+  return { kind: 'proxy', proxy };
+}
+
+function loginOf(proxy: URL): ProxyLogin | null {
+  return proxy.username
+    ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) }
+    : null;
+}
+
+/** Whether a request can be sent again after the proxy's challenge: its body, if any, is not a one-off stream. */
+function replayable(input: Parameters<TrustedFetch>[0], init?: Parameters<TrustedFetch>[1]): boolean {
+  if (input instanceof Request && input.body !== null) return false;
+  return !(init?.body instanceof ReadableStream);
+}
+
 function describe(route: ProxyRoute): string {
   return route.kind === 'direct' ? 'direct' : `${route.proxy.protocol}//${route.proxy.host}`;
 }
@@ -171,6 +200,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const id = route.kind === 'direct' ? 'direct' : route.proxy.href;
     let pool = pools.get(id);
+    if (!pool && route.kind === 'proxy')
+      // Credentials changed (the person signed in again, or they were forgotten): the old ones' pool goes.
+      for (const [other, stale] of pools)
+        if (other !== 'direct' && new URL(other).origin === route.proxy.origin) {
+          void stale.close();
+          pools.delete(other);
+        }
     if (!pool) {
       const origin = trustedTlsOptions(trust);
       pool =
@@ -188,15 +224,48 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return pool;
   };
 
+  const signIn = options.proxySignIn;
+  /** A proxy route without credentials of its own gets the ones the person gave for that proxy. */
+  const signedIn = (route: ProxyHop): ProxyHop => {
+    if (route.proxy.username || !signIn) return route;
+    const known = signIn.known({ host: route.proxy.hostname, port: proxyPort(route.proxy) });
+    return known ? withLogin(route, known) : route;
+  };
+
+  /** One route: the request, and again with the person's answer each time the proxy asks for a sign-in. */
+  const fetchVia = async (
+    listed: ProxyRoute,
+    input: Parameters<TrustedFetch>[0],
+    init: Parameters<TrustedFetch>[1],
+  ): Promise<Response> => {
+    const dispatch = (route: ProxyRoute) =>
+      undiciFetch(input as never, {
+        ...(init as object),
+        dispatcher: dispatcherFor(route),
+      }) as unknown as Promise<Response>;
+    if (listed.kind === 'direct') return dispatch(listed);
+    let route = signedIn(listed);
+    for (;;) {
+      try {
+        return await dispatch(route);
+      } catch (error) {
+        const failure = proxyFailure(error, route.proxy);
+        const askable = signIn && !listed.proxy.username && replayable(input, init);
+        if (failure !== 'auth-required' || !askable) throw error;
+        const address = { host: route.proxy.hostname, port: proxyPort(route.proxy) };
+        const login = await signIn.challenge(address, loginOf(route.proxy), init?.signal ?? undefined);
+        if (!login) throw error;
+        route = withLogin(listed, login);
+      }
+    }
+  };
+
   const fetch = async (input: Parameters<TrustedFetch>[0], init?: Parameters<TrustedFetch>[1]) => {
     const url = input instanceof Request ? input.url : String(input);
     const routes = await options.routes(url);
     for (const [index, route] of routes.entries()) {
       try {
-        return (await undiciFetch(input as never, {
-          ...(init as object),
-          dispatcher: dispatcherFor(route),
-        })) as unknown as Response;
+        return await fetchVia(route, input, init);
       } catch (error) {
         if (route.kind === 'direct') throw error;
         const failure = proxyFailure(error, route.proxy);
@@ -216,7 +285,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     for (const [index, route] of routes.entries()) {
       if (route.kind === 'direct') return directSocket(url, signal);
       try {
-        return await proxyTunnel(url, route.proxy, options.trust(), signal);
+        return await proxyTunnel(url, signedIn(route).proxy, options.trust(), signal);
       } catch (error) {
         if (error instanceof ProxyConfigurationError) throw error;
         const failure = proxyFailure(error, route.proxy);

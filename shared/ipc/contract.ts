@@ -28,6 +28,7 @@ import {
   StartSignIn,
 } from '../domain/identity.js';
 import { ProviderStatusState } from '../domain/provider-status.js';
+import { ProxyRef, ProxySignInAnswer, ProxySignInState } from '../domain/proxy-sign-in.js';
 import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
@@ -225,6 +226,15 @@ export const channels = {
   'providerStatus.registrationFailed': { input: NoInput, output: z.undefined() },
   /** Opens the status page the provider named (main holds the URL; the renderer names none). */
   'providerStatus.openPage': { input: NoInput, output: z.undefined() },
+  /**
+   * Signing in to the company's proxy (electron/net/proxy-sign-in.ts): the dialog's state, the person's
+   * answer (kept in the keychain), Cancel, asking again after a cancel, and Settings' Forget.
+   */
+  'proxySignIn.state': { input: NoInput, output: ProxySignInState },
+  'proxySignIn.answer': { input: ProxySignInAnswer, output: ProxySignInState },
+  'proxySignIn.cancel': { input: ProxyRef, output: ProxySignInState },
+  'proxySignIn.ask': { input: ProxyRef, output: ProxySignInState },
+  'proxySignIn.forget': { input: ProxyRef, output: ProxySignInState },
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -308,6 +318,13 @@ export const whileLocked = {
   'phone.registrationChanged': 'answers',
   'dialLinks.state': 'refused',
   'dialLinks.register': 'refused',
+  // No password is typed into a locked app, and the lock screen names no proxy or user: a proxy that asks
+  // while locked gets no answer (its requests fail as 'auth-required'); the dialog is offered after unlock.
+  'proxySignIn.state': 'refused',
+  'proxySignIn.answer': 'refused',
+  'proxySignIn.cancel': 'refused',
+  'proxySignIn.ask': 'refused',
+  'proxySignIn.forget': 'refused',
 } as const satisfies Record<ChannelName, 'answers' | 'refused'>;
 
 export function answersWhileLocked(channel: ChannelName): boolean {
@@ -340,6 +357,8 @@ export const events = {
   'audit.syncChanged': AuditSyncStatus,
   /** The provider's status page said something new (or its answer went stale). */
   'providerStatus.changed': ProviderStatusState,
+  /** The company's proxy asks for a sign-in, or its sign-in changed (dialog, "needed", saved). */
+  'proxySignIn.changed': ProxySignInState,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -368,6 +387,8 @@ export const eventsWhileLocked = {
   'providerStatus.changed': 'sent',
   // Answer, decline, hang up and mute: the call actions that work while locked.
   'call.shortcut': 'sent',
+  // Names the proxy and the user; at unlock the current state follows (the dialog opens then).
+  'proxySignIn.changed': 'held',
 } as const satisfies Record<EventName, 'sent' | 'held'>;
 
 export function sentWhileLocked(event: EventName): boolean {
