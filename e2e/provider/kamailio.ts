@@ -5,7 +5,7 @@ import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { kamailioConfig, SIP_DOMAIN, tlsConfig } from './kamailio-config.js';
-import { freePort } from './ports.js';
+import { freePort, freeUdpPort } from './ports.js';
 import { spawnManaged, stopProcess } from './processes.js';
 
 const run = promisify(execFile);
@@ -79,7 +79,7 @@ async function waitForTls(port: number, ca: string, child: ChildProcess, timeout
 
 export async function startKamailio(options: KamailioOptions): Promise<KamailioHandle> {
   const wssPort = options.wssPort ?? (await freePort());
-  const udpPort = options.udpPort ?? (await freePort());
+  const udpPort = options.udpPort ?? (await freeUdpPort());
   const sipTlsPort = options.sipTlsPort ?? (await freePort());
   const ctlSocket = join(options.dir, 'kamailio.ctl');
   const configPath = join(options.dir, 'kamailio.cfg');

@@ -128,6 +128,13 @@ describe('why a call ended', () => {
         'no-rtcp-mux',
       );
     expect(endReasonOf(facts({ cause: jssipCauses.BAD_MEDIA_DESCRIPTION }))).toBe('incompatible');
+    // JsSIP fails the call with the 200 whose SDP the browser refused.
+    const refusedAnswer = {
+      cause: jssipCauses.BAD_MEDIA_DESCRIPTION,
+      statusCode: 200,
+      sdpProblem: 'sdes-only',
+    } as const;
+    expect(endReasonOf(facts(refusedAnswer))).toBe('sdes-only');
     expect(endReasonOf(facts({ cause: jssipCauses.WEBRTC_ERROR, originator: 'system' }))).toBe(
       'media-failed',
     );

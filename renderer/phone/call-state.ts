@@ -131,7 +131,8 @@ export function endReasonOf(facts: EndFacts): EndReason {
   if (requested === 'hung-up' && !facts.answered)
     return facts.direction === 'outgoing' ? 'cancelled' : 'declined-here';
   if (requested) return requested;
-  if (facts.statusCode !== null && originator === 'remote')
+  // A failure response; a 200 whose SDP the browser refused fails with JsSIP's cause, below.
+  if (facts.statusCode !== null && facts.statusCode >= 300 && originator === 'remote')
     return reasonOfStatus(facts.statusCode, facts.sdpProblem);
   switch (cause) {
     case jssipCauses.BYE:

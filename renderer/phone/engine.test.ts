@@ -184,7 +184,8 @@ describe('outgoing calls that fail end visibly, at once', () => {
       const phone = harness();
       const { id, session } = await phone.dial();
       session.emit('sdp', { originator: 'remote', type: 'answer', sdp: offer(...media) });
-      session.end('failed', 'remote', 'Bad Media Description', null);
+      // JsSIP acknowledges the 200, hangs up, and fails the call with that response.
+      session.end('failed', 'remote', 'Bad Media Description', sipResponse(200));
       expect(phone.view(id)).toMatchObject({ state: 'ended', endReason: reason });
     }
   });
