@@ -11,6 +11,7 @@ import {
   phoneAt,
   pressKey,
   sendTonesAsInfo,
+  sippGap,
   sippPeer,
   untouchedEdge,
 } from './support/sipp-calls.js';
@@ -154,6 +155,61 @@ test(
     await expectCompleted(sipp);
     const held = (await sipp.log()).match(/answered \d+/g) ?? [];
     expect(held).toHaveLength(6);
+  },
+);
+
+test(
+  'glare: the far end refuses the app’s hold with 491 while re-inviting itself; the app holds later, the call goes on',
+  {
+    annotation: { type: 'interop', description: 'sipp | re-INVITE glare (491), app tries again | app calls' },
+  },
+  async ({ openApp }) => {
+    const far = await createSipUser('sipp');
+    const audio = (direction: string) => plainSdp(...PCMA, direction);
+    const retried = [
+      '<ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="retry_cseq"/>',
+      '<ereg regexp="a=sendonly|a=inactive" search_in="body" check_it="true" assign_to="retry_hold"/>',
+      '<log message="glare: app re-INVITE CSeq [$retry_cseq] after the 491, [$retry_hold]"/>',
+    ].join('\n');
+    const resumed = [
+      '<ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="resume"/>',
+      '<log message="resumed: [$resume]"/>',
+    ].join('\n');
+    const sipp = await sippPeer({
+      scenario: 'answer.xml',
+      user: far,
+      register: true,
+      fill: {
+        answer_sdp: audio('a=sendrecv'),
+        in_call: [
+          sippStep('glare', 'uas', {
+            far_end_reinvite: sippStep('reinvite', 'uas', { cseq: 1001, sdp: audio('a=sendrecv') }),
+          }),
+          sippStep('answer-reinvite', 'uas', { checks: retried, answer_sdp: audio('a=recvonly') }),
+          sippStep('answer-reinvite', 'uas', { checks: resumed, answer_sdp: audio('a=sendrecv') }),
+        ].join('\n'),
+      },
+    });
+    const app = await registeredPhone(openApp, 'glare');
+    const call = await dialFromApp(app, far.uri);
+    const state = call.getByRole('status').first();
+    await expect(state).toContainText('Connected', connected);
+    await call.getByRole('button', { name: 'Hold' }).click();
+    await expect.poll(() => sipp.log(), connected).toContain('after the 491');
+    await expect(state).toContainText('On hold');
+    const log = await sipp.log();
+    const first = Number(/CSeq (\d+) refused with 491/.exec(log)?.[1]);
+    const retry = Number(/CSeq (\d+) after the 491/.exec(log)?.[1]);
+    expect(retry, 'the retry is a new transaction').toBeGreaterThan(first);
+    // RFC 3261 14.1: the owner of the Call-ID (the app placed the call) waits 2.1 to 4 s.
+    const waited = await sippGap(sipp, /^SIP\/2\.0 491/m, /^INVITE /m);
+    expect(waited).toBeGreaterThanOrEqual(2100);
+    expect(waited).toBeLessThan(4000 + 1500);
+    await call.getByRole('button', { name: 'Hold' }).click();
+    await expect(state).toContainText('Connected', connected);
+    await expect.poll(() => sipp.log(), connected).toContain('resumed: a=sendrecv');
+    await call.getByRole('button', { name: 'Hang up' }).click();
+    await expectCompleted(sipp);
   },
 );
 

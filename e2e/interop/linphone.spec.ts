@@ -89,8 +89,13 @@ for (const direction of ['app calls', 'peer calls'] as const satisfies Direction
         await card.getByRole('button', { name: 'Hold' }).click();
         await expect(card.getByRole('status').first()).toContainText('On hold');
         await expect.poll(async () => peerAcceptedHold(await sipTrace.text(), peer.user.username)).toBe(true);
+        const resuming = peer.events.length;
         await card.getByRole('button', { name: 'Hold' }).click();
         await expectConnected(card);
+        // The card says "Connected" as soon as the app asks to resume; the step ends once linphone has
+        // the resume. Pausing from linphone before that is glare (491 both ways): the app tries its
+        // resume again (RFC 3261 14.1, e2e/negotiation.spec.ts), but liblinphone gives its pause up.
+        await peer.waitForEvent(callState('StreamsRunning'), { since: resuming });
       });
 
       await test.step('hold by peer', async () => {
@@ -99,8 +104,12 @@ for (const direction of ['app calls', 'peer calls'] as const satisfies Direction
         await expect(card.getByRole('status').first()).toContainText('Put on hold by the other side');
         // Resuming is refused while the pausing re-INVITE is still under way.
         await peer.waitForEvent(callState('Paused'), { since: paused });
+        const resumed = peer.events.length;
         await peer.command(`call-resume ${id}`);
         await expectConnected(card);
+        // The app is connected once it answered; linphone plays into the call only once it has the ACK'd
+        // answer ("in-call player not usable in state LinphoneCallResuming").
+        await peer.waitForEvent(callState('StreamsRunning'), { since: resumed });
         await peer.command(`incall-player-start ${WAV} ${id}`);
         await expectAppHears(app.page);
       });

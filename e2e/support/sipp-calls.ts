@@ -105,3 +105,34 @@ export async function phoneAt(
   await expectRegistered(shell.page);
   return { user, page: shell.page, shell };
 }
+
+/** When sipp logged a message (its -trace_msg header line: a date and time, or seconds since the epoch). */
+function loggedAt(header: string): number | null {
+  const clock = /(\d{4}-\d{2}-\d{2})[\sT]+(\d{2}:\d{2}:\d{2})(\.\d+)?/.exec(header);
+  if (clock) return Date.parse(`${clock[1]}T${clock[2]}Z`) + Number(clock[3] ?? 0) * 1000;
+  const epoch = /(\d{9,})\.(\d+)/.exec(header);
+  return epoch ? Number(`${epoch[1]}.${epoch[2]}`) * 1000 : null;
+}
+
+/**
+ * Milliseconds from the first message sipp sent that matches `sent` to the next one it received that
+ * matches `received` (from its message log); NaN when either is missing.
+ */
+export async function sippGap(sipp: Sipp, sent: RegExp, received: RegExp): Promise<number> {
+  const blocks = (await sipp.messages()).split(/^(?=-{5,})/m);
+  let start: number | null = null;
+  for (const block of blocks) {
+    const [header = '', ...rest] = block.split('\n');
+    const text = rest.join('\n').replace(/^[^\n]*(sent|received)[^\n]*\n\s*\n?/, '');
+    const at = loggedAt(header);
+    const direction = /message received/.test(block)
+      ? 'received'
+      : /message sent/.test(block)
+        ? 'sent'
+        : null;
+    if (at === null || direction === null) continue;
+    if (start === null && direction === 'sent' && sent.test(text)) start = at;
+    else if (start !== null && direction === 'received' && received.test(text)) return at - start;
+  }
+  return Number.NaN;
+}
