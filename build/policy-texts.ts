@@ -53,7 +53,78 @@ export const keyTexts: Record<string, KeyText> = {
   'provider.apiBaseUrl': {
     category: 'provider',
     title: { en: 'Provider: API base URL', de: 'Anbieter: API-Basis-URL' },
-    descriptionDe: 'Basis-URL der Anbieter-API (https://; ihre Pfade /v1/... liegen darunter)',
+    descriptionDe:
+      'Basis-URL der Anbieter-API (https://; ihre Pfade /v1/... liegen darunter); ohne sie kommt das SIP-Konto aus sipAccount oder dem Formular',
+  },
+  'provider.kind': {
+    category: 'provider',
+    title: { en: 'Provider: kind of issuer', de: 'Anbieter: Art des Ausstellers' },
+    descriptionDe:
+      'Art des Ausstellers: broker (Standard), generic, entra, google, okta, keycloak oder auth0',
+  },
+  'provider.clientSecret': {
+    category: 'provider',
+    title: { en: 'Provider: client secret', de: 'Anbieter: Client-Geheimnis' },
+    descriptionDe:
+      'Client-Geheimnis eines Desktop-Clients, der eines senden muss (Google); nicht vertraulich',
+  },
+  'provider.scopes': {
+    category: 'provider',
+    title: { en: 'Provider: extra scopes', de: 'Anbieter: zusätzliche Scopes' },
+    descriptionDe: 'Scopes, die zusätzlich zu denen der Art angefragt werden',
+  },
+  'provider.authorizationParameters': {
+    category: 'provider',
+    title: { en: 'Provider: extra authorization parameters', de: 'Anbieter: zusätzliche Parameter' },
+    descriptionDe:
+      'Zusätzliche Parameter der Anmeldeanfrage, z. B. {"audience": "...", "domain_hint": "..."}',
+  },
+  'provider.roleClaims': {
+    category: 'provider',
+    title: { en: 'Provider: role claims', de: 'Anbieter: Claims mit Rollen' },
+    descriptionDe:
+      'Wo die Rollen in den Tokens stehen, als JSON Pointer in Reihenfolge (Standard je Art); {clientId} steht für die Client-ID',
+  },
+  'provider.adminRoles': {
+    category: 'provider',
+    title: { en: 'Provider: administrator roles', de: 'Anbieter: Administratorrollen' },
+    descriptionDe:
+      'Rollenwerte (oder Gruppen-IDs), die einen Benutzer zum Administrator machen (Standard: admin)',
+  },
+  'provider.rolesFromAccessToken': {
+    category: 'provider',
+    title: { en: 'Provider: roles from the access token', de: 'Anbieter: Rollen aus dem Access-Token' },
+    descriptionDe:
+      'Rollen auch aus dem Access-Token lesen, wenn es ein JWT für diese App ist (Standard: nur keycloak)',
+  },
+  'provider.admins': {
+    category: 'provider',
+    title: { en: 'Provider: administrators', de: 'Anbieter: Administratoren' },
+    descriptionDe:
+      'Administratoren nach Subjekt des ID-Tokens oder E-Mail-Adresse, für IdPs ohne Rollen (Google)',
+  },
+  'provider.tenants': {
+    category: 'provider',
+    title: { en: 'Provider: allowed Entra tenants', de: 'Anbieter: erlaubte Entra-Mandanten' },
+    descriptionDe:
+      'Entra ID: die Mandanten-IDs (tid), die sich anmelden dürfen; für einen mandantenübergreifenden Aussteller nötig',
+  },
+  'provider.hostedDomain': {
+    category: 'provider',
+    title: { en: 'Provider: Google Workspace domain', de: 'Anbieter: Google-Workspace-Domain' },
+    descriptionDe: 'Google Workspace: die Domain (Claim hd), zu der jedes Konto gehören muss',
+  },
+  'provider.loopbackPorts': {
+    category: 'provider',
+    title: { en: 'Provider: fixed loopback ports', de: 'Anbieter: feste Loopback-Ports' },
+    descriptionDe:
+      'Feste Loopback-Ports für die Weiterleitung, der Reihe nach versucht, für IdPs, die Ports genau vergleichen',
+  },
+  'provider.sipAccount': {
+    category: 'provider',
+    title: { en: 'Provider: SIP account template', de: 'Anbieter: Vorlage für das SIP-Konto' },
+    descriptionDe:
+      'Ohne Anbieter-API: das SIP-Konto aus dem ID-Token, z. B. {"uri": "sip:${preferred_username}@pbx.example"}',
   },
   signInMethods: {
     category: 'signIn',
@@ -69,7 +140,13 @@ export const keyTexts: Record<string, KeyText> = {
   requireMfa: {
     category: 'signIn',
     title: { en: 'Require a second factor', de: 'Zweiten Faktor verlangen' },
-    descriptionDe: 'Eine Anmeldung ablehnen, deren ID-Token keinen zweiten Faktor ausweist (amr)',
+    descriptionDe: 'Eine Anmeldung ablehnen, die nach der Regel mfa keinen zweiten Faktor ausweist',
+  },
+  mfa: {
+    category: 'signIn',
+    title: { en: 'What proves a second factor', de: 'Was einen zweiten Faktor belegt' },
+    descriptionDe:
+      'Was einen zweiten Faktor belegt: amr-Werte, acr-Werte oder die Zusicherung, dass der IdP ihn erzwingt (enforcedByIdp)',
   },
   idleLockMinutes: {
     category: 'signIn',
@@ -120,6 +197,12 @@ export const keyTexts: Record<string, KeyText> = {
     title: { en: 'Seconds without audio before hanging up', de: 'Sekunden ohne Ton bis zum Auflegen' },
     descriptionDe:
       'Sekunden ohne Ton von der Gegenseite insgesamt, bevor das Gespräch beendet wird; standardmäßig 60',
+  },
+  openExternalAllowList: {
+    category: 'security',
+    title: { en: 'Extra hosts the browser may open', de: 'Weitere Hosts für den Browser' },
+    descriptionDe:
+      'Weitere https-Hosts, die die App im Browser öffnen darf (Anmeldeseiten außerhalb des Ausstellers)',
   },
   defaultCountry: {
     category: 'calls',
@@ -226,8 +309,8 @@ export const phrases = {
     de: 'Unter Computerkonfiguration gesetzt, hat die Einstellung Vorrang vor der Benutzerkonfiguration. Per Richtlinie gesetzt, können Benutzer sie nicht ändern.',
   },
   provider: {
-    en: 'Set all four provider values together, in the same place (computer or user).',
-    de: 'Alle vier Anbieter-Werte zusammen und am selben Ort (Computer oder Benutzer) setzen.',
+    en: 'Set the provider values together, in the same place (computer or user): issuer, client id and SIP edge at least.',
+    de: 'Die Anbieter-Werte zusammen und am selben Ort (Computer oder Benutzer) setzen: mindestens Aussteller, Client-ID und SIP-Zugang.',
   },
   boolean: {
     en: 'Enabled: on. Disabled: off.',
@@ -259,6 +342,7 @@ export const examplePolicy: Required<PolicyFile> = {
   signInMethods: ['company', 'provider'],
   companyDomains: ['example.eu'],
   requireMfa: true,
+  mfa: { amr: ['mfa', 'otp', 'hwk'], acr: [], enforcedByIdp: false },
   idleLockMinutes: 15,
   sessionMaxAgeHours: 12,
   historyRetentionDays: 90,
@@ -292,4 +376,5 @@ export const examplePolicy: Required<PolicyFile> = {
   allowTransferByFarEnd: true,
   mediaTimeoutSeconds: 10,
   mediaHangupSeconds: 60,
+  openExternalAllowList: [],
 };

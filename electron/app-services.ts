@@ -12,6 +12,7 @@ import { createAuditTransport } from './audit/sync-http.js';
 import type { AuditHttp, AuditSync } from './audit/sync.js';
 import { createSessionLockController } from './auth/session-lock-controller.js';
 import { asCustomFetch, type Timers } from './auth/sign-in-service.js';
+import { createIssuerCheck } from './auth/issuer-check.js';
 import { createSignInUnit } from './auth/sign-in-unit.js';
 import { createCallUnit, type IncomingCallNotifier } from './calls/call-unit.js';
 import { desktopHandlers, type DesktopIntegration } from './desktop-handlers.js';
@@ -32,6 +33,7 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { createSettingsUnit } from './settings/settings-unit.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { createSipAccountUnit } from './sip/sip-account-unit.js';
+import { createTemplatedSipAccount } from './sip/templated-account.js';
 import { contactHandlers } from './storage/contact-handlers.js';
 import { dataRightsHandlers } from './storage/data-rights.js';
 import { historyHandlers } from './storage/history-handlers.js';
@@ -100,6 +102,8 @@ export interface AppServicesDeps {
   signInTimeoutMs?: number;
   /** Sign-in: HTTPS to the issuer and the provider API (default: main's HTTP client). */
   signInFetch?: CustomFetch;
+  /** Warnings for IT (what the issuer cannot meet of the policy); default: the logger at warn level. */
+  logWarning?(message: string): void;
   /** OS notifications of ringing calls (Electron's Notification; the e2e shell records them). */
   notifier: IncomingCallNotifier;
   /** The provider's status page: HTTPS to the provider API (default: `providerFetch`) and its timers. */
@@ -248,6 +252,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   if (storage.keychainUsable()) await proxySignIn.load();
   storage.onKeychainReturned(() => void proxySignIn.load().then(proxySignIn.announce));
 
+  const signInFetch = deps.signInFetch ?? asCustomFetch(http.fetch);
   const signIn = createSignInUnit({
     policy: policy.effective,
     secrets: deps.secrets,
@@ -256,7 +261,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     language: settings.language,
     requireKeychain: storage.requireKeychain,
     emit,
-    fetch: deps.signInFetch ?? asCustomFetch(http.fetch),
+    fetch: signInFetch,
     now,
     timers: deps.signInTimers,
     signInTimeoutMs: deps.signInTimeoutMs,
@@ -273,6 +278,11 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     secrets: deps.secrets,
     manualAllowed: () => policy.effective().allowManualSipAccount,
     signIn: session,
+    templated: createTemplatedSipAccount({
+      secrets: deps.secrets,
+      account: () => session.templatedAccount(),
+      wssUrl: () => policy.effective().provider?.wssUrl ?? null,
+    }),
     keychainUsable: storage.keychainUsable,
     requireKeychain: storage.requireKeychain,
     emit,
@@ -316,6 +326,18 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   if (storage.keychainUsable())
     await session.restore().catch((error: unknown) => logError('Restoring the session failed', error));
 
+  // What the issuer cannot meet of the policy: read at start and on every policy change.
+  const issuerCheck = createIssuerCheck({
+    policy: policy.effective,
+    fetch: signInFetch,
+    now,
+    onWarnings: (warnings) => emit('policy.warningsChanged', warnings),
+    logWarning: deps.logWarning ?? ((message) => createLogger().warn(message)),
+  });
+  const checkIssuer = () =>
+    void issuerCheck.check().catch((error: unknown) => logError('Reading the issuer failed', error));
+  checkIssuer();
+
   deps.updater?.useHttp(http.fetch);
   const providerStatus = createProviderStatus({
     apiBaseUrl: () => policy.effective().provider?.apiBaseUrl ?? null,
@@ -347,6 +369,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     mergeHandlers(
       appHandlers({ info, openExternal: deps.openExternal }),
       policy.handlers,
+      issuerCheck.handlers,
       settings.handlers,
       updateHandlers(updates),
       signIn.handlers,
@@ -393,6 +416,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       settings.announce();
       sipAccount.announce();
       lock.policyChanged();
+      checkIssuer();
       void session
         .policyChanged()
         .catch((error: unknown) => logError('Ending the session after a policy change failed', error));

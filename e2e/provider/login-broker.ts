@@ -15,6 +15,15 @@ import { Secret, TOTP } from 'otpauth';
 import { z } from 'zod';
 import { listenOnLoopback } from '../../electron/net/listen-on-loopback.js';
 import { SipCredentials } from '../../shared/provider/api.js';
+import {
+  BROKER_ACR,
+  BROKER_ROLES_CLAIM,
+  BROKER_SCOPES,
+  IDP_HINT_PARAMETER,
+  LOOPBACK_REDIRECT_URI,
+  PROVIDER_API_PATHS,
+} from '../../shared/provider/broker.js';
+import { signInMethods } from '../../shared/policy/schema.js';
 import { createAuditEndpoint, type AuditEndpoint } from './audit-endpoint.js';
 import { OidcMemoryStore } from './oidc-memory-store.js';
 import { createStatusEndpoint } from './status-endpoint.js';
@@ -24,7 +33,7 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** Where a test user signs in: the broker's own login, or a stand-in for an upstream IdP the broker federates. */
-export const IDENTITY_PROVIDERS = ['google', 'apple', 'company', 'provider'] as const;
+export const IDENTITY_PROVIDERS = signInMethods;
 export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
 
 /**
@@ -34,18 +43,15 @@ export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
 export const SECOND_FACTORS = ['none', 'otp', 'hwk'] as const;
 export type SecondFactor = (typeof SECOND_FACTORS)[number];
 
-/** The broker's Authentication Context Class References: single factor and multi-factor. */
-export const ACR = {
-  singleFactor: 'urn:softphone:acr:pwd',
-  multiFactor: 'urn:softphone:acr:mfa',
-} as const;
+/** The broker's Authentication Context Class References (shared with the app). */
+export const ACR = BROKER_ACR;
 
 /** The app's client registration at the broker (a native public client, RFC 8252). */
 export const APP_CLIENT_ID = 'secure-softphone-desktop';
 /** The registered redirect URI; the app may add any port (RFC 8252 section 7.3). */
-export const APP_REDIRECT_URI = 'http://127.0.0.1/callback';
+export const APP_REDIRECT_URI = LOOPBACK_REDIRECT_URI;
 /** The scopes the app asks for; `offline_access` needs `prompt=consent` (OIDC Core section 11). */
-export const APP_SCOPES = 'openid email profile offline_access';
+export const APP_SCOPES = BROKER_SCOPES.join(' ');
 
 const IDP_NAMES: Record<IdentityProvider, string> = {
   google: 'Google (test stand-in)',
@@ -82,6 +88,8 @@ const TestUserInput = z
       .optional(),
     /** Lifetime of this user's SIP credentials, instead of the broker's `sipCredentialLifetimeMs`. */
     sipCredentialLifetimeMs: z.number().int().min(1000).optional(),
+    /** False: the broker gives this user's sign-ins no refresh token (as IdPs may). */
+    refreshTokens: z.boolean().optional(),
   })
   .refine((user) => user.secondFactor !== 'otp' || user.totpSecret !== undefined, {
     message: "secondFactor 'otp' needs a totpSecret",
@@ -239,8 +247,9 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     const url = new URL(req.url ?? '/', issuer);
     let handled: Promise<void>;
     if (url.pathname.startsWith('/interaction/')) handled = handleInteraction(req, res, url);
-    else if (url.pathname === '/v1/sip-credentials') handled = handleSipCredentials(req, res);
-    else if (url.pathname === '/v1/audit-events') handled = audit.handle(req, res);
+    else if (url.pathname === `/${PROVIDER_API_PATHS.sipCredentials}`)
+      handled = handleSipCredentials(req, res);
+    else if (url.pathname === `/${PROVIDER_API_PATHS.auditEvents}`) handled = audit.handle(req, res);
     else if (url.pathname === '/v1/status' || url.pathname === '/status')
       handled = status.handle(req, res, url.pathname);
     else {
@@ -283,11 +292,11 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     if (!login) throw new Error('oidc-provider has no login prompt');
     login.checks.add(
       new interactionPolicy.Check(
-        'idp_hint',
+        IDP_HINT_PARAMETER,
         'the session comes from another identity provider than the one asked for',
         'login_required',
         (ctx) => {
-          const hint = ctx.oidc.params?.idp_hint;
+          const hint = ctx.oidc.params?.[IDP_HINT_PARAMETER];
           const accountId = ctx.oidc.session?.accountId;
           if (hint === undefined || !accountId || ctx.oidc.result?.login) return false;
           return accounts.get(accountId)?.upstream !== hint;
@@ -329,19 +338,26 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       claims: {
         sid: null,
         iss: null,
-        openid: ['sub', 'roles', 'acr', 'amr', 'auth_time'],
+        openid: ['sub', BROKER_ROLES_CLAIM, 'acr', 'amr', 'auth_time'],
         email: ['email', 'email_verified'],
         profile: ['name', 'preferred_username'],
       },
       // The app reads identity and roles from the ID token only, also after a refresh.
       conformIdTokenClaims: false,
       extraParams: {
-        idp_hint(_ctx, value) {
+        [IDP_HINT_PARAMETER](_ctx, value) {
           if (value !== undefined && !(IDENTITY_PROVIDERS as readonly string[]).includes(value)) {
-            throw new errors.InvalidRequest(`idp_hint must be one of ${IDENTITY_PROVIDERS.join(', ')}`);
+            throw new errors.InvalidRequest(
+              `${IDP_HINT_PARAMETER} must be one of ${IDENTITY_PROVIDERS.join(', ')}`,
+            );
           }
         },
       },
+      // oidc-provider's own rule (the client may refresh, offline_access granted), and the user's switch.
+      issueRefreshToken: (_ctx, client, code) =>
+        client.grantTypeAllowed('refresh_token') &&
+        code.scopes.has('offline_access') &&
+        accounts.get(code.accountId ?? '')?.refreshTokens !== false,
       features: {
         devInteractions: { enabled: false },
         // Sign-out: the app revokes its refresh token, which revokes the whole grant (and its SIP credentials).
@@ -378,7 +394,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
             email_verified: true,
             name: account.name,
             preferred_username: account.username,
-            roles: [...account.roles],
+            [BROKER_ROLES_CLAIM]: [...account.roles],
           }),
         };
       },
@@ -729,7 +745,8 @@ function isIdentityProvider(value: unknown): value is IdentityProvider {
 }
 
 function hintOf(params: Record<string, unknown>): IdentityProvider | undefined {
-  return isIdentityProvider(params.idp_hint) ? params.idp_hint : undefined;
+  const hint = params[IDP_HINT_PARAMETER];
+  return isIdentityProvider(hint) ? hint : undefined;
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { LOOPBACK_CALLBACK_PATH } from '../../shared/provider/broker.js';
 import { listenOnLoopback } from '../net/listen-on-loopback.js';
+import { SignInError } from './sign-in-errors.js';
 
 /** The texts of the page the browser shows after the redirect, in the app's language. */
 const PAGES = {
@@ -44,11 +46,28 @@ export interface LoopbackRedirect {
   close(): void;
 }
 
+/** Listens on the first free port of `ports` (IdPs that match redirect URIs exactly), or on one the OS picks. */
+async function listenOnFirstFree(server: Server, ports: readonly number[]): Promise<number> {
+  if (ports.length === 0) return listenOnLoopback(server);
+  for (const port of ports) {
+    try {
+      return await listenOnLoopback(server, port);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  throw new SignInError('loopback-unavailable', `the loopback ports ${ports.join(', ')} are all in use`);
+}
+
 /**
  * The loopback redirect listener of RFC 8252 section 7.3: 127.0.0.1 (never `localhost`) on a port the OS
- * picks. It answers the first request to /callback with a page in the app's language, and then closes.
+ * picks, or the first free one of `ports`. It answers the first request to /callback with a page in the
+ * app's language, and then closes.
  */
-export async function listenForRedirect(language: () => PageLanguage): Promise<LoopbackRedirect> {
+export async function listenForRedirect(
+  language: () => PageLanguage,
+  ports: readonly number[] = [],
+): Promise<LoopbackRedirect> {
   let resolveCallback!: (url: URL) => void;
   let rejectCallback!: (error: Error) => void;
   const callback = new Promise<URL>((resolve, reject) => {
@@ -60,7 +79,7 @@ export async function listenForRedirect(language: () => PageLanguage): Promise<L
   let done = false;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== '/callback' || done) {
+    if (req.method !== 'GET' || url.pathname !== LOOPBACK_CALLBACK_PATH || done) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
       res.end('not found');
       return;
@@ -86,7 +105,7 @@ export async function listenForRedirect(language: () => PageLanguage): Promise<L
     server.close();
     server.closeIdleConnections();
   };
-  const port = await listenOnLoopback(server);
+  const port = await listenOnFirstFree(server, ports);
   const redirectBase = `http://127.0.0.1:${port}`;
-  return { redirectUri: `${redirectBase}/callback`, callback, close };
+  return { redirectUri: `${redirectBase}${LOOPBACK_CALLBACK_PATH}`, callback, close };
 }

@@ -1,16 +1,20 @@
 import * as client from 'openid-client';
-import type { SignInErrorReason } from '../../shared/domain/identity.js';
+import type { MfaRefusal, SignInErrorReason } from '../../shared/domain/identity.js';
 import type { signInFailureReasons } from '../../shared/audit/catalog.js';
 
 /** A sign-in that ended without a session, with the reason the person is told. */
 export class SignInError extends Error {
+  /** For `mfa-missing`: the evidence the ID token showed and what policy accepts. */
+  readonly mfa?: MfaRefusal;
+
   constructor(
     readonly reason: SignInErrorReason,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; mfa?: MfaRefusal },
   ) {
     super(message, options);
     this.name = 'SignInError';
+    if (options?.mfa) this.mfa = options.mfa;
   }
 }
 
@@ -25,6 +29,21 @@ function causes(error: unknown): unknown[] {
     current = (current as { cause?: unknown }).cause;
   }
   return chain;
+}
+
+/**
+ * The ID token's claims when openid-client refused it only for its `iss` (the claims were read from a token
+ * whose signature it had checked, when non-repudiation checks are on); null for any other error.
+ */
+export function issuerMismatchClaims(error: unknown): Record<string, unknown> | null {
+  for (const link of causes(error)) {
+    const { code, cause } = link as { code?: unknown; cause?: { claim?: unknown; claims?: unknown } };
+    if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && cause?.claim === 'iss') {
+      const claims = cause.claims;
+      return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
+    }
+  }
+  return null;
 }
 
 /** Names what openid-client (or the network below it) refused. */
@@ -83,12 +102,16 @@ export function auditReasonOf(reason: SignInErrorReason): AuditFailureReason {
     case 'bad-signature':
     case 'expired-token':
     case 'mfa-missing':
+    case 'organisation-not-allowed':
     case 'wrong-account': // recorded as before this reason had a name of its own
       return 'invalid-token';
     case 'code-replayed':
+    case 'unexpected-sign-in-page':
       return 'idp-error';
     case 'unknown-company':
     case 'provisioning':
+    case 'not-configured':
+    case 'loopback-unavailable':
       return 'error';
   }
 }

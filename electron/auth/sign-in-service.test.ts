@@ -20,6 +20,7 @@ import { resolvePolicy, type PolicyFile } from '../../shared/policy/schema.js';
 import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { AUTH_TIME_PRECISION_MS } from './session-lock.js';
+import { MULTI_FACTOR_AMR } from '../../shared/provider/idp-kinds.js';
 import { asCustomFetch, createSignInService, SESSION_SECRET_KEYS, type Timers } from './sign-in-service.js';
 import { createTrustedFetch } from '../net/http-client.js';
 
@@ -319,17 +320,21 @@ describe('sign-in service against the login broker', () => {
       createHash('md5').update(`${gina.sipUsername}:${SIP.domain}:${password}`).digest('hex'),
     );
     expect(JSON.stringify(registration)).not.toContain(password);
-    expect((await h.secrets.list()).sort()).toEqual([...SESSION_SECRET_KEYS].sort());
+    expect((await h.secrets.list()).sort()).toEqual(['identity-session', 'provisioned-sip-credentials']);
     expect(h.registrationChanges).toBe(1);
     expect(h.audit.map((e) => e.type)).toEqual(['auth.signInSucceeded', 'sip.credentialsProvisioned']);
-    expect(h.audit[0]).toEqual({ type: 'auth.signInSucceeded', details: { method: 'google', mfa: true } });
+    expect(h.audit[0]).toEqual({
+      type: 'auth.signInSucceeded',
+      details: { method: 'google', mfa: true, mfaProof: 'amr' },
+    });
     // The audit log names the user by the ID token's subject, from the sign-in event on.
     expect(h.service.subject()).toBe(gina.sub);
     expect(h.auditSubjects).toEqual([gina.sub, gina.sub]);
     // The access token, in memory only, for the provider API (the audit sync uses it too).
     const accessToken = await h.service.accessToken();
     expect(accessToken).toBeTruthy();
-    for (const key of SESSION_SECRET_KEYS) expect(await h.secrets.get(key)).not.toContain(accessToken);
+    for (const key of SESSION_SECRET_KEYS)
+      expect((await h.secrets.get(key)) ?? '').not.toContain(accessToken);
     // The listener closed itself after the redirect.
     await expect(fetch(new URL(url.searchParams.get('redirect_uri')!).href)).rejects.toThrow();
 
@@ -387,13 +392,20 @@ describe('sign-in service against the login broker', () => {
   it('refuses a token without a second factor when policy requires MFA, and accepts it when not', async () => {
     const strict = harness();
     await signIn(strict, nico);
+    // The refusal names the evidence (amr pwd, the broker's single-factor acr) and what policy accepts.
     expect(await strict.waitFor('error')).toEqual({
       status: 'error',
       reason: 'mfa-missing',
       method: 'google',
+      mfa: {
+        amr: ['pwd'],
+        acr: ACR.singleFactor,
+        acceptedAmr: [...MULTI_FACTOR_AMR],
+        acceptedAcr: [ACR.multiFactor],
+      },
     });
     expect(strict.audit).toEqual([
-      { type: 'auth.signInRefusedNoMfa', details: { method: 'google', amr: 'pwd' } },
+      { type: 'auth.signInRefusedNoMfa', details: { method: 'google', amr: 'pwd', acr: ACR.singleFactor } },
     ]);
     await expectSignedOut(strict);
 

@@ -9,24 +9,41 @@ import {
 import type { SipAccount, SipRegistration } from '../../shared/domain/sip-account.js';
 import { ServiceError } from '../../shared/ipc/errors.js';
 import type { EffectivePolicy, ProviderEndpoints, SignInMethod } from '../../shared/policy/schema.js';
+import { PROVIDER_API_PATHS } from '../../shared/provider/broker.js';
+import type { IdpKind } from '../../shared/provider/idp-kinds.js';
 import { SipCredentials } from '../../shared/provider/api.js';
 import { digestHa1, type SecretSlot } from '../sip/sip-account-service.js';
-import { listenForRedirect, type PageLanguage } from './loopback.js';
-import { auditReasonOf, classifySignInError, SignInError } from './sign-in-errors.js';
+import {
+  expandSipTemplate,
+  SipTemplateError,
+  TEMPLATED_PASSWORD_KEY,
+  type TemplatedAccount,
+} from '../sip/templated-account.js';
 import { createTrustedFetch, type TrustedFetch } from '../net/http-client.js';
+import {
+  authorize,
+  configurationFor,
+  discoverIssuer,
+  revokeQuietly,
+  type Authorized,
+  type IssuerRef,
+} from './authorize.js';
+import type { PageLanguage } from './loopback.js';
+import type { MfaProof } from './mfa-rule.js';
+import { refreshedRoles, signInRoles } from './session-roles.js';
+import { auditReasonOf, classifySignInError, SignInError } from './sign-in-errors.js';
 
 /** Keychain items of a session: everything `signOut` wipes. */
-export const SESSION_SECRET_KEYS = ['identity-session', 'provisioned-sip-credentials'] as const;
+export const SESSION_SECRET_KEYS = [
+  'identity-session',
+  'provisioned-sip-credentials',
+  TEMPLATED_PASSWORD_KEY,
+] as const;
 const [SESSION_KEY, SIP_KEY] = SESSION_SECRET_KEYS;
 
-/** What the app asks for: `offline_access` (with `prompt=consent`) gives the refresh token. */
-export const SIGN_IN_SCOPE = 'openid email profile offline_access';
-/** The ACR the app asks for when policy requires a second factor. */
-export const MFA_ACR = 'urn:softphone:acr:mfa';
-/** RFC 8176 `amr` values that show a second factor. */
-const SECOND_FACTORS = new Set(['mfa', 'otp', 'hwk']);
-
 const MINUTE = 60_000;
+/** How soon a failed refresh, SIP rotation or keychain write is tried again. */
+const RETRY_MS = 30_000;
 
 /** openid-client's fetch over the app's trusted fetch (its options are a subset of fetch's RequestInit). */
 export function asCustomFetch(fetch: TrustedFetch): client.CustomFetch {
@@ -50,7 +67,7 @@ export const realTimers: Timers = {
 
 export interface SignInServiceDeps {
   policy(): EffectivePolicy;
-  /** The OS keychain: refresh token and SIP credentials, never anywhere else. */
+  /** The OS keychain: tokens and SIP credentials, never anywhere else. */
   secrets: SecretSlot;
   /** Opens the system browser (in the e2e shell: a new page). */
   openExternal(url: string): Promise<void>;
@@ -78,56 +95,57 @@ export interface SignInServiceDeps {
 }
 
 interface StoredSession {
+  /** The policy's issuer; `tokenIssuer` is the one the ID token names (Entra: the tenant's). */
   issuer: string;
+  tokenIssuer?: string;
   clientId: string;
-  refreshToken: string;
+  /** The policy's kind of issuer at sign-in (for revoking at it after the policy changed). */
+  kind?: IdpKind;
+  /** Null when the IdP gave none: the session lasts as long as its tokens, then the browser again. */
+  refreshToken: string | null;
+  /** Kept only without a refresh token, so that a restart within its life needs no new sign-in. */
+  access?: { token: string; expiresAt: number };
   user: SignedInUser;
   /** The ID token's subject: who the audit log says was signed in (absent in sessions stored before). */
   subject?: string;
   /** When the person last authenticated at the IdP (ms, on this computer's clock). */
   authTime: number;
+  /** The second factor as the interactive sign-in showed it; never judged again on a refresh. */
   amr: string[];
+  acr?: string | null;
+  mfaProof?: MfaProof | null;
+  /** Without a provider API: the SIP account from the policy's template. */
+  sipAccount?: TemplatedAccount;
 }
 
-function rolesOf(claims: client.IDToken): SignedInUser['roles'] {
-  const roles = Array.isArray(claims.roles) ? claims.roles : [];
-  return roles.filter((role): role is 'admin' | 'user' => role === 'admin' || role === 'user');
-}
-
-function userOf(claims: client.IDToken, method: SignInMethod): SignedInUser {
-  return SignedInUser.parse({
-    name: typeof claims.name === 'string' ? claims.name.slice(0, 256) : '',
-    email: typeof claims.email === 'string' ? claims.email.slice(0, 320) : '',
-    roles: rolesOf(claims),
-    method,
-  });
-}
+/** How a session ends; the audit catalog's sign-out reasons. */
+type EndReason = 'user' | 'session-expired' | 'refresh-failed' | 'policy' | 'data-deleted';
 
 /**
  * Whether the ID token names the stored session's account. The subject identifies it at its issuer (an
  * e-mail address can pass to another account); sessions stored before the subject was kept fall back to
  * the e-mail address, which must then not be empty.
  */
-function isSameAccount(
-  stored: StoredSession,
-  issuer: string,
-  claims: client.IDToken,
-  method: SignInMethod,
-): boolean {
+function isSameAccount(stored: StoredSession, issuer: string, claims: client.IDToken): boolean {
   if (stored.issuer !== issuer) return false;
   if (stored.subject !== undefined) return claims.sub === stored.subject;
-  const email = userOf(claims, method).email;
+  const email = typeof claims.email === 'string' ? claims.email : '';
   return email !== '' && email === stored.user.email;
 }
 
-function amrOf(claims: client.IDToken): string[] {
-  return Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
+function readStoredSession(raw: string): StoredSession {
+  const stored = JSON.parse(raw) as StoredSession;
+  stored.user = SignedInUser.parse(stored.user);
+  if (stored.refreshToken !== null && typeof stored.refreshToken !== 'string')
+    throw new Error('no refresh token');
+  return stored;
 }
 
 /**
- * Sign-in with the provider's login broker (OIDC Authorization Code + PKCE in the system browser, loopback
- * redirect), the session's tokens and the SIP credentials it provisions. openid-client checks issuer,
- * audience, signature, nonce, state and expiry; this service adds the MFA policy and the token lifecycle.
+ * Sign-in with the policy's issuer (OIDC Authorization Code + PKCE in the system browser, loopback
+ * redirect), the session's tokens, and the SIP account it gives: provisioned by the provider API, or from
+ * the policy's template. `authorize()` does what first sign-in and unlocking share; this service keeps the
+ * session.
  */
 export function createSignInService(deps: SignInServiceDeps) {
   const now = deps.now ?? Date.now;
@@ -155,6 +173,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     }
     return response;
   };
+  const issuerDeps = { fetch, now, logError, openExternal: deps.openExternal, language: deps.language };
   /**
    * A time of the provider's clock (ms) on this computer's clock, by the offset its `Date` headers showed:
    * `auth_time` and the credentials' expiry are compared with `now()`, and the clocks may disagree.
@@ -167,8 +186,7 @@ export function createSignInService(deps: SignInServiceDeps) {
   let config: client.Configuration | null = null;
   let access: { token: string; expiresAt: number } | null = null;
   let sip: SipCredentials | null = null;
-  let refreshTimer: unknown = null;
-  let rotateTimer: unknown = null;
+  const scheduled = { refresh: null as unknown, rotate: null as unknown, persist: null as unknown };
   let refreshing: Promise<string> | null = null;
   let disposed = false;
 
@@ -177,52 +195,50 @@ export function createSignInService(deps: SignInServiceDeps) {
     deps.onStateChange(next);
   };
 
-  async function discover(
-    provider: Pick<ProviderEndpoints, 'issuer' | 'clientId'>,
-  ): Promise<client.Configuration> {
-    const discovered = await client.discovery(
-      new URL(provider.issuer),
-      provider.clientId,
-      {
-        // The injected clock is the app's idea of now (tests move it); 30 s of tolerance for exp/iat/nbf.
-        [client.clockSkew]: Math.round((now() - Date.now()) / 1000),
-        [client.clockTolerance]: 30,
-      },
-      client.None(),
-      { [client.customFetch]: fetch, timeout: 15 },
-    );
-    discovered[client.customFetch] = fetch;
-    // ID tokens are verified against the issuer's published keys, also those from the token endpoint
-    // (openid-client would otherwise rely on TLS alone for them, OIDC Core 3.1.3.7).
-    client.enableNonRepudiationChecks(discovered);
-    return discovered;
-  }
-
-  async function sessionConfig(): Promise<client.Configuration> {
-    if (config) return config;
-    const provider = deps.policy().provider;
-    if (!provider) throw new SignInError('network', 'no provider is configured');
-    config = await discover(provider);
-    return config;
+  /** Runs `task` in `ms` in the named slot, replacing what was due there; its failure is logged. */
+  function retryIn(slot: keyof typeof scheduled, ms: number, task: () => Promise<unknown>, what: string) {
+    if (scheduled[slot] !== null) timers.clear(scheduled[slot]);
+    scheduled[slot] = timers.set(() => {
+      scheduled[slot] = null;
+      void task().catch((error: unknown) => logError(what, error));
+    }, ms);
   }
 
   function clearTimers() {
-    if (refreshTimer !== null) timers.clear(refreshTimer);
-    if (rotateTimer !== null) timers.clear(rotateTimer);
-    refreshTimer = null;
-    rotateTimer = null;
+    for (const slot of Object.keys(scheduled) as (keyof typeof scheduled)[]) {
+      if (scheduled[slot] !== null) timers.clear(scheduled[slot]);
+      scheduled[slot] = null;
+    }
+  }
+
+  const requireProvider = (): ProviderEndpoints => {
+    const provider = deps.policy().provider;
+    if (!provider) throw new SignInError('not-configured', 'no provider is configured by policy');
+    return provider;
+  };
+
+  /** The session's issuer configuration, for the ID token's own issuer. */
+  async function sessionConfig(): Promise<client.Configuration> {
+    if (config) return config;
+    const provider = requireProvider();
+    const discovered = await discoverIssuer(issuerDeps, provider);
+    config = configurationFor(
+      issuerDeps,
+      provider,
+      discovered,
+      session?.tokenIssuer ?? discovered.serverMetadata().issuer,
+    );
+    return config;
   }
 
   // --- Sign-in ------------------------------------------------------------------------------------
 
   async function start(input: StartSignIn): Promise<SignInState> {
     const policy = deps.policy();
-    const provider = policy.provider;
-    if (!provider) throw new ServiceError('not-available', 'no provider is configured by policy');
+    if (!policy.provider) throw new ServiceError('not-available', 'no provider is configured by policy');
     if (!policy.signInMethods.includes(input.method))
       throw new ServiceError('refused', `sign-in with ${input.method} is turned off by policy`);
     if (session) throw new ServiceError('refused', 'already signed in: sign out first');
-    attempt?.abort(new SignInError('cancelled', 'a new sign-in started'));
     let loginHint: string | undefined;
     if (input.method === 'company') {
       if (!input.email)
@@ -235,10 +251,10 @@ export function createSignInService(deps: SignInServiceDeps) {
       }
       loginHint = input.email;
     }
-    const controller = new AbortController();
-    attempt = controller;
     setState({ status: 'in-progress', method: input.method });
-    void run(controller, provider, policy, input.method, loginHint);
+    void run(input.method, loginHint, null, (authorized, signal) =>
+      completeFirstSignIn(authorized, input.method, signal),
+    );
     return state;
   }
 
@@ -248,175 +264,218 @@ export function createSignInService(deps: SignInServiceDeps) {
    * why. The sign-in state stays "signed-in" throughout, also when this fails.
    */
   function reauthenticate(): Promise<number> {
-    const policy = deps.policy();
-    const provider = policy.provider;
     const current = session;
-    if (!provider || !current) return Promise.reject(new ServiceError('not-available', 'not signed in'));
-    attempt?.abort(new SignInError('cancelled', 'a new sign-in started'));
-    const controller = new AbortController();
-    attempt = controller;
+    if (!deps.policy().provider || !current)
+      return Promise.reject(new ServiceError('not-available', 'not signed in'));
     return new Promise<number>((resolve, reject) => {
-      void run(controller, provider, policy, current.user.method, current.user.email || undefined, {
-        resolve,
-        reject,
-      });
+      void run(
+        current.user.method,
+        current.user.email || undefined,
+        { resolve, reject },
+        (authorized, signal) => completeUnlock(authorized, current.user.method, signal),
+      );
     });
   }
 
-  async function run(
-    controller: AbortController,
-    provider: ProviderEndpoints,
-    policy: EffectivePolicy,
+  /** Runs one interactive sign-in to its completion, with the browser's timeout, and reports its failure. */
+  async function run<T>(
     method: SignInMethod,
     loginHint: string | undefined,
-    reauth?: { resolve(authTime: number): void; reject(error: unknown): void },
+    reauth: { resolve(value: T): void; reject(error: unknown): void } | null,
+    complete: (authorized: Authorized, signal: AbortSignal) => Promise<T>,
   ): Promise<void> {
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
-        once: true,
-      });
-    });
-    aborted.catch(() => undefined);
+    attempt?.abort(new SignInError('cancelled', 'a new sign-in started'));
+    const controller = new AbortController();
+    attempt = controller;
     const timer = timers.set(
       () => controller.abort(new SignInError('timeout', 'nobody came back from the browser in time')),
       timeoutMs,
     );
-    let listener: Awaited<ReturnType<typeof listenForRedirect>> | null = null;
-    let refusedForMfa = false;
     try {
-      const discovered = await Promise.race([discover(provider), aborted]);
-      listener = await listenForRedirect(deps.language);
-      const verifier = client.randomPKCECodeVerifier();
-      const expectedState = client.randomState();
-      const expectedNonce = client.randomNonce();
-      const url = client.buildAuthorizationUrl(discovered, {
-        redirect_uri: listener.redirectUri,
-        scope: SIGN_IN_SCOPE,
-        prompt: reauth ? 'login' : 'consent',
-        ...(reauth && { max_age: '0' }),
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state: expectedState,
-        nonce: expectedNonce,
-        idp_hint: method,
-        ...(loginHint !== undefined && { login_hint: loginHint }),
-        ...(policy.requireMfa && { acr_values: MFA_ACR }),
+      const provider = requireProvider();
+      const authorized = await authorize(issuerDeps, {
+        provider,
+        policy: deps.policy(),
+        method,
+        loginHint,
+        reauthenticate: reauth !== null,
+        signal: controller.signal,
+        onCallback: () => timers.clear(timer),
       });
-      await Promise.race([deps.openExternal(url.href), aborted]);
-      const callback = await Promise.race([listener.callback, aborted]);
+      const result = await complete(authorized, controller.signal);
+      if (attempt === controller) attempt = null;
+      reauth?.resolve(result);
+    } catch (error) {
+      failed(error, method, controller, reauth);
+    } finally {
       timers.clear(timer);
-      if (callback.searchParams.get('state') !== expectedState)
-        throw new SignInError('state-mismatch', 'the redirect carried another state than this sign-in sent');
-      const tokens = await Promise.race([
-        client.authorizationCodeGrant(discovered, callback, {
-          pkceCodeVerifier: verifier,
-          expectedState,
-          expectedNonce,
-          idTokenExpected: true,
-        }),
-        aborted,
-      ]);
-      const claims = tokens.claims();
-      if (!claims) throw new SignInError('invalid-token', 'no ID token');
-      const amr = amrOf(claims);
-      const mfa = amr.some((value) => SECOND_FACTORS.has(value));
-      if (policy.requireMfa && !mfa) {
-        refusedForMfa = true;
-        deps.record({ type: 'auth.signInRefusedNoMfa', details: { method, amr: amr.join(',') } });
-        await revokeQuietly(discovered, tokens.refresh_token);
-        throw new SignInError('mfa-missing', 'policy requires a second factor and the ID token shows none');
-      }
-      if (reauth) {
-        // Unlocking needs the same person, freshly authenticated: another account or no auth_time fails.
-        // The session keeps its refresh token and SIP credentials; only its authentication time renews.
-        // This sign-in's refresh token is never kept: revoked first, also when it is another account's.
-        await revokeQuietly(discovered, tokens.refresh_token);
-        const current = session;
-        if (!current || !isSameAccount(current, provider.issuer, claims, method))
-          throw new SignInError('wrong-account', 'another account signed in to unlock');
-        if (typeof claims.auth_time !== 'number')
-          throw new SignInError('invalid-token', 'the ID token does not say when the person authenticated');
-        if (controller.signal.aborted) throw controller.signal.reason as Error;
-        const renewed: StoredSession = { ...current, authTime: localTimeOf(claims.auth_time * 1000), amr };
-        await deps.secrets.set(SESSION_KEY, JSON.stringify(renewed));
-        session = renewed;
-        deps.record({ type: 'auth.signInSucceeded', details: { method, mfa } });
-        if (attempt === controller) attempt = null;
-        reauth.resolve(renewed.authTime);
-        return;
-      }
-      if (!tokens.refresh_token) throw new SignInError('idp-error', 'the provider gave no refresh token');
-      const stored: StoredSession = {
-        issuer: provider.issuer,
-        clientId: provider.clientId,
-        refreshToken: tokens.refresh_token,
-        user: userOf(claims, method),
-        subject: claims.sub,
-        authTime: typeof claims.auth_time === 'number' ? localTimeOf(claims.auth_time * 1000) : now(),
-        amr,
-      };
-      config = discovered;
-      access = { token: tokens.access_token, expiresAt: now() + (tokens.expiresIn() ?? 60) * 1000 };
-      let credentials: SipCredentials;
-      try {
-        credentials = await fetchSipCredentials();
-      } catch (error) {
-        await revokeQuietly(discovered, tokens.refresh_token);
-        config = null;
-        access = null;
-        throw new SignInError('provisioning', 'no usable SIP credentials', { cause: error });
-      }
-      if (controller.signal.aborted) {
-        await revokeQuietly(discovered, tokens.refresh_token);
-        throw controller.signal.reason as Error;
-      }
-      await deps.secrets.set(SESSION_KEY, JSON.stringify(stored));
-      await deps.secrets.set(SIP_KEY, JSON.stringify(credentials));
-      session = stored;
-      sip = credentials;
-      deps.record({ type: 'auth.signInSucceeded', details: { method, mfa } });
+    }
+  }
+
+  function failed(
+    error: unknown,
+    method: SignInMethod,
+    controller: AbortController,
+    reauth: { reject(error: unknown): void } | null,
+  ) {
+    const failure = classifySignInError(error);
+    if (attempt !== controller || disposed) {
+      reauth?.reject(error);
+      return;
+    }
+    attempt = null;
+    if (failure.mfa)
+      deps.record({
+        type: 'auth.signInRefusedNoMfa',
+        details: {
+          method,
+          amr: failure.mfa.amr.join(','),
+          ...(failure.mfa.acr !== null && { acr: failure.mfa.acr }),
+        },
+      });
+    else
+      deps.record({ type: 'auth.signInFailed', details: { method, reason: auditReasonOf(failure.reason) } });
+    // The reason and openid-client's message only: its error's cause carries the token's claims.
+    if (['idp-error', 'network', 'invalid-token', 'mfa-missing', 'provisioning'].includes(failure.reason))
+      logError(`Sign-in failed (${failure.reason})`, new Error(failure.message));
+    // Named, like the state's reason: the session lock tells the person why unlocking failed.
+    if (reauth) reauth.reject(failure);
+    else
+      setState({ status: 'error', reason: failure.reason, method, ...(failure.mfa && { mfa: failure.mfa }) });
+  }
+
+  /** The access token a sign-in or refresh gave, with its expiry on this computer's clock. */
+  const accessOf = (tokens: client.TokenEndpointResponseHelpers & { access_token: string }) => ({
+    token: tokens.access_token,
+    expiresAt: now() + (tokens.expiresIn() ?? 60) * 1000,
+  });
+
+  async function completeFirstSignIn(authorized: Authorized, method: SignInMethod, signal: AbortSignal) {
+    const provider = requireProvider();
+    const { tokens, claims } = authorized;
+    const roles = await signInRoles(
+      issuerDeps,
+      { ...authorized, accessToken: tokens.access_token },
+      provider,
+    );
+    const stored: StoredSession = {
+      issuer: provider.issuer,
+      tokenIssuer: authorized.tokenIssuer,
+      clientId: provider.clientId,
+      ...(provider.kind && { kind: provider.kind }),
+      refreshToken: tokens.refresh_token ?? null,
+      ...(!tokens.refresh_token && { access: accessOf(tokens) }),
+      user: SignedInUser.parse({
+        name: typeof claims.name === 'string' ? claims.name.slice(0, 256) : '',
+        email: typeof claims.email === 'string' ? claims.email.slice(0, 320) : '',
+        ...roles,
+        method,
+      }),
+      subject: claims.sub,
+      authTime: typeof claims.auth_time === 'number' ? localTimeOf(claims.auth_time * 1000) : now(),
+      amr: authorized.mfa.amr,
+      acr: authorized.mfa.acr,
+      mfaProof: authorized.mfa.proof,
+    };
+    config = authorized.config;
+    access = accessOf(tokens);
+    const credentials = await provisionFirst(provider, stored, authorized, signal);
+    await deps.secrets.set(SESSION_KEY, JSON.stringify(stored));
+    if (credentials) await deps.secrets.set(SIP_KEY, JSON.stringify(credentials));
+    session = stored;
+    sip = credentials;
+    deps.record({
+      type: 'auth.signInSucceeded',
+      details: {
+        method,
+        mfa: authorized.mfa.proven,
+        ...(authorized.mfa.proof && { mfaProof: authorized.mfa.proof }),
+      },
+    });
+    if (credentials)
       deps.record({
         type: 'sip.credentialsProvisioned',
         details: { source: 'provider', expiresAt: Date.parse(credentials.expiresAt) },
       });
-      scheduleRefresh(tokens.expiresIn() ?? 60);
-      scheduleRotation();
-      if (attempt === controller) attempt = null;
-      setState({ status: 'signed-in', user: stored.user });
-      deps.onRegistrationChange();
+    scheduleTokens(tokens.expiresIn() ?? 60);
+    scheduleRotation();
+    setState({ status: 'signed-in', user: stored.user });
+    deps.onRegistrationChange();
+  }
+
+  /**
+   * The SIP account of a first sign-in: credentials from the provider API, or the policy's template over
+   * the ID token (kept in the session). A failure revokes the sign-in's refresh token.
+   */
+  async function provisionFirst(
+    provider: ProviderEndpoints,
+    stored: StoredSession,
+    authorized: Authorized,
+    signal: AbortSignal,
+  ): Promise<SipCredentials | null> {
+    const revoke = () => revokeQuietly(issuerDeps, authorized.config, authorized.tokens.refresh_token);
+    try {
+      if (provider.apiBaseUrl !== undefined) return await fetchSipCredentials();
+      if (provider.sipAccount) stored.sipAccount = expandSipTemplate(provider.sipAccount, authorized.claims);
+      return null;
     } catch (error) {
-      const failure = classifySignInError(error);
-      if (attempt !== controller || disposed) {
-        reauth?.reject(error);
-        return;
-      }
-      attempt = null;
-      if (!refusedForMfa)
-        deps.record({
-          type: 'auth.signInFailed',
-          details: { method, reason: auditReasonOf(failure.reason) },
-        });
-      // The reason and openid-client's message only: its error's cause carries the token's claims.
-      if (
-        failure.reason === 'idp-error' ||
-        failure.reason === 'network' ||
-        failure.reason === 'invalid-token'
-      )
-        logError(`Sign-in failed (${failure.reason})`, new Error(failure.message));
-      // Named, like the state's reason: the session lock tells the person why unlocking failed.
-      if (reauth) reauth.reject(failure);
-      else setState({ status: 'error', reason: failure.reason, method });
+      await revoke();
+      config = null;
+      access = null;
+      const what = error instanceof SipTemplateError ? error.message : 'no usable SIP credentials';
+      throw new SignInError('provisioning', what, { cause: error });
     } finally {
-      timers.clear(timer);
-      listener?.close();
+      if (signal.aborted) await revoke();
+      signal.throwIfAborted();
     }
   }
 
-  async function revokeQuietly(of: client.Configuration, refreshToken: string | undefined) {
-    if (!refreshToken) return;
-    await client
-      .tokenRevocation(of, refreshToken, { token_type_hint: 'refresh_token' })
-      .catch((error: unknown) => logError('Revoking a refresh token failed', error));
+  /**
+   * Unlocking: the same person, freshly authenticated (another account or no auth_time fails). The session
+   * keeps its refresh token and SIP credentials; its authentication time renews, and a session without a
+   * refresh token takes the new tokens. A refresh token of this sign-in is otherwise revoked at once.
+   */
+  async function completeUnlock(
+    authorized: Authorized,
+    method: SignInMethod,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const { tokens, claims } = authorized;
+    const current = session;
+    const adopt = current !== null && current.refreshToken === null;
+    if (!adopt) await revokeQuietly(issuerDeps, authorized.config, tokens.refresh_token);
+    if (!current || !isSameAccount(current, requireProvider().issuer, claims))
+      throw new SignInError('wrong-account', 'another account signed in to unlock');
+    if (typeof claims.auth_time !== 'number')
+      throw new SignInError('invalid-token', 'the ID token does not say when the person authenticated');
+    signal.throwIfAborted();
+    const renewed: StoredSession = {
+      ...current,
+      authTime: localTimeOf(claims.auth_time * 1000),
+      amr: authorized.mfa.amr,
+      acr: authorized.mfa.acr,
+      mfaProof: authorized.mfa.proof,
+      ...(adopt && {
+        refreshToken: tokens.refresh_token ?? null,
+        access: tokens.refresh_token ? undefined : accessOf(tokens),
+      }),
+    };
+    await deps.secrets.set(SESSION_KEY, JSON.stringify(renewed));
+    session = renewed;
+    if (adopt) {
+      config = authorized.config;
+      access = accessOf(tokens);
+      scheduleTokens(tokens.expiresIn() ?? 60);
+    }
+    deps.record({
+      type: 'auth.signInSucceeded',
+      details: {
+        method,
+        mfa: authorized.mfa.proven,
+        ...(authorized.mfa.proof && { mfaProof: authorized.mfa.proof }),
+      },
+    });
+    return renewed.authTime;
   }
 
   function cancel(): SignInState {
@@ -426,60 +485,81 @@ export function createSignInService(deps: SignInServiceDeps) {
 
   // --- Tokens -------------------------------------------------------------------------------------
 
-  function scheduleRefresh(expiresInSeconds: number) {
-    if (refreshTimer !== null) timers.clear(refreshTimer);
-    // At 80 % of the access token's life, so that the SIP rotation always finds a valid one.
-    refreshTimer = timers.set(
-      () => {
-        refreshTimer = null;
-        void refresh().catch(() => undefined);
-      },
-      Math.max(1000, expiresInSeconds * 800),
-    );
+  /**
+   * With a refresh token: a refresh at 80 % of the access token's life, so that the SIP rotation always
+   * finds a valid one. Without one: the session lasts while it needs no token, or until the access token
+   * expires when the provider API needs it; then the person signs in again in the browser.
+   */
+  function scheduleTokens(expiresInSeconds: number) {
+    const current = session;
+    if (!current) return;
+    if (current.refreshToken !== null) {
+      retryIn('refresh', Math.max(1000, expiresInSeconds * 800), refresh, 'Refreshing the tokens failed');
+    } else if (deps.policy().provider?.apiBaseUrl !== undefined) {
+      const remaining = (current.access?.expiresAt ?? now()) - now();
+      retryIn(
+        'refresh',
+        Math.max(0, remaining - 30_000),
+        () => endSession('session-expired', false, 'expired'),
+        'Ending an expired session failed',
+      );
+    }
   }
 
-  /** A new access token with the refresh token, which rotates (the old one is spent). */
+  /** Keeps the session in the keychain; a failed write is tried again (the refresh token in memory is the live one). */
+  async function persist(next: StoredSession): Promise<void> {
+    try {
+      await deps.secrets.set(SESSION_KEY, JSON.stringify(next));
+    } catch (error) {
+      logError('Keeping the refreshed session in the keychain failed; trying again', error);
+      retryIn(
+        'persist',
+        RETRY_MS,
+        async () => {
+          if (session === next) await persist(next);
+        },
+        'Keeping the session in the keychain failed',
+      );
+    }
+  }
+
+  /** A new access token with the refresh token, which may rotate (the old one is then spent). */
   function refresh(): Promise<string> {
     refreshing ??= (async () => {
       const current = session;
-      if (!current) throw new SignInError('cancelled', 'signed out');
+      if (!current?.refreshToken) throw new SignInError('cancelled', 'no session to refresh');
       try {
-        const tokens = await client.refreshTokenGrant(await sessionConfig(), current.refreshToken);
+        const of = await sessionConfig();
+        const tokens = await client.refreshTokenGrant(of, current.refreshToken);
         if (session !== current) throw new SignInError('cancelled', 'signed out during the refresh');
         const claims = tokens.claims();
+        const roles = claims
+          ? await refreshedRoles(
+              issuerDeps,
+              { config: of, claims, accessToken: tokens.access_token },
+              requireProvider(),
+              current.user,
+            )
+          : current.user;
         const next: StoredSession = {
           ...current,
+          // A rotated refresh token replaces the old one at once: the old one is never sent again.
           refreshToken: tokens.refresh_token ?? current.refreshToken,
-          user: claims ? userOf(claims, current.user.method) : current.user,
+          user: { ...current.user, roles: roles.roles, rolesUnknown: roles.rolesUnknown },
         };
-        await deps.secrets.set(SESSION_KEY, JSON.stringify(next));
+        if (next.user.rolesUnknown === undefined) delete next.user.rolesUnknown;
         session = next;
-        access = { token: tokens.access_token, expiresAt: now() + (tokens.expiresIn() ?? 60) * 1000 };
+        access = accessOf(tokens);
+        await persist(next);
         deps.record({ type: 'token.refreshed', details: {} });
-        scheduleRefresh(tokens.expiresIn() ?? 60);
+        scheduleTokens(tokens.expiresIn() ?? 60);
         if (state.status === 'signed-in' && JSON.stringify(state.user) !== JSON.stringify(next.user))
           setState({ status: 'signed-in', user: next.user });
         return tokens.access_token;
       } catch (error) {
         if (session !== current) throw error;
-        const failure = classifySignInError(error);
-        if (failure.reason === 'code-replayed') {
-          // invalid_grant: the provider ended the session (revoked, expired or signed out elsewhere).
-          deps.record({ type: 'token.refreshFailed', details: { reason: 'invalid-grant' } });
-          await endSession('refresh-failed', false);
-        } else {
-          deps.record({
-            type: 'token.refreshFailed',
-            details: { reason: failure.reason === 'network' ? 'network' : 'server' },
-          });
-          // Try again soon; the SIP credentials still hold for a while.
-          if (refreshTimer !== null) timers.clear(refreshTimer);
-          refreshTimer = timers.set(() => {
-            refreshTimer = null;
-            void refresh().catch(() => undefined);
-          }, 30_000);
-        }
-        throw failure;
+        await refreshFailed(error);
+        throw classifySignInError(error);
       }
     })().finally(() => {
       refreshing = null;
@@ -487,22 +567,39 @@ export function createSignInService(deps: SignInServiceDeps) {
     return refreshing;
   }
 
+  async function refreshFailed(error: unknown) {
+    const failure = classifySignInError(error);
+    if (failure.reason === 'code-replayed') {
+      // invalid_grant: the IdP ended the session (revoked, expired or signed out elsewhere).
+      deps.record({ type: 'token.refreshFailed', details: { reason: 'invalid-grant' } });
+      await endSession('refresh-failed', false, 'revoked');
+      return;
+    }
+    deps.record({
+      type: 'token.refreshFailed',
+      details: { reason: failure.reason === 'network' ? 'network' : 'server' },
+    });
+    // Try again soon; the SIP credentials still hold for a while.
+    retryIn('refresh', RETRY_MS, refresh, 'Refreshing the tokens failed');
+  }
+
   async function accessToken(): Promise<string> {
     if (access && access.expiresAt - 30_000 > now()) return access.token;
+    if (session && session.refreshToken === null)
+      throw new SignInError('expired-token', 'the access token expired and there is no refresh token');
     return refresh();
   }
 
+  // --- The provider API's SIP credentials ----------------------------------------------------------
+
   async function fetchSipCredentials(): Promise<SipCredentials> {
-    const provider = deps.policy().provider;
-    if (!provider) throw new SignInError('network', 'no provider is configured');
+    const base = requireProvider().apiBaseUrl;
+    if (base === undefined) throw new SignInError('not-configured', 'policy names no provider API');
     const token = await accessToken();
     const response = await client.fetchProtectedResource(
       await sessionConfig(),
       token,
-      new URL(
-        'v1/sip-credentials',
-        provider.apiBaseUrl.endsWith('/') ? provider.apiBaseUrl : `${provider.apiBaseUrl}/`,
-      ),
+      new URL(PROVIDER_API_PATHS.sipCredentials, base.endsWith('/') ? base : `${base}/`),
       'GET',
     );
     if (!response.ok) throw new SignInError('provisioning', `the provider API answered ${response.status}`);
@@ -515,17 +612,10 @@ export function createSignInService(deps: SignInServiceDeps) {
   }
 
   function scheduleRotation() {
-    if (rotateTimer !== null) timers.clear(rotateTimer);
     if (!sip) return;
     // New credentials at 80 % of their life: the phone re-registers with them long before they expire.
     const remaining = localTimeOf(Date.parse(sip.expiresAt)) - now();
-    rotateTimer = timers.set(
-      () => {
-        rotateTimer = null;
-        void rotate().catch((error: unknown) => logError('Rotating the SIP credentials failed', error));
-      },
-      Math.max(1000, remaining * 0.8),
-    );
+    retryIn('rotate', Math.max(1000, remaining * 0.8), rotate, 'Rotating the SIP credentials failed');
   }
 
   /** Fetches new SIP credentials, keeps them in the keychain, and tells the phone to re-register. */
@@ -547,15 +637,14 @@ export function createSignInService(deps: SignInServiceDeps) {
       if (session !== current) return;
       if (error instanceof client.WWWAuthenticateChallengeError) {
         deps.record({ type: 'sip.credentialsRejected', details: { reason: 'authentication' } });
-        await endSession('session-expired', false);
+        await endSession('session-expired', false, 'expired');
         return;
       }
-      rotateTimer = timers.set(() => {
-        rotateTimer = null;
-        void rotate().catch((retryError: unknown) =>
-          logError('Rotating the SIP credentials failed', retryError),
-        );
-      }, 30_000);
+      if (error instanceof SignInError && error.reason === 'expired-token') {
+        await endSession('session-expired', false, 'expired');
+        return;
+      }
+      retryIn('rotate', RETRY_MS, rotate, 'Rotating the SIP credentials failed');
       throw error;
     }
   }
@@ -564,8 +653,9 @@ export function createSignInService(deps: SignInServiceDeps) {
 
   /** Revokes the refresh token (the provider removes the SIP user), wipes the keychain items, unregisters. */
   async function endSession(
-    reason: 'user' | 'session-expired' | 'refresh-failed' | 'policy' | 'data-deleted',
+    reason: EndReason,
     revoke: boolean,
+    ended?: 'expired' | 'revoked',
   ): Promise<void> {
     const current = session;
     const currentConfig = config;
@@ -576,14 +666,30 @@ export function createSignInService(deps: SignInServiceDeps) {
     access = null;
     sip = null;
     config = null;
-    if (revoke && current) {
+    if (revoke && current?.refreshToken) {
       // Revoked at the issuer the session came from, also when policy now names another one.
-      const of = currentConfig ?? (await discover(current).catch(() => null));
-      if (of) await revokeQuietly(of, current.refreshToken);
+      const of = currentConfig ?? (await configForRevocation(current).catch(() => null));
+      if (of) await revokeQuietly(issuerDeps, of, current.refreshToken);
     }
     for (const key of SESSION_SECRET_KEYS) await deps.secrets.delete(key);
-    setState({ status: 'signed-out' });
+    setState(ended ? { status: 'signed-out', ended } : { status: 'signed-out' });
     deps.onRegistrationChange();
+  }
+
+  /** The configuration of the issuer a stored session came from (policy's settings if it is still that one). */
+  async function configForRevocation(stored: StoredSession): Promise<client.Configuration> {
+    const provider = deps.policy().provider;
+    const issuer: IssuerRef =
+      provider?.issuer === stored.issuer && provider.clientId === stored.clientId
+        ? provider
+        : { issuer: stored.issuer, clientId: stored.clientId, ...(stored.kind && { kind: stored.kind }) };
+    const discovered = await discoverIssuer(issuerDeps, issuer);
+    return configurationFor(
+      issuerDeps,
+      issuer,
+      discovered,
+      stored.tokenIssuer ?? discovered.serverMetadata().issuer,
+    );
   }
 
   async function signOut(): Promise<SignInState> {
@@ -592,35 +698,47 @@ export function createSignInService(deps: SignInServiceDeps) {
     return state;
   }
 
-  /** At start: a session in the keychain is signed in again with its refresh token. */
+  /** At start: a session in the keychain is signed in again with its refresh token (or its access token). */
   async function restore(): Promise<void> {
     const raw = await deps.secrets.get(SESSION_KEY);
     if (raw === null) return;
     let stored: StoredSession;
     try {
-      stored = JSON.parse(raw) as StoredSession;
-      stored.user = SignedInUser.parse(stored.user);
-      if (typeof stored.refreshToken !== 'string') throw new Error('no refresh token');
+      stored = readStoredSession(raw);
     } catch (error) {
       logError('The stored session is unreadable; it is removed', error);
       for (const key of SESSION_SECRET_KEYS) await deps.secrets.delete(key);
       return;
     }
+    session = stored;
     const provider = deps.policy().provider;
     if (!provider || provider.issuer !== stored.issuer || provider.clientId !== stored.clientId) {
-      session = stored;
       await endSession('policy', true);
       return;
     }
-    session = stored;
+    if (stored.refreshToken === null && provider.apiBaseUrl !== undefined) {
+      if (!stored.access || stored.access.expiresAt - 30_000 <= now()) {
+        await endSession('session-expired', false, 'expired');
+        return;
+      }
+      access = stored.access;
+    }
     const rawSip = await deps.secrets.get(SIP_KEY);
     const parsedSip = rawSip === null ? null : SipCredentials.safeParse(JSON.parse(rawSip));
     sip = parsedSip?.success ? parsedSip.data : null;
     setState({ status: 'signed-in', user: stored.user });
-    if (sip && localTimeOf(Date.parse(sip.expiresAt)) - now() > 2 * MINUTE) {
+    resumeAfterRestore(provider, stored);
+  }
+
+  function resumeAfterRestore(provider: ProviderEndpoints, stored: StoredSession) {
+    if (stored.refreshToken === null) scheduleTokens(((stored.access?.expiresAt ?? now()) - now()) / 1000);
+    if (provider.apiBaseUrl === undefined) {
+      deps.onRegistrationChange();
+      if (stored.refreshToken !== null) void refresh().catch(() => undefined);
+    } else if (sip && localTimeOf(Date.parse(sip.expiresAt)) - now() > 2 * MINUTE) {
       scheduleRotation();
       deps.onRegistrationChange();
-      void refresh().catch(() => undefined);
+      if (stored.refreshToken !== null) void refresh().catch(() => undefined);
     } else {
       sip = null;
       void rotate().catch((error: unknown) => logError('Provisioning after restart failed', error));
@@ -681,6 +799,9 @@ export function createSignInService(deps: SignInServiceDeps) {
     forget: () => endSession('data-deleted', true),
     provisionedAccount,
     provisionedRegistration,
+    /** Without a provider API: the signed-in person's account from the policy's template. */
+    templatedAccount: (): (TemplatedAccount & { displayName: string }) | null =>
+      session?.sipAccount ? { ...session.sipAccount, displayName: session.user.name } : null,
     /**
      * The access token for the provider API (in memory only; refreshed first when it is about to expire),
      * or null while signed out or when no token can be had now.
@@ -691,7 +812,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     },
     /** A new access token now (the API refused the current one), or null. */
     async refreshAccessToken(): Promise<string | null> {
-      if (!session) return null;
+      if (!session?.refreshToken) return null;
       return refresh().catch(() => null);
     },
     /** Seconds this computer's clock is ahead of the provider's (null before the provider answered). */

@@ -1,6 +1,7 @@
 import type { ProviderStatusState } from '../../shared/domain/provider-status.js';
 import { ServiceError } from '../../shared/ipc/errors.js';
 import { ServiceStatus } from '../../shared/provider/api.js';
+import { PROVIDER_API_PATHS } from '../../shared/provider/broker.js';
 import { realTimers, type Timers } from '../auth/sign-in-service.js';
 import type { HandlersFor } from '../ipc/router.js';
 import { isAllowedExternalUrl } from '../platform/navigation.js';
@@ -64,7 +65,7 @@ async function readLimited(response: Response, limit: number): Promise<string | 
 async function fetchStatus(deps: ProviderStatusDeps, baseUrl: string): Promise<ServiceStatus | null> {
   let url: URL;
   try {
-    url = new URL('v1/status', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    url = new URL(PROVIDER_API_PATHS.status, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from '../../shared/ipc/errors.js';
+import type { TemplatedSipAccount } from './templated-account.js';
 import {
   realmOf,
   SipAccount,
@@ -38,6 +39,8 @@ export function createSipAccountService(deps: {
    * over a manual one.
    */
   provisioned?(): { account: SipAccount; registration: SipRegistration } | null;
+  /** Without a provider API: the account from the policy's template, whose password is entered once. */
+  templated?: TemplatedSipAccount;
 }) {
   async function load(): Promise<StoredAccount | null> {
     const raw = await deps.secrets.get(ACCOUNT_KEY);
@@ -55,6 +58,14 @@ export function createSipAccountService(deps: {
     const provisioned = deps.provisioned?.() ?? null;
     if (provisioned)
       return { account: provisioned.account, source: 'provisioned', manualAllowed: deps.manualAllowed() };
+    const templated = (await deps.templated?.state()) ?? null;
+    if (templated)
+      return {
+        account: templated.account,
+        source: 'template',
+        passwordNeeded: templated.passwordNeeded,
+        manualAllowed: deps.manualAllowed(),
+      };
     const stored = deps.manualAllowed() ? await load() : null;
     return {
       account: stored?.account ?? null,
@@ -72,6 +83,12 @@ export function createSipAccountService(deps: {
       await deps.secrets.set(ACCOUNT_KEY, JSON.stringify({ account, password } satisfies StoredAccount));
       return state();
     },
+    /** The password of the templated account, entered once after sign-in. */
+    async setPassword(password: string): Promise<SipAccountState> {
+      if (!(await deps.templated?.setPassword(password)))
+        throw new ServiceError('refused', 'no SIP account template applies to this sign-in');
+      return state();
+    },
     async remove(): Promise<SipAccountState> {
       await deps.secrets.delete(ACCOUNT_KEY);
       return state();
@@ -79,6 +96,7 @@ export function createSipAccountService(deps: {
     async registration(): Promise<SipRegistration | null> {
       const provisioned = deps.provisioned?.() ?? null;
       if (provisioned) return provisioned.registration;
+      if (await deps.templated?.state()) return deps.templated!.registration();
       if (!deps.manualAllowed()) return null;
       const stored = await load();
       if (!stored) return null;

@@ -4,6 +4,7 @@ import type { HandlersFor } from '../ipc/router.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SignInService } from '../auth/sign-in-service.js';
 import { createSipAccountService } from './sip-account-service.js';
+import type { TemplatedSipAccount } from './templated-account.js';
 
 /** The SIP account the phone registers with: provisioned by sign-in, or entered by hand where policy allows. */
 export interface SipAccountUnit {
@@ -16,7 +17,11 @@ export interface SipAccountUnit {
   /** Called with the account's state whenever it is read or changed. */
   onChange(listener: (state: SipAccountState) => void): void;
   handlers: HandlersFor<
-    'sipAccount.get' | 'sipAccount.save' | 'sipAccount.remove' | 'sipAccount.registration'
+    | 'sipAccount.get'
+    | 'sipAccount.save'
+    | 'sipAccount.remove'
+    | 'sipAccount.setPassword'
+    | 'sipAccount.registration'
   >;
 }
 
@@ -24,6 +29,8 @@ export function createSipAccountUnit(deps: {
   secrets: SecretStore;
   manualAllowed(): boolean;
   signIn: Pick<SignInService, 'provisionedAccount' | 'provisionedRegistration'>;
+  /** The account from the policy's template, where there is no provider API to provision one. */
+  templated?: TemplatedSipAccount;
   keychainUsable(): boolean;
   requireKeychain(): void;
   emit: Emit;
@@ -37,6 +44,7 @@ export function createSipAccountUnit(deps: {
       const registration = deps.signIn.provisionedRegistration();
       return account && registration ? { account, registration } : null;
     },
+    templated: deps.templated,
   });
   const listeners: ((state: SipAccountState) => void)[] = [];
   const learned = (state: SipAccountState) => {
@@ -73,6 +81,10 @@ export function createSipAccountUnit(deps: {
       'sipAccount.remove': async () => {
         deps.requireKeychain();
         return changed(await accounts.remove());
+      },
+      'sipAccount.setPassword': async ({ password }) => {
+        deps.requireKeychain();
+        return changed(await accounts.setPassword(password));
       },
       'sipAccount.registration': () => {
         deps.requireKeychain();

@@ -44,6 +44,14 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case he
 export const securityRelevantSettings = ['dtmfTransport'] as const satisfies readonly SettingKey[];
 export type SecurityRelevantSetting = (typeof securityRelevantSettings)[number];
 
+/** How a sign-in proved its second factor (electron/auth/mfa-rule.ts). */
+export const mfaProofs = ['amr', 'acr', 'idp-attestation'] as const;
+/** An Authentication Context Class Reference as the IdP sent it (an URN, a URL or a level such as "1"). */
+const acrValue = z
+  .string()
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
 export const signInFailureReasons = [
   'cancelled',
   'timeout',
@@ -99,10 +107,15 @@ export const AuditEvent = z.discriminatedUnion('type', [
   }),
   entry('app.updated', { from: appVersion, to: appVersion }),
 
-  entry('auth.signInSucceeded', { method: signInMethod, mfa: z.boolean() }),
+  entry('auth.signInSucceeded', {
+    method: signInMethod,
+    mfa: z.boolean(),
+    /** How the second factor was proven (version 2): by amr, by acr, or by IT's attestation of the IdP. */
+    mfaProof: z.enum(mfaProofs).optional(),
+  }),
   entry('auth.signInFailed', { method: signInMethod, reason: z.enum(signInFailureReasons) }),
-  /** Policy requires a second factor and the ID token's `amr` named none. */
-  entry('auth.signInRefusedNoMfa', { method: signInMethod, amr: amrList }),
+  /** Policy requires a second factor and the ID token showed none by its rule: its amr and (version 2) acr. */
+  entry('auth.signInRefusedNoMfa', { method: signInMethod, amr: amrList, acr: acrValue.optional() }),
   entry('auth.signedOut', { reason: z.enum(signOutReasons) }),
   entry('session.locked', { reason: z.enum(lockReasons) }),
   entry('session.unlocked', { reauthenticated: z.boolean() }),

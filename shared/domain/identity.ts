@@ -13,7 +13,7 @@ export const signInErrorReasons = [
   'bad-signature',
   /** The ID token has expired (or is not valid yet) beyond the clock tolerance. */
   'expired-token',
-  /** Policy requires a second factor and the ID token's `amr` names none. */
+  /** Policy requires a second factor and the ID token shows none by the policy's MFA rule. */
   'mfa-missing',
   /** The person cancelled, in the app or on the provider's page. */
   'cancelled',
@@ -31,6 +31,14 @@ export const signInErrorReasons = [
   'provisioning',
   /** Signing in again to unlock: another account than the locked session's signed in. */
   'wrong-account',
+  /** Policy names no provider (issuer) to sign in with. */
+  'not-configured',
+  /** The account's organisation (Entra tenant, Google Workspace domain) is not one policy allows. */
+  'organisation-not-allowed',
+  /** The sign-in page is not on the issuer's host (nor on one policy allows): it was not opened. */
+  'unexpected-sign-in-page',
+  /** The fixed loopback ports the IdP knows are all taken by other programs. */
+  'loopback-unavailable',
 ] as const;
 export type SignInErrorReason = (typeof signInErrorReasons)[number];
 
@@ -40,15 +48,45 @@ export const SignedInUser = z.object({
   name: z.string().max(256),
   email: z.string().max(320),
   roles: z.array(z.enum(['admin', 'user'])),
+  /**
+   * The IdP left the roles out (Entra's groups overage: more than 200 groups): the person may be an
+   * administrator, which the app cannot tell. Never a silent demotion: the app says so.
+   */
+  rolesUnknown: z.boolean().optional(),
   method: SignInMethodSchema,
 });
 export type SignedInUser = z.infer<typeof SignedInUser>;
 
+const amrValue = z.string().max(32);
+
+/**
+ * Why a sign-in was refused for a missing second factor: what the ID token showed and what policy accepts,
+ * so that support can tell the IdP's configuration from a person's mistake.
+ */
+export const MfaRefusal = z.object({
+  amr: z.array(amrValue).max(20),
+  acr: z.string().max(256).nullable(),
+  acceptedAmr: z.array(amrValue).max(32),
+  acceptedAcr: z.array(z.string().max(256)).max(10),
+});
+export type MfaRefusal = z.infer<typeof MfaRefusal>;
+
+/**
+ * Why a session ended without the person signing out: `expired`, its tokens ran out and the IdP gave no
+ * refresh token; `revoked`, the IdP refused the refresh token (signed out elsewhere, revoked, expired).
+ */
+export const sessionEndings = ['expired', 'revoked'] as const;
+
 export const SignInState = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('signed-out') }),
+  z.object({ status: z.literal('signed-out'), ended: z.enum(sessionEndings).optional() }),
   z.object({ status: z.literal('in-progress'), method: SignInMethodSchema }),
   z.object({ status: z.literal('signed-in'), user: SignedInUser }),
-  z.object({ status: z.literal('error'), reason: z.enum(signInErrorReasons), method: SignInMethodSchema }),
+  z.object({
+    status: z.literal('error'),
+    reason: z.enum(signInErrorReasons),
+    method: SignInMethodSchema,
+    mfa: MfaRefusal.optional(),
+  }),
 ]);
 export type SignInState = z.infer<typeof SignInState>;
 

@@ -24,9 +24,16 @@ export type SipAccount = z.infer<typeof SipAccount>;
 export const SaveSipAccount = SipAccount.extend({ password: z.string().min(1).max(256) }).strict();
 export type SaveSipAccount = z.infer<typeof SaveSipAccount>;
 
+/** The password of the templated account (entered once after sign-in). */
+export const SetSipPassword = z.object({ password: z.string().min(1).max(256) }).strict();
+export type SetSipPassword = z.infer<typeof SetSipPassword>;
+
 export const SipAccountState = z.object({
   account: SipAccount.nullable(),
-  source: z.enum(['manual', 'provisioned']).nullable(),
+  /** `template`: from the policy's template over the ID token, without a provider API. */
+  source: z.enum(['manual', 'provisioned', 'template']).nullable(),
+  /** A templated account whose password has not been entered yet (once per sign-in). */
+  passwordNeeded: z.boolean().optional(),
   /** Policy may forbid manual accounts. */
   manualAllowed: z.boolean(),
 });

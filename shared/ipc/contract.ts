@@ -29,9 +29,16 @@ import {
 } from '../domain/identity.js';
 import { ProviderStatusState } from '../domain/provider-status.js';
 import { ProxyRef, ProxySignInAnswer, ProxySignInState } from '../domain/proxy-sign-in.js';
-import { SaveSipAccount, SipAccountState, SipRegistration, TlsProbeResult } from '../domain/sip-account.js';
+import {
+  SaveSipAccount,
+  SetSipPassword,
+  SipAccountState,
+  SipRegistration,
+  TlsProbeResult,
+} from '../domain/sip-account.js';
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
+import { PolicyWarnings } from '../provider/policy-warnings.js';
 import { Settings, SettingsPatch } from '../settings/settings.js';
 
 /**
@@ -122,6 +129,8 @@ export const channels = {
   'settings.get': { input: NoInput, output: SettingsState },
   'settings.update': { input: SettingsPatch, output: SettingsState },
   'policy.get': { input: NoInput, output: EffectivePolicySchema },
+  /** What the issuer's discovery document says the policy cannot meet (read when the policy changes). */
+  'policy.warnings': { input: NoInput, output: PolicyWarnings },
   'external.open': { input: ExternalUrl, output: z.undefined() },
   /**
    * Sign-in with the provider (OIDC in the system browser): starts and returns at once ("in-progress");
@@ -149,6 +158,8 @@ export const channels = {
   'sipAccount.get': { input: NoInput, output: SipAccountState },
   'sipAccount.save': { input: SaveSipAccount, output: SipAccountState },
   'sipAccount.remove': { input: NoInput, output: SipAccountState },
+  /** The password of the SIP account from the policy's template, entered once after sign-in. */
+  'sipAccount.setPassword': { input: SetSipPassword, output: SipAccountState },
   /** The registration data for the phone engine (HA1, never the password). */
   'sipAccount.registration': { input: NoInput, output: SipRegistration.nullable() },
   /** Main probes the SIP edge with Node's TLS and the app's trust, to name a WebSocket failure. */
@@ -259,6 +270,7 @@ export const whileLocked = {
   'settings.get': 'refused',
   'settings.update': 'refused',
   'policy.get': 'refused',
+  'policy.warnings': 'refused',
   'external.open': 'refused',
   'signIn.start': 'refused',
   'signIn.cancel': 'refused',
@@ -277,6 +289,7 @@ export const whileLocked = {
   'sipAccount.get': 'refused',
   'sipAccount.save': 'refused',
   'sipAccount.remove': 'refused',
+  'sipAccount.setPassword': 'refused',
   // The HA1: the phone keeps the registration it has; rotated credentials are fetched after unlock.
   'sipAccount.registration': 'refused',
   'tls.probe': 'refused',
@@ -335,6 +348,8 @@ export function answersWhileLocked(channel: ChannelName): boolean {
 export const events = {
   'settings.changed': SettingsState,
   'policy.changed': EffectivePolicySchema,
+  /** The issuer was read again for a new policy: what it cannot meet (administrators only show it). */
+  'policy.warningsChanged': PolicyWarnings,
   'sipAccount.changed': SipAccountState,
   'signIn.changed': SignInState,
   'signIn.clockSkew': ClockSkew,
@@ -372,6 +387,8 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 export const eventsWhileLocked = {
   'settings.changed': 'sent',
   'policy.changed': 'sent',
+  // What the issuer cannot meet of the policy: nothing personal, like the policy itself.
+  'policy.warningsChanged': 'sent',
   'sipAccount.changed': 'held',
   'signIn.changed': 'held',
   'signIn.clockSkew': 'sent',

@@ -28,10 +28,23 @@ const everyKey: PolicyFileType = {
     clientId: 'secure-softphone',
     wssUrl: 'wss://sip.provider.example:7443',
     apiBaseUrl: 'https://api.provider.example',
+    kind: 'entra',
+    clientSecret: 'not-a-secret',
+    scopes: ['api://softphone/calls'],
+    authorizationParameters: { domain_hint: 'example.eu' },
+    roleClaims: ['/roles', '/groups'],
+    adminRoles: ['Softphone.Admin'],
+    rolesFromAccessToken: false,
+    admins: ['it@example.eu'],
+    tenants: ['9188040d-6c67-4c5b-b112-36a304b66dad'],
+    hostedDomain: 'example.eu',
+    loopbackPorts: [47613, 47614],
+    sipAccount: { uri: 'sip:${preferred_username:localpart}@pbx.example.eu' },
   },
   signInMethods: ['company', 'provider'],
   companyDomains: ['example.eu'],
   requireMfa: true,
+  mfa: { amr: ['mfa', 'otp'], acr: ['c1'], enforcedByIdp: true },
   idleLockMinutes: 10,
   sessionMaxAgeHours: 8,
   historyRetentionDays: 90,
@@ -54,6 +67,7 @@ const everyKey: PolicyFileType = {
   allowTransferByFarEnd: false,
   mediaTimeoutSeconds: 8,
   mediaHangupSeconds: 45,
+  openExternalAllowList: ['login.partner.example'],
 };
 
 describe('the registry mapping table', () => {
@@ -88,7 +102,9 @@ describe('the registry mapping table', () => {
         boolean: ['boolean'],
         integer: ['number'],
         string: ['string'],
-        array: items?.type === 'object' ? ['json'] : ['strings', 'pem'],
+        // Lists of objects or numbers as JSON: registry strings would not read back as numbers.
+        array: items?.type === 'string' ? ['strings', 'pem'] : ['json'],
+        object: ['json'],
       }[type as string];
       expect(expected, mapping.path.join('.')).toContain(mapping.encoding);
     }

@@ -43,9 +43,30 @@ export const registryMappings: readonly RegistryMapping[] = [
   { path: ['provider', 'clientId'], valueName: 'ProviderClientId', encoding: 'string' },
   { path: ['provider', 'wssUrl'], valueName: 'ProviderWssUrl', encoding: 'string' },
   { path: ['provider', 'apiBaseUrl'], valueName: 'ProviderApiBaseUrl', encoding: 'string' },
+  { path: ['provider', 'kind'], valueName: 'ProviderKind', encoding: 'string' },
+  { path: ['provider', 'clientSecret'], valueName: 'ProviderClientSecret', encoding: 'string' },
+  { path: ['provider', 'scopes'], valueName: 'ProviderScopes', encoding: 'strings' },
+  {
+    path: ['provider', 'authorizationParameters'],
+    valueName: 'ProviderAuthorizationParameters',
+    encoding: 'json',
+  },
+  { path: ['provider', 'roleClaims'], valueName: 'ProviderRoleClaims', encoding: 'strings' },
+  { path: ['provider', 'adminRoles'], valueName: 'ProviderAdminRoles', encoding: 'strings' },
+  {
+    path: ['provider', 'rolesFromAccessToken'],
+    valueName: 'ProviderRolesFromAccessToken',
+    encoding: 'boolean',
+  },
+  { path: ['provider', 'admins'], valueName: 'ProviderAdmins', encoding: 'strings' },
+  { path: ['provider', 'tenants'], valueName: 'ProviderTenants', encoding: 'strings' },
+  { path: ['provider', 'hostedDomain'], valueName: 'ProviderHostedDomain', encoding: 'string' },
+  { path: ['provider', 'loopbackPorts'], valueName: 'ProviderLoopbackPorts', encoding: 'json' },
+  { path: ['provider', 'sipAccount'], valueName: 'ProviderSipAccount', encoding: 'json' },
   { path: ['signInMethods'], valueName: 'SignInMethods', encoding: 'strings' },
   { path: ['companyDomains'], valueName: 'CompanyDomains', encoding: 'strings' },
   { path: ['requireMfa'], valueName: 'RequireMfa', encoding: 'boolean' },
+  { path: ['mfa'], valueName: 'Mfa', encoding: 'json' },
   { path: ['idleLockMinutes'], valueName: 'IdleLockMinutes', encoding: 'number' },
   { path: ['sessionMaxAgeHours'], valueName: 'SessionMaxAgeHours', encoding: 'number' },
   { path: ['historyRetentionDays'], valueName: 'HistoryRetentionDays', encoding: 'number' },
@@ -71,6 +92,7 @@ export const registryMappings: readonly RegistryMapping[] = [
   { path: ['allowTransferByFarEnd'], valueName: 'AllowTransferByFarEnd', encoding: 'boolean' },
   { path: ['mediaTimeoutSeconds'], valueName: 'MediaTimeoutSeconds', encoding: 'number' },
   { path: ['mediaHangupSeconds'], valueName: 'MediaHangupSeconds', encoding: 'number' },
+  { path: ['openExternalAllowList'], valueName: 'OpenExternalAllowList', encoding: 'strings' },
 ];
 
 /** A registry value as `reg query` shows it, with its data decoded by type. */

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { CountryCode } from '../settings/settings.js';
 import { isGlobalAccelerator } from './accelerator.js';
+import {
+  IDP_KIND_DEFAULTS,
+  idpKinds,
+  MULTI_FACTOR_AMR,
+  RESERVED_AUTHORIZATION_PARAMETERS,
+} from '../provider/idp-kinds.js';
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('An https:// URL');
 const wssUrl = z.url({ protocol: /^wss$/, error: 'must be a wss:// URL' }).describe('A wss:// URL');
@@ -49,16 +55,146 @@ export const defaultGlobalShortcuts: Record<CallShortcutAction, string> = {
   hangup: 'CommandOrControl+Alt+Shift+H',
   mute: 'CommandOrControl+Alt+Shift+M',
 };
+/**
+ * What proves a second factor at sign-in: any `amr` value of `amr`, an `acr` of `acr` (asked for with
+ * `acr_values`), or IT's statement that the IdP enforces it (Conditional Access, 2-Step Verification).
+ */
+export const MfaRule = z
+  .object({
+    amr: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an amr value'))
+      .max(32)
+      .optional()
+      .describe('amr values that prove a second factor (default: the multi-factor values of RFC 8176)'),
+    acr: z
+      .array(z.string().min(1).max(256))
+      .max(10)
+      .optional()
+      .describe('acr values that prove a second factor, asked for as acr_values (default per kind)'),
+    enforcedByIdp: z
+      .boolean()
+      .optional()
+      .describe('IT attests that the IdP enforces a second factor for this app (default false)'),
+  })
+  .strict();
+export type MfaRule = z.infer<typeof MfaRule>;
 
 export const signInMethods = ['google', 'apple', 'company', 'provider'] as const;
 export type SignInMethod = (typeof signInMethods)[number];
 
+/** A JSON Pointer (RFC 6901) into a token's claims, e.g. `/realm_access/roles` or `/https:~1~1example.com~1roles`. */
+const jsonPointer = z
+  .string()
+  .max(300)
+  .regex(/^(\/([^~]|~[01])*)+$/, 'must be a JSON Pointer (RFC 6901) such as /roles')
+  .describe('A JSON Pointer (RFC 6901) into the token claims; {clientId} stands for the client id');
+const claimValue = z.string().min(1).max(256);
+/** A SIP URI template: `${claim}` or `${claim:localpart}` take a claim of the ID token. */
+const sipUriTemplate = z
+  .string()
+  .max(512)
+  .regex(/^sips?:[^@\s]+@[^@\s;]+$/i, 'must look like sip:${preferred_username}@pbx.example');
+const hostName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a host name');
+
+/**
+ * Where the SIP account comes from when there is no provider API: a template over the ID token's claims
+ * (the password is entered once and kept in the keychain for the session).
+ */
+export const SipAccountTemplate = z
+  .object({
+    uri: sipUriTemplate.describe('SIP URI template, e.g. sip:${preferred_username}@pbx.example'),
+    authorizationUser: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Digest user name template; default: the user part of the URI'),
+    realm: z.string().min(1).max(256).optional().describe('Digest realm; default: the domain of the URI'),
+  })
+  .strict();
+export type SipAccountTemplate = z.infer<typeof SipAccountTemplate>;
+
 export const ProviderEndpoints = z
   .object({
-    issuer: httpsUrl.describe('OIDC issuer of the provider login broker (https://)'),
-    clientId: z.string().min(1).max(200).describe('OIDC client id of this app at the broker'),
+    issuer: httpsUrl.describe('OIDC issuer: the provider login broker or the company IdP (https://)'),
+    clientId: z.string().min(1).max(200).describe('OIDC client id of this app at the issuer'),
     wssUrl: wssUrl.describe('SIP over secure WebSocket endpoint (wss://, RFC 7118)'),
-    apiBaseUrl: httpsUrl.describe('Base URL of the provider API (https://; its paths /v1/... lie below it)'),
+    apiBaseUrl: httpsUrl
+      .optional()
+      .describe(
+        'Base URL of the provider API (https://; its paths /v1/... lie below it); without it the SIP account comes from sipAccount or the manual form',
+      ),
+    kind: z
+      .enum(idpKinds)
+      .optional()
+      .describe('Kind of issuer: broker (default), generic, entra, google, okta, keycloak or auth0'),
+    clientSecret: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .describe('Client secret of a desktop client that must send one (Google); not confidential'),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'a scope token'))
+      .max(20)
+      .optional()
+      .describe("Scopes asked for in addition to the kind's defaults"),
+    authorizationParameters: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a parameter name')
+          .refine(
+            (name) => !(RESERVED_AUTHORIZATION_PARAMETERS as readonly string[]).includes(name),
+            'is set by the app itself',
+          ),
+        z.string().max(512),
+      )
+      .optional()
+      .describe('Extra authorization request parameters, e.g. {"audience": "...", "domain_hint": "..."}'),
+    roleClaims: z
+      .array(jsonPointer)
+      .max(10)
+      .optional()
+      .describe('Where roles are in the tokens, as JSON Pointers tried in order (default per kind)'),
+    adminRoles: z
+      .array(claimValue)
+      .max(50)
+      .optional()
+      .describe('Role values (or group IDs) that make a user an administrator (default: admin)'),
+    rolesFromAccessToken: z
+      .boolean()
+      .optional()
+      .describe(
+        'Also read roles from the access token when it is a JWT for this app (default: keycloak only)',
+      ),
+    admins: z
+      .array(claimValue)
+      .max(200)
+      .optional()
+      .describe('Administrators by ID-token subject or e-mail address, for IdPs without roles (Google)'),
+    tenants: z
+      .array(
+        z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a tenant ID'),
+      )
+      .max(50)
+      .optional()
+      .describe('Entra ID: the tenant IDs (tid) allowed to sign in; required for a multi-tenant issuer'),
+    hostedDomain: hostName
+      .optional()
+      .describe('Google Workspace: the domain (hd claim) every account must belong to'),
+    loopbackPorts: z
+      .array(z.number().int().min(1024).max(65535))
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('Fixed loopback ports for the redirect, tried in order, for IdPs that match ports exactly'),
+    sipAccount: SipAccountTemplate.optional().describe(
+      'Without a provider API: the SIP account from the ID token, e.g. {"uri": "sip:${preferred_username}@pbx.example"}',
+    ),
   })
   .strict();
 export type ProviderEndpoints = z.infer<typeof ProviderEndpoints>;
@@ -70,7 +206,7 @@ export type ProviderEndpoints = z.infer<typeof ProviderEndpoints>;
 export const PolicyFile = z
   .object({
     provider: ProviderEndpoints.optional().describe(
-      'The provider endpoints, all four together. Set, users cannot point the app at another provider.',
+      'The issuer and the SIP edge (and the provider API, if any). Set, users cannot point the app at another provider.',
     ),
     signInMethods: z
       .array(z.enum(signInMethods))
@@ -86,7 +222,10 @@ export const PolicyFile = z
     requireMfa: z
       .boolean()
       .optional()
-      .describe('Refuse a sign-in whose ID token does not show a second factor (amr)'),
+      .describe('Refuse a sign-in that does not show a second factor by the mfa rule'),
+    mfa: MfaRule.optional().describe(
+      'What proves a second factor: amr values, acr values, or the IdP enforcing it (enforcedByIdp)',
+    ),
     idleLockMinutes: z
       .number()
       .int()
@@ -179,6 +318,11 @@ export const PolicyFile = z
       .max(3600)
       .optional()
       .describe('Seconds without audio from the other side in all before the call is ended; default 60'),
+    openExternalAllowList: z
+      .array(hostName)
+      .max(20)
+      .optional()
+      .describe('Extra https hosts the app may open in the browser (sign-in pages beyond the issuer)'),
   })
   .strict()
   .refine((file) => (file.mediaHangupSeconds ?? 60) > (file.mediaTimeoutSeconds ?? 10), {
@@ -187,11 +331,19 @@ export const PolicyFile = z
   });
 export type PolicyFile = z.infer<typeof PolicyFile>;
 
+/** The MFA rule with its defaults filled in. */
+export interface EffectiveMfaRule {
+  amr: string[];
+  acr: string[];
+  enforcedByIdp: boolean;
+}
+
 export interface EffectivePolicy {
   provider: ProviderEndpoints | null;
   signInMethods: SignInMethod[];
   companyDomains: string[];
   requireMfa: boolean;
+  mfa: EffectiveMfaRule;
   idleLockMinutes: number;
   sessionMaxAgeHours: number;
   historyRetentionDays: number | null;
@@ -214,6 +366,7 @@ export interface EffectivePolicy {
   allowTransferByFarEnd: boolean;
   mediaTimeoutSeconds: number;
   mediaHangupSeconds: number;
+  openExternalAllowList: string[];
 }
 
 export const EffectivePolicySchema = z.object({
@@ -221,6 +374,7 @@ export const EffectivePolicySchema = z.object({
   signInMethods: z.array(z.enum(signInMethods)),
   companyDomains: z.array(z.string()),
   requireMfa: z.boolean(),
+  mfa: z.object({ amr: z.array(z.string()), acr: z.array(z.string()), enforcedByIdp: z.boolean() }),
   idleLockMinutes: z.number(),
   sessionMaxAgeHours: z.number(),
   historyRetentionDays: z.number().nullable(),
@@ -248,6 +402,7 @@ export const EffectivePolicySchema = z.object({
   allowTransferByFarEnd: z.boolean(),
   mediaTimeoutSeconds: z.number(),
   mediaHangupSeconds: z.number(),
+  openExternalAllowList: z.array(z.string()),
 }) satisfies z.ZodType<EffectivePolicy>;
 
 export function resolvePolicy(file: PolicyFile): EffectivePolicy {
@@ -256,6 +411,11 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
     signInMethods: file.signInMethods ?? [...signInMethods],
     companyDomains: file.companyDomains ?? [],
     requireMfa: file.requireMfa ?? true,
+    mfa: {
+      amr: file.mfa?.amr ?? [...MULTI_FACTOR_AMR],
+      acr: file.mfa?.acr ?? [...IDP_KIND_DEFAULTS[file.provider?.kind ?? 'broker'].mfaAcr],
+      enforcedByIdp: file.mfa?.enforcedByIdp ?? false,
+    },
     idleLockMinutes: file.idleLockMinutes ?? 15,
     sessionMaxAgeHours: file.sessionMaxAgeHours ?? 12,
     historyRetentionDays: file.historyRetentionDays ?? null,
@@ -291,6 +451,7 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
     allowTransferByFarEnd: file.allowTransferByFarEnd ?? true,
     mediaTimeoutSeconds: file.mediaTimeoutSeconds ?? 10,
     mediaHangupSeconds: file.mediaHangupSeconds ?? 60,
+    openExternalAllowList: file.openExternalAllowList ?? [],
   };
 }
 
