@@ -1,102 +1,30 @@
-import { createHash, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CustomFetch } from 'openid-client';
+import { createHash } from 'node:crypto';
 import { Secret } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestPki, type TestPki } from '../../e2e/provider/certs.js';
-import {
-  ACR,
-  startLoginBroker,
-  type LoginBroker,
-  type SipProvisioner,
-  type TestAccount,
-} from '../../e2e/provider/login-broker.js';
-import { asCallback, asPage, TestBrowser, totpNow } from '../../e2e/provider/oidc-test-client.js';
-import type { AuditEvent } from '../../shared/audit/catalog.js';
-import type { SignInState } from '../../shared/domain/identity.js';
-import { resolvePolicy, type PolicyFile } from '../../shared/policy/schema.js';
-import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
-import type { SecretStore } from '../secrets/secret-store.js';
-import { AUTH_TIME_PRECISION_MS } from './session-lock.js';
+import { ACR, type TestAccount } from '../../e2e/provider/login-broker.js';
+import { asCallback, asPage } from '../../e2e/provider/oidc-test-client.js';
 import { MULTI_FACTOR_AMR } from '../../shared/provider/idp-kinds.js';
-import { asCustomFetch, createSignInService, SESSION_SECRET_KEYS, type Timers } from './sign-in-service.js';
-import { createTrustedFetch } from '../net/http-client.js';
-
-const SIP = { wssUrl: 'wss://127.0.0.1:7443', domain: 'softphone.test' };
-const LOOPBACK = 'http://127.0.0.1:';
-
-class Recorder implements SipProvisioner {
-  readonly passwords = new Map<string, string>();
-  readonly removed: string[] = [];
-  async add(username: string, password: string) {
-    this.passwords.set(username, password);
-  }
-  async remove(username: string) {
-    this.passwords.delete(username);
-    this.removed.push(username);
-  }
-}
-
-/** Timers that never fire by themselves: a test fires the one it means. */
-class FakeTimers implements Timers {
-  readonly pending = new Map<number, { callback: () => void; ms: number }>();
-  #next = 1;
-  set(callback: () => void, ms: number) {
-    const id = this.#next++;
-    this.pending.set(id, { callback, ms });
-    return id;
-  }
-  clear(handle: unknown) {
-    this.pending.delete(handle as number);
-  }
-  /** Fires the pending timer with the given delay (the longest such, if several). */
-  fire(predicate: (ms: number) => boolean) {
-    const match = [...this.pending]
-      .filter(([, entry]) => predicate(entry.ms))
-      .sort((a, b) => b[1].ms - a[1].ms)[0];
-    if (!match) throw new Error('no such timer');
-    this.pending.delete(match[0]);
-    match[1].callback();
-  }
-}
-
-function base64url(value: Buffer | string) {
-  return Buffer.from(value).toString('base64url');
-}
-
-function signJwt(header: object, payload: object, key: KeyObject) {
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(key);
-  return `${input}.${base64url(signature)}`;
-}
-
-type Tamper = 'wrong-issuer' | 'bad-signature' | null;
+import { AUTH_TIME_PRECISION_MS } from './session-lock.js';
+import { SESSION_SECRET_KEYS } from './sign-in-service.js';
+import {
+  SIP,
+  startSignInBench,
+  type Harness,
+  type HarnessOptions,
+  type SignInBench,
+} from '../../testing/sign-in-service.js';
 
 describe('sign-in service against the login broker', () => {
-  let dir: string;
-  let pki: TestPki;
-  let broker: LoginBroker;
-  const recorder = new Recorder();
+  let bench: SignInBench;
   let gina: TestAccount;
   let nico: TestAccount;
   let arthur: TestAccount;
   let carla: TestAccount;
-  // An attacker's key, for ID tokens that the broker did not sign.
-  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const attackerKid = randomUUID();
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sign-in-service-test-'));
-    pki = await createTestPki(dir);
-    broker = await startLoginBroker({
-      pki,
-      sip: SIP,
-      provisioner: recorder,
-    });
+    bench = await startSignInBench();
     const user = (username: string, upstream: TestAccount['upstream'], factor: TestAccount['secondFactor']) =>
-      broker.addUser({
+      bench.broker.addUser({
         username,
         password: `${username}-password`,
         upstream,
@@ -112,183 +40,17 @@ describe('sign-in service against the login broker', () => {
     carla = user('carla@company.example', 'company', 'otp');
   });
 
-  afterAll(async () => {
-    for (const fetch of fetches) await fetch.close();
-    await broker?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
-  const fetches: Array<{ close(): Promise<void> }> = [];
-  function track<T extends { close(): Promise<void> }>(fetch: T): T {
-    fetches.push(fetch);
-    return fetch;
-  }
-
-  interface Harness {
-    service: ReturnType<typeof createSignInService>;
-    secrets: SecretStore;
-    timers: FakeTimers;
-    states: SignInState[];
-    audit: AuditEvent[];
-    /** `subject()` at the moment each audit event was recorded: who the audit log names. */
-    auditSubjects: (string | null)[];
-    registrationChanges: number;
-    skews: number[];
-    /** The authorization URL the app opened in "the browser" (next one). */
-    opened(): Promise<URL>;
-    waitFor(status: SignInState['status']): Promise<SignInState>;
-  }
-
-  function harness(options: { policy?: PolicyFile; tamper?: Tamper; clockAheadMs?: number } = {}): Harness & {
-    setPolicy(file: PolicyFile): void;
-  } {
-    const secrets = createMemorySecretStore();
-    const timers = new FakeTimers();
-    const states: SignInState[] = [];
-    const audit: AuditEvent[] = [];
-    const auditSubjects: (string | null)[] = [];
-    const openedUrls: string[] = [];
-    const waiters: Array<() => void> = [];
-    let policy = resolvePolicy({
-      provider: broker.providerFor(SIP.wssUrl),
-      extraCaCertificates: [pki.caCertPem],
-      ...options.policy,
-    });
-    const real = track(
-      createTrustedFetch(() => ({
-        extraCaCertificates: policy.extraCaCertificates,
-        pinnedSpkiSha256: policy.pinnedSpkiSha256,
-      })),
-    );
-    const tamper = options.tamper ?? null;
-    const fetch: CustomFetch = async (url, init) => {
-      const response = await asCustomFetch(real)(url, init);
-      const path = new URL(url).pathname;
-      if (tamper === 'wrong-issuer' && path === '/jwks') {
-        const jwks = (await response.json()) as { keys: object[] };
-        jwks.keys.push({
-          ...attacker.publicKey.export({ format: 'jwk' }),
-          kid: attackerKid,
-          alg: 'RS256',
-          use: 'sig',
-        });
-        return Response.json(jwks, { status: response.status });
-      }
-      if (tamper && path === '/token' && response.ok) {
-        const body = (await response.json()) as { id_token: string };
-        const [header, payload] = body.id_token
-          .split('.')
-          .slice(0, 2)
-          .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-        body.id_token =
-          tamper === 'wrong-issuer'
-            ? signJwt(
-                { ...header, kid: attackerKid },
-                { ...payload, iss: 'https://login.attacker.example' },
-                attacker.privateKey,
-              )
-            : signJwt(header, payload, attacker.privateKey);
-        return Response.json(body, { status: response.status, headers: { 'cache-control': 'no-store' } });
-      }
-      return response;
-    };
-    const h: Harness & { setPolicy(file: PolicyFile): void } = {
-      setPolicy(file) {
-        policy = resolvePolicy({ ...file, extraCaCertificates: [pki.caCertPem] });
-      },
-      secrets,
-      timers,
-      states,
-      audit,
-      auditSubjects,
-      registrationChanges: 0,
-      skews: [],
-      service: createSignInService({
-        policy: () => policy,
-        secrets,
-        openExternal: async (url) => {
-          openedUrls.push(url);
-          for (const wake of waiters.splice(0)) wake();
-        },
-        record: (event) => {
-          audit.push(event);
-          auditSubjects.push(h.service.subject());
-        },
-        language: () => 'en',
-        onStateChange: (state) => {
-          states.push(state);
-          for (const wake of waiters.splice(0)) wake();
-        },
-        onRegistrationChange: () => {
-          h.registrationChanges += 1;
-        },
-        onClockSkew: (seconds) => h.skews.push(seconds),
-        fetch,
-        timers,
-        now: () => Date.now() + (options.clockAheadMs ?? 0),
-      }),
-      async opened() {
-        const before = openedUrls.length;
-        while (openedUrls.length === before) await new Promise<void>((resolve) => waiters.push(resolve));
-        return new URL(openedUrls.at(-1)!);
-      },
-      async waitFor(status) {
-        for (;;) {
-          const last = states.at(-1);
-          if (last && last.status === status) return last;
-          if (last && last.status !== 'in-progress' && last.status !== status)
-            throw new Error(`expected ${status}, got ${JSON.stringify(last)}`);
-          await new Promise<void>((resolve) => waiters.push(resolve));
-        }
-      },
-    };
-    return h;
-  }
-
-  /** Drives the broker's pages as the person would, up to the redirect to the app's listener. */
-  async function browse(url: URL, user: TestAccount): Promise<URL> {
-    const browser = new TestBrowser(real(), LOOPBACK);
-    const login = asPage(await browser.open(url.href));
-    let result = await browser.submit(login, 'Sign in', {
-      'User name': user.username,
-      Password: user.password,
-    });
-    if (user.secondFactor === 'otp')
-      result = await browser.submit(asPage(result), 'Verify', {
-        'Authentication code': totpNow(user.totpSecret!),
-      });
-    else if (user.secondFactor === 'hwk') result = await browser.submit(asPage(result), 'Use security key');
-    return asCallback(result);
-  }
-
-  // The person's browser: trusts the test CA.
-  const browserFetch = track(
-    createTrustedFetch(() => ({ extraCaCertificates: [pki.caCertPem], pinnedSpkiSha256: [] })),
-  );
-  const real = () => asCustomFetch(browserFetch);
-
-  /** The browser follows the redirect to the app's loopback listener. */
-  async function deliver(callback: URL) {
-    const response = await fetch(callback.href);
-    return { status: response.status, text: await response.text() };
-  }
-
-  async function signIn(h: Harness, user: TestAccount, method = user.upstream, email?: string) {
-    await h.service.start({ method, ...(email && { email }) });
-    const url = await h.opened();
-    const callback = await browse(url, user);
-    const page = await deliver(callback);
-    return { url, callback, page };
-  }
-
-  async function expectSignedOut(h: Harness) {
-    expect(h.service.state().status).not.toBe('signed-in');
-    expect(await h.secrets.list()).toEqual([]);
-    expect(h.service.provisionedRegistration()).toBeNull();
-  }
+  const harness = (options: HarnessOptions = {}) => bench.harness(options);
+  const signIn = (h: Harness, user: TestAccount, method = user.upstream, email?: string) =>
+    bench.signIn(h, user, method, email);
+  const browse = (url: URL, user: TestAccount) => bench.browse(url, user);
+  const deliver = (callback: URL) => bench.deliver(callback);
+  const expectSignedOut = (h: Harness) => bench.expectSignedOut(h);
 
   beforeEach(() => {
-    recorder.removed.length = 0;
+    bench.recorder.removed.length = 0;
   });
 
   it('signs in with PKCE, state, nonce and IdP hint, provisions HA1 only, and signs out with revocation', async () => {
@@ -311,7 +73,7 @@ describe('sign-in service against the login broker', () => {
       user: { name: 'Test gina', email: 'gina@example.test', roles: ['user'], method: 'google' },
     });
     const registration = h.service.provisionedRegistration()!;
-    const password = recorder.passwords.get(gina.sipUsername)!;
+    const password = bench.recorder.passwords.get(gina.sipUsername)!;
     expect(registration).toMatchObject({
       sipUri: `sip:${gina.sipUsername}@${SIP.domain}`,
       realm: SIP.domain,
@@ -342,7 +104,7 @@ describe('sign-in service against the login broker', () => {
     h.timers.fire((ms) => ms > 10 * 60_000);
     await expect.poll(() => h.registrationChanges).toBe(2);
     expect(h.service.provisionedRegistration()!.ha1).not.toBe(registration.ha1);
-    expect(recorder.passwords.get(gina.sipUsername)).not.toBe(password);
+    expect(bench.recorder.passwords.get(gina.sipUsername)).not.toBe(password);
     expect(h.audit.at(-1)?.type).toBe('sip.credentialsRotated');
     // Refresh before the access token expires: the refresh token rotates in the keychain.
     const before = await h.secrets.get('identity-session');
@@ -354,8 +116,8 @@ describe('sign-in service against the login broker', () => {
     expect(h.service.state()).toEqual({ status: 'signed-out' });
     await expectSignedOut(h);
     expect(await h.service.accessToken()).toBeNull();
-    await expect.poll(() => recorder.removed).toContain(gina.sipUsername);
-    expect(recorder.passwords.has(gina.sipUsername)).toBe(false);
+    await expect.poll(() => bench.recorder.removed).toContain(gina.sipUsername);
+    expect(bench.recorder.passwords.has(gina.sipUsername)).toBe(false);
     expect(h.audit.at(-1)).toEqual({ type: 'auth.signedOut', details: { reason: 'user' } });
     // Recorded as the user whose session ended; nobody is signed in afterwards.
     expect(h.auditSubjects.at(-1)).toBe(gina.sub);
@@ -448,7 +210,7 @@ describe('sign-in service against the login broker', () => {
     replay.port = new URL(url.searchParams.get('redirect_uri')!).port;
     replay.searchParams.set('code', used.searchParams.get('code')!);
     replay.searchParams.set('state', url.searchParams.get('state')!);
-    replay.searchParams.set('iss', used.searchParams.get('iss') ?? broker.issuer);
+    replay.searchParams.set('iss', used.searchParams.get('iss') ?? bench.broker.issuer);
     await deliver(replay);
     expect(await h.waitFor('error')).toMatchObject({ reason: 'code-replayed' });
     await expectSignedOut(h);
@@ -488,7 +250,7 @@ describe('sign-in service against the login broker', () => {
     await expect(fetch(new URL(url.searchParams.get('redirect_uri')!).href)).rejects.toThrow();
 
     await h.service.start({ method: 'google' });
-    const browser = new TestBrowser(real(), LOOPBACK);
+    const browser = bench.browser();
     const callback = asCallback(
       await browser.submit(asPage(await browser.open((await h.opened()).href)), 'Cancel'),
     );
@@ -576,7 +338,7 @@ describe('sign-in service against the login broker', () => {
     const h = harness();
     await signIn(h, arthur);
     await h.waitFor('signed-in');
-    const provider = broker.providerFor(SIP.wssUrl);
+    const provider = bench.broker.providerFor(SIP.wssUrl);
     h.setPolicy({ provider });
     await h.service.policyChanged();
     expect(h.service.state().status).toBe('signed-in');
@@ -585,7 +347,7 @@ describe('sign-in service against the login broker', () => {
     expect(h.service.state()).toEqual({ status: 'signed-out' });
     expect(h.audit.at(-1)).toEqual({ type: 'auth.signedOut', details: { reason: 'policy' } });
     await expectSignedOut(h);
-    await expect.poll(() => recorder.removed).toContain(arthur.sipUsername);
+    await expect.poll(() => bench.recorder.removed).toContain(arthur.sipUsername);
   });
 
   it('an issuer whose certificate does not match the policy pins fails as network', async () => {

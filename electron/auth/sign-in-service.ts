@@ -252,8 +252,8 @@ export function createSignInService(deps: SignInServiceDeps) {
       loginHint = input.email;
     }
     setState({ status: 'in-progress', method: input.method });
-    void run(input.method, loginHint, null, (authorized, signal) =>
-      completeFirstSignIn(authorized, input.method, signal),
+    void run(input.method, loginHint, null, (authorized, provider, signal) =>
+      completeFirstSignIn(authorized, provider, input.method, signal),
     );
     return state;
   }
@@ -265,14 +265,16 @@ export function createSignInService(deps: SignInServiceDeps) {
    */
   function reauthenticate(): Promise<number> {
     const current = session;
-    if (!deps.policy().provider || !current)
-      return Promise.reject(new ServiceError('not-available', 'not signed in'));
+    if (!current) return Promise.reject(new ServiceError('not-available', 'not signed in'));
+    // Named for the lock screen: the provider went from the policy while the app was locked.
+    if (!deps.policy().provider)
+      return Promise.reject(new SignInError('not-configured', 'no provider is configured by policy'));
     return new Promise<number>((resolve, reject) => {
       void run(
         current.user.method,
         current.user.email || undefined,
         { resolve, reject },
-        (authorized, signal) => completeUnlock(authorized, current.user.method, signal),
+        (authorized, provider, signal) => completeUnlock(authorized, provider, current.user.method, signal),
       );
     });
   }
@@ -282,7 +284,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     method: SignInMethod,
     loginHint: string | undefined,
     reauth: { resolve(value: T): void; reject(error: unknown): void } | null,
-    complete: (authorized: Authorized, signal: AbortSignal) => Promise<T>,
+    complete: (authorized: Authorized, provider: ProviderEndpoints, signal: AbortSignal) => Promise<T>,
   ): Promise<void> {
     attempt?.abort(new SignInError('cancelled', 'a new sign-in started'));
     const controller = new AbortController();
@@ -302,7 +304,7 @@ export function createSignInService(deps: SignInServiceDeps) {
         signal: controller.signal,
         onCallback: () => timers.clear(timer),
       });
-      const result = await complete(authorized, controller.signal);
+      const result = await complete(authorized, provider, controller.signal);
       if (attempt === controller) attempt = null;
       reauth?.resolve(result);
     } catch (error) {
@@ -350,8 +352,12 @@ export function createSignInService(deps: SignInServiceDeps) {
     expiresAt: now() + (tokens.expiresIn() ?? 60) * 1000,
   });
 
-  async function completeFirstSignIn(authorized: Authorized, method: SignInMethod, signal: AbortSignal) {
-    const provider = requireProvider();
+  async function completeFirstSignIn(
+    authorized: Authorized,
+    provider: ProviderEndpoints,
+    method: SignInMethod,
+    signal: AbortSignal,
+  ) {
     const { tokens, claims } = authorized;
     const roles = await signInRoles(
       issuerDeps,
@@ -415,7 +421,7 @@ export function createSignInService(deps: SignInServiceDeps) {
   ): Promise<SipCredentials | null> {
     const revoke = () => revokeQuietly(issuerDeps, authorized.config, authorized.tokens.refresh_token);
     try {
-      if (provider.apiBaseUrl !== undefined) return await fetchSipCredentials();
+      if (provider.apiBaseUrl !== undefined) return await fetchSipCredentials(provider);
       if (provider.sipAccount) stored.sipAccount = expandSipTemplate(provider.sipAccount, authorized.claims);
       return null;
     } catch (error) {
@@ -437,6 +443,7 @@ export function createSignInService(deps: SignInServiceDeps) {
    */
   async function completeUnlock(
     authorized: Authorized,
+    provider: ProviderEndpoints,
     method: SignInMethod,
     signal: AbortSignal,
   ): Promise<number> {
@@ -444,7 +451,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     const current = session;
     const adopt = current !== null && current.refreshToken === null;
     if (!adopt) await revokeQuietly(issuerDeps, authorized.config, tokens.refresh_token);
-    if (!current || !isSameAccount(current, requireProvider().issuer, claims))
+    if (!current || !isSameAccount(current, provider.issuer, claims))
       throw new SignInError('wrong-account', 'another account signed in to unlock');
     if (typeof claims.auth_time !== 'number')
       throw new SignInError('invalid-token', 'the ID token does not say when the person authenticated');
@@ -592,8 +599,8 @@ export function createSignInService(deps: SignInServiceDeps) {
 
   // --- The provider API's SIP credentials ----------------------------------------------------------
 
-  async function fetchSipCredentials(): Promise<SipCredentials> {
-    const base = requireProvider().apiBaseUrl;
+  async function fetchSipCredentials(provider = requireProvider()): Promise<SipCredentials> {
+    const base = provider.apiBaseUrl;
     if (base === undefined) throw new SignInError('not-configured', 'policy names no provider API');
     const token = await accessToken();
     const response = await client.fetchProtectedResource(
