@@ -10,7 +10,8 @@ export function AccountSection() {
   const requestError = useSignInStore((s) => s.requestError);
   const signOut = useSignInStore((s) => s.signOut);
   const navigate = useAppStore((s) => s.navigate);
-  const configured = useAppStore((s) => s.policy?.provider != null);
+  const provider = useAppStore((s) => s.policy?.provider ?? null);
+  const configured = provider !== null;
   if (!configured && state.status !== 'signed-in') return null;
 
   return (
@@ -26,7 +27,15 @@ export function AccountSection() {
             {state.user.roles.length > 0 &&
               ` · ${t('account.role', { role: state.user.roles.map((role) => t(`account.roles.${role}`)).join(', ') })}`}
           </p>
-          <p className="hint">{t('account.provisioned')}</p>
+          {state.user.rolesUnknown && (
+            <p className="feedback feedback-error" role="alert">
+              {t('account.rolesUnknown')}
+            </p>
+          )}
+          {provider?.apiBaseUrl !== undefined && <p className="hint">{t('account.provisioned')}</p>}
+          {provider?.apiBaseUrl === undefined && provider?.sipAccount !== undefined && (
+            <p className="hint">{t('account.templated')}</p>
+          )}
           <button type="button" className="button button-secondary" onClick={() => void signOut()}>
             {t('account.signOut')}
           </button>

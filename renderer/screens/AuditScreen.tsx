@@ -168,9 +168,15 @@ export function AuditScreen() {
             </dl>
           )}
           {syncError && <p role="alert">{t(syncError)}</p>}
-          <button type="button" className="button button-primary" onClick={() => void syncNow()}>
-            {t('auditScreen.sync.now')}
-          </button>
+          {sync?.state === 'not-configured' ? (
+            <p className="notice" role="status">
+              {t('auditScreen.sync.noProvider')}
+            </p>
+          ) : (
+            <button type="button" className="button button-primary" onClick={() => void syncNow()}>
+              {t('auditScreen.sync.now')}
+            </button>
+          )}
         </section>
       </div>
 

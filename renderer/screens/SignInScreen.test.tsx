@@ -105,6 +105,39 @@ describe('SignInScreen', () => {
     expect(screen.getByRole('alert').textContent).toContain('Richten Sie');
   });
 
+  it('names the missing evidence for the IT department, in English and German', async () => {
+    const main = await open();
+    main.change({
+      status: 'error',
+      reason: 'mfa-missing',
+      method: 'company',
+      mfa: { amr: [], acr: '1', acceptedAmr: ['mfa', 'otp'], acceptedAcr: ['gold'] },
+    });
+    expect(screen.getByRole('alert').textContent).toContain(
+      'For your IT department: the sign-in showed no authentication methods (amr absent) and the level (acr) 1; your organisation accepts amr mfa, otp or acr gold.',
+    );
+    await act(() => applyLanguage('de'));
+    main.change({
+      status: 'error',
+      reason: 'mfa-missing',
+      method: 'company',
+      mfa: { amr: ['pwd'], acr: null, acceptedAmr: ['otp'], acceptedAcr: [] },
+    });
+    expect(screen.getByRole('alert').textContent).toContain(
+      'Für Ihre IT-Abteilung: Die Anmeldung zeigte die Anmeldeverfahren (amr) pwd und keine Stufe (acr fehlt); Ihre Organisation akzeptiert amr otp.',
+    );
+  });
+
+  it('says why a session ended without a sign-out: expired tokens, or the provider ended it', async () => {
+    const main = await open();
+    main.change({ status: 'signed-out', ended: 'expired' });
+    expect(screen.getByRole('status').textContent).toBe('Your sign-in has expired. Please sign in again.');
+    main.change({ status: 'signed-out', ended: 'revoked' });
+    expect(screen.getByRole('status').textContent).toContain('ended by your provider');
+    main.change({ status: 'signed-out' });
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
   it('goes to the phone once signed in and registered', async () => {
     const main = await open();
     main.change({

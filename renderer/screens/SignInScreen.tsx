@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MfaRefusal } from '../../shared/domain/identity';
 import type { SignInMethod } from '../../shared/policy/schema';
 import { ClockSkewWarning } from '../components/ClockSkewWarning';
 import { Icon } from '../components/Icon';
@@ -7,8 +8,39 @@ import { ScreenHeading } from '../components/ScreenHeading';
 import { useAppStore } from '../state/app-store';
 import { usePhoneStore } from '../state/phone-store';
 import { useSignInStore } from '../state/sign-in-store';
+import { useSipAccountStore } from '../state/sip-account-store';
+import { TemplatedSipPassword } from './TemplatedSipPassword';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+/**
+ * What support needs to tell an IdP's configuration from a person's mistake: what the sign-in showed
+ * about its second factor, and what the organisation accepts.
+ */
+function MfaRefusalDetails({ refusal }: { refusal: MfaRefusal }) {
+  const { t } = useTranslation();
+  const accepted = [
+    refusal.acceptedAmr.length > 0 &&
+      t('signIn.mfaEvidence.acceptedAmr', { values: refusal.acceptedAmr.join(', ') }),
+    refusal.acceptedAcr.length > 0 &&
+      t('signIn.mfaEvidence.acceptedAcr', { values: refusal.acceptedAcr.join(', ') }),
+  ].filter((text): text is string => typeof text === 'string');
+  return (
+    <p className="hint">
+      {t('signIn.mfaDetails', {
+        amr:
+          refusal.amr.length > 0
+            ? t('signIn.mfaEvidence.amr', { values: refusal.amr.join(', ') })
+            : t('signIn.mfaEvidence.noAmr'),
+        acr:
+          refusal.acr !== null
+            ? t('signIn.mfaEvidence.acr', { value: refusal.acr })
+            : t('signIn.mfaEvidence.noAcr'),
+        accepted: accepted.join(t('signIn.mfaEvidence.or')) || t('signIn.mfaEvidence.nothing'),
+      })}
+    </p>
+  );
+}
 
 export function SignInScreen() {
   const { t } = useTranslation();
@@ -19,6 +51,7 @@ export function SignInScreen() {
   const start = useSignInStore((s) => s.start);
   const cancel = useSignInStore((s) => s.cancel);
   const registered = usePhoneStore((s) => s.registration.state === 'registered');
+  const passwordNeeded = useSipAccountStore((s) => s.state?.source === 'template' && s.state.passwordNeeded);
   const [email, setEmail] = useState('');
   const cancelButton = useRef<HTMLButtonElement>(null);
   const methods = policy?.signInMethods ?? [];
@@ -133,9 +166,16 @@ export function SignInScreen() {
             {t('signIn.connecting', { name: signIn.user.name || signIn.user.email })}
           </p>
         )}
+        {signIn.status === 'signed-in' && passwordNeeded && <TemplatedSipPassword />}
         {signIn.status === 'error' && (
-          <p className="feedback feedback-error" role="alert">
-            {t(`signIn.errors.${signIn.reason}`)}
+          <div className="feedback feedback-error" role="alert">
+            <p>{t(`signIn.errors.${signIn.reason}`)}</p>
+            {signIn.mfa && <MfaRefusalDetails refusal={signIn.mfa} />}
+          </div>
+        )}
+        {signIn.status === 'signed-out' && signIn.ended && (
+          <p className="notice" role="status">
+            {t(`signIn.ended.${signIn.ended}`)}
           </p>
         )}
         <ClockSkewWarning />

@@ -6,6 +6,7 @@ import { SaveSipAccount } from '../../shared/domain/sip-account';
 import { errorKey } from '../ipc/client';
 import { takeRestoredNotice } from '../state/connect-reload';
 import { useSipAccountStore } from '../state/sip-account-store';
+import { TemplatedSipPassword } from './TemplatedSipPassword';
 
 const fields = ['displayName', 'sipUri', 'authorizationUser', 'password', 'wssUrl', 'realm'] as const;
 type Field = (typeof fields)[number];
@@ -41,6 +42,17 @@ export function SipAccountForm() {
         </h2>
         <p className="hint">{t('account.provisioned')}</p>
         {account && <p className="hint">{t('sipAccount.current', { uri: account.sipUri })}</p>}
+      </section>
+    );
+  }
+
+  if (state?.source === 'template') {
+    return (
+      <section className="card settings-card" aria-labelledby="sip-account-title">
+        <h2 id="sip-account-title" className="card-title">
+          {t('sipAccount.title')}
+        </h2>
+        <TemplatedSipPassword />
       </section>
     );
   }

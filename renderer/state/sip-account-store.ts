@@ -9,6 +9,8 @@ interface SipAccountStore {
   load(): Promise<void>;
   save(account: SaveSipAccount): Promise<void>;
   remove(): Promise<void>;
+  /** The password of the account from the policy's template (entered once after sign-in). */
+  setPassword(password: string): Promise<void>;
 }
 
 /** The manually entered SIP account as main reports it (never with its password). */
@@ -30,5 +32,8 @@ export const useSipAccountStore = create<SipAccountStore>()((set) => ({
   },
   async remove() {
     set({ state: await call('sipAccount.remove', undefined) });
+  },
+  async setPassword(password) {
+    set({ state: await call('sipAccount.setPassword', { password }) });
   },
 }));
