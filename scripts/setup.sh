@@ -15,6 +15,7 @@ _softphone_setup() {
     kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules
     rtpengine-daemon sip-tester baresip-core linphone-cli tshark oathtool
     tinyproxy-bin coturn iptables
+    glewlwyd sqlite3
     python3 make g++
   )
   if command -v dpkg-query >/dev/null 2>&1; then

@@ -169,10 +169,12 @@ function authorizationParameters(
   checks: Checks & { codeChallenge: string },
 ): Record<string, string> {
   const { policy } = request;
+  const scopes = requestedScopes(settings, metadata.scopes_supported);
   const params: Record<string, string> = {
+    ...(settings.consentForOfflineAccess && scopes.includes('offline_access') && { prompt: 'consent' }),
     ...settings.authorizationParameters,
     redirect_uri: redirectUri,
-    scope: requestedScopes(settings, metadata.scopes_supported).join(' '),
+    scope: scopes.join(' '),
     code_challenge: checks.codeChallenge,
     code_challenge_method: 'S256',
     state: checks.expectedState,
@@ -231,12 +233,28 @@ async function redeem(
   }
 }
 
+/** How this app authenticates at the token and revocation endpoints. */
+export function clientAuthMethod(provider: Partial<ProviderEndpoints>): 'none' | 'client_secret_post' {
+  return idpSettingsOf(provider).clientSecret !== null ? 'client_secret_post' : 'none';
+}
+
+/**
+ * Whether the issuer lets this client revoke its refresh token (RFC 7009): it has the endpoint, and takes
+ * the client's way of authenticating there (Glewlwyd, for one, takes only client_secret_basic).
+ */
+export function canRevoke(metadata: client.ServerMetadata, method: string): boolean {
+  const methods = metadata.revocation_endpoint_auth_methods_supported;
+  return !!metadata.revocation_endpoint && (!Array.isArray(methods) || methods.includes(method));
+}
+
 export async function revokeQuietly(
   deps: Pick<AuthorizeDeps, 'logError'>,
   config: client.Configuration,
   refreshToken: string | undefined,
+  method: string = 'none',
 ): Promise<void> {
-  if (!refreshToken || !config.serverMetadata().revocation_endpoint) return;
+  // Where revocation is not offered to this client, the Policy screen says so (revocation-unsupported).
+  if (!refreshToken || !canRevoke(config.serverMetadata(), method)) return;
   await client
     .tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' })
     .catch((error: unknown) => deps.logError('Revoking a refresh token failed', error));
@@ -263,7 +281,7 @@ async function checkPerson(
   const { policy } = request;
   const mfa = evaluateMfa(claims, policy.mfa);
   if (policy.requireMfa && !mfa.proven) {
-    await revokeQuietly(deps, config, tokens.refresh_token);
+    await revokeQuietly(deps, config, tokens.refresh_token, clientAuthMethod(request.provider));
     const refusal = mfaRefusalOf(mfa, policy.mfa);
     throw new SignInError('mfa-missing', describeMfaRefusal(refusal), { mfa: refusal });
   }

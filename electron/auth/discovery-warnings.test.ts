@@ -17,6 +17,7 @@ const metadata = (extra: Partial<ServerMetadata> = {}): ServerMetadata => ({
   authorization_endpoint: `${ISSUER}/auth`,
   token_endpoint: `${ISSUER}/token`,
   userinfo_endpoint: `${ISSUER}/userinfo`,
+  revocation_endpoint: `${ISSUER}/revoke`,
   claims_supported: ['sub', 'amr', 'acr'],
   scopes_supported: ['openid', 'email', 'profile', 'offline_access'],
   code_challenge_methods_supported: ['S256'],
@@ -68,6 +69,18 @@ describe('warnings for the admin from the discovery document', () => {
         }),
       ),
     ).toEqual(['pkce-unsupported', 'client-secret-unsupported: private_key_jwt', 'userinfo-missing']);
+  });
+
+  it('no revocation for this client: sign-out ends the session on the device only', () => {
+    expect(codes({ provider: provider() }, metadata({ revocation_endpoint: undefined }))).toEqual([
+      'revocation-unsupported',
+    ]);
+    // Glewlwyd takes only client_secret_basic there; a public client sends none.
+    const basicOnly = metadata({ revocation_endpoint_auth_methods_supported: ['client_secret_basic'] });
+    expect(codes({ provider: provider() }, basicOnly)).toEqual(['revocation-unsupported']);
+    expect(
+      codes({ provider: provider() }, metadata({ revocation_endpoint_auth_methods_supported: ['none'] })),
+    ).toEqual([]);
   });
 
   it('another issuer in the document; an Entra multi-tenant template without tenants', () => {

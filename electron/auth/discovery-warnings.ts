@@ -1,6 +1,7 @@
 import type { ServerMetadata } from 'openid-client';
 import type { EffectivePolicy, ProviderEndpoints } from '../../shared/policy/schema.js';
 import type { PolicyWarning } from '../../shared/provider/policy-warnings.js';
+import { canRevoke, clientAuthMethod } from './authorize.js';
 import { idpSettingsOf } from './idp-settings.js';
 import { isTenantTemplate } from './issuer-rules.js';
 
@@ -60,6 +61,7 @@ function metadataWarnings(
   const methods = metadata.token_endpoint_auth_methods_supported;
   if (settings.clientSecret !== null && Array.isArray(methods) && !methods.includes('client_secret_post'))
     warnings.push({ code: 'client-secret-unsupported', detail: methods.join(' ').slice(0, 300) });
+  if (!canRevoke(metadata, clientAuthMethod(provider))) warnings.push({ code: 'revocation-unsupported' });
   if (!metadata.userinfo_endpoint && settings.roleClaims.length > 0 && settings.kind !== 'broker')
     warnings.push({ code: 'userinfo-missing' });
   return warnings;

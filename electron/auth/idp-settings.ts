@@ -8,6 +8,7 @@ export interface IdpSettings {
   kindScopes: readonly string[];
   policyScopes: readonly string[];
   authorizationParameters: Readonly<Record<string, string>>;
+  consentForOfflineAccess: boolean;
   roleClaims: readonly string[];
   adminRoles: readonly string[];
   rolesFromAccessToken: boolean;
@@ -34,6 +35,7 @@ export function idpSettingsOf(provider: Partial<ProviderEndpoints>): IdpSettings
       ...(kind === 'google' && provider.hostedDomain !== undefined && { hd: provider.hostedDomain }),
       ...provider.authorizationParameters,
     },
+    consentForOfflineAccess: defaults.consentForOfflineAccess,
     roleClaims: provider.roleClaims ?? defaults.roleClaims,
     adminRoles: provider.adminRoles ?? ['admin'],
     rolesFromAccessToken: provider.rolesFromAccessToken ?? defaults.rolesFromAccessToken,

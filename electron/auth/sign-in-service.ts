@@ -22,6 +22,7 @@ import {
 import { createTrustedFetch, type TrustedFetch } from '../net/http-client.js';
 import {
   authorize,
+  clientAuthMethod,
   configurationFor,
   discoverIssuer,
   revokeQuietly,
@@ -131,6 +132,17 @@ function isSameAccount(stored: StoredSession, issuer: string, claims: client.IDT
   if (stored.subject !== undefined) return claims.sub === stored.subject;
   const email = typeof claims.email === 'string' ? claims.email : '';
   return email !== '' && email === stored.user.email;
+}
+
+/** The HTTP status of the answer an error came from, if it came from one. */
+function httpStatusOf(error: unknown): number | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth += 1) {
+    const status = (current as { status?: unknown }).status;
+    if (typeof status === 'number') return status;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 function readStoredSession(raw: string): StoredSession {
@@ -419,7 +431,13 @@ export function createSignInService(deps: SignInServiceDeps) {
     authorized: Authorized,
     signal: AbortSignal,
   ): Promise<SipCredentials | null> {
-    const revoke = () => revokeQuietly(issuerDeps, authorized.config, authorized.tokens.refresh_token);
+    const revoke = () =>
+      revokeQuietly(
+        issuerDeps,
+        authorized.config,
+        authorized.tokens.refresh_token,
+        clientAuthMethod(provider),
+      );
     try {
       if (provider.apiBaseUrl !== undefined) return await fetchSipCredentials(provider);
       if (provider.sipAccount) stored.sipAccount = expandSipTemplate(provider.sipAccount, authorized.claims);
@@ -450,7 +468,8 @@ export function createSignInService(deps: SignInServiceDeps) {
     const { tokens, claims } = authorized;
     const current = session;
     const adopt = current !== null && current.refreshToken === null;
-    if (!adopt) await revokeQuietly(issuerDeps, authorized.config, tokens.refresh_token);
+    if (!adopt)
+      await revokeQuietly(issuerDeps, authorized.config, tokens.refresh_token, clientAuthMethod(provider));
     if (!current || !isSameAccount(current, provider.issuer, claims))
       throw new SignInError('wrong-account', 'another account signed in to unlock');
     if (typeof claims.auth_time !== 'number')
@@ -501,7 +520,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     const current = session;
     if (!current) return;
     if (current.refreshToken !== null) {
-      retryIn('refresh', Math.max(1000, expiresInSeconds * 800), refresh, 'Refreshing the tokens failed');
+      retryIn('refresh', Math.max(1000, expiresInSeconds * 800), refreshInBackground, 'Refreshing failed');
     } else if (deps.policy().provider?.apiBaseUrl !== undefined) {
       const remaining = (current.access?.expiresAt ?? now()) - now();
       retryIn(
@@ -574,6 +593,13 @@ export function createSignInService(deps: SignInServiceDeps) {
     return refreshing;
   }
 
+  /** A refresh nobody waits for: its failure is recorded (and acted on) by `refreshFailed`. */
+  const refreshInBackground = () =>
+    refresh().then(
+      () => undefined,
+      () => undefined,
+    );
+
   async function refreshFailed(error: unknown) {
     const failure = classifySignInError(error);
     if (failure.reason === 'code-replayed') {
@@ -586,8 +612,25 @@ export function createSignInService(deps: SignInServiceDeps) {
       type: 'token.refreshFailed',
       details: { reason: failure.reason === 'network' ? 'network' : 'server' },
     });
+    const status = httpStatusOf(error);
+    if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      // The IdP refuses refreshing for this client (its refresh grant is off): the refresh token is of no
+      // use, and the session goes on as one without (until its access token expires, where that matters).
+      logError('The IdP refuses to refresh tokens for this app; the session goes on without', error);
+      await dropRefreshToken();
+      return;
+    }
     // Try again soon; the SIP credentials still hold for a while.
-    retryIn('refresh', RETRY_MS, refresh, 'Refreshing the tokens failed');
+    retryIn('refresh', RETRY_MS, refreshInBackground, 'Refreshing failed');
+  }
+
+  async function dropRefreshToken() {
+    const current = session;
+    if (!current) return;
+    const next: StoredSession = { ...current, refreshToken: null, ...(access && { access }) };
+    session = next;
+    await persist(next);
+    scheduleTokens(((access?.expiresAt ?? now()) - now()) / 1000);
   }
 
   async function accessToken(): Promise<string> {
@@ -676,7 +719,10 @@ export function createSignInService(deps: SignInServiceDeps) {
     if (revoke && current?.refreshToken) {
       // Revoked at the issuer the session came from, also when policy now names another one.
       const of = currentConfig ?? (await configForRevocation(current).catch(() => null));
-      if (of) await revokeQuietly(issuerDeps, of, current.refreshToken);
+      const method = clientAuthMethod(
+        deps.policy().provider?.issuer === current.issuer ? (deps.policy().provider ?? {}) : {},
+      );
+      if (of) await revokeQuietly(issuerDeps, of, current.refreshToken, method);
     }
     for (const key of SESSION_SECRET_KEYS) await deps.secrets.delete(key);
     setState(ended ? { status: 'signed-out', ended } : { status: 'signed-out' });

@@ -42,6 +42,11 @@ export interface IdpKindDefaults {
   scopes: readonly string[];
   /** Extra authorization parameters (the policy's `provider.authorizationParameters` add to them). */
   authorizationParameters: Readonly<Record<string, string>>;
+  /**
+   * `prompt=consent` whenever `offline_access` is asked for (OIDC Core section 11: the refresh token is
+   * granted only with consent asked for); without it, the IdP's own prompt.
+   */
+  consentForOfflineAccess: boolean;
   /** JSON Pointers (RFC 6901) to the claims that carry roles; `{clientId}` stands for the client id. */
   roleClaims: readonly string[];
   /** Roles are also read from the access token when it is a JWT for this client (Keycloak's default home). */
@@ -69,7 +74,8 @@ const OIDC_SCOPES = ['openid', 'email', 'profile'] as const;
 export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
   broker: {
     scopes: BROKER_SCOPES,
-    authorizationParameters: { prompt: 'consent' },
+    authorizationParameters: {},
+    consentForOfflineAccess: true,
     roleClaims: [`/${BROKER_ROLES_CLAIM}`],
     rolesFromAccessToken: false,
     mfaAcr: [BROKER_ACR.multiFactor],
@@ -80,8 +86,8 @@ export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
   },
   generic: {
     scopes: [...OIDC_SCOPES, 'offline_access'],
-    // OIDC Core section 11: `offline_access` is granted only with consent asked for.
-    authorizationParameters: { prompt: 'consent' },
+    authorizationParameters: {},
+    consentForOfflineAccess: true,
     roleClaims: ['/roles'],
     rolesFromAccessToken: false,
     mfaAcr: [],
@@ -93,6 +99,7 @@ export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
   entra: {
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     authorizationParameters: {},
+    consentForOfflineAccess: false,
     roleClaims: ['/roles'],
     rolesFromAccessToken: false,
     mfaAcr: [],
@@ -105,6 +112,7 @@ export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
     // Google refuses `offline_access`; `access_type=offline` with `prompt=consent` gives the refresh token.
     scopes: OIDC_SCOPES,
     authorizationParameters: { access_type: 'offline', prompt: 'consent' },
+    consentForOfflineAccess: false,
     roleClaims: [],
     rolesFromAccessToken: false,
     mfaAcr: [],
@@ -116,6 +124,7 @@ export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
   okta: {
     scopes: [...OIDC_SCOPES, 'offline_access', 'groups'],
     authorizationParameters: {},
+    consentForOfflineAccess: false,
     roleClaims: ['/groups'],
     rolesFromAccessToken: false,
     mfaAcr: [],
@@ -128,6 +137,7 @@ export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
     // A refresh token comes without `offline_access` (which would make it an offline token).
     scopes: OIDC_SCOPES,
     authorizationParameters: {},
+    consentForOfflineAccess: false,
     roleClaims: ['/realm_access/roles', '/resource_access/{clientId}/roles'],
     rolesFromAccessToken: true,
     mfaAcr: [],
@@ -140,6 +150,7 @@ export const IDP_KIND_DEFAULTS: Readonly<Record<IdpKind, IdpKindDefaults>> = {
     // Roles only in the namespaced claim an Action sets: the policy names it in `roleClaims`.
     scopes: [...OIDC_SCOPES, 'offline_access'],
     authorizationParameters: {},
+    consentForOfflineAccess: false,
     roleClaims: [],
     rolesFromAccessToken: false,
     mfaAcr: [],

@@ -28,6 +28,8 @@ export const policyWarningCodes = [
   'pkce-unsupported',
   /** The policy gives a client secret the token endpoint does not accept (`detail`: the methods it does). */
   'client-secret-unsupported',
+  /** The issuer lets this client not revoke its refresh token: sign-out ends the session on the device only. */
+  'revocation-unsupported',
   /** A multi-tenant Entra issuer without `provider.tenants`: every sign-in is refused. */
   'tenants-missing',
   /** This kind of IdP puts roles only where the policy must name them (Auth0's namespaced claim). */
