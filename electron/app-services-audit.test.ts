@@ -350,8 +350,28 @@ describe('the audit trail of the running app', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
-      await start(createMemorySecretStore());
-      expect(await invoke('tls.probe', { url: `wss://127.0.0.1:${port}/ws` })).toMatchObject({
+      // The probe takes main's HTTP client's route (the proxy in force), as every connection from main does.
+      const routed: string[] = [];
+      await start(createMemorySecretStore(), {
+        proxyRoutes: async (url) => {
+          routed.push(url);
+          return [{ kind: 'direct' }];
+        },
+      });
+      const edge = `wss://127.0.0.1:${port}/ws`;
+      // Only the account's own SIP server is probed: none saved yet, so none.
+      expect(await invoke('tls.probe', { url: edge })).toMatchObject({
+        ok: false,
+        error: { code: 'refused' },
+      });
+      await invoke('sipAccount.save', {
+        displayName: 'Erika',
+        sipUri: 'sip:erika@example.eu',
+        authorizationUser: 'erika',
+        password: 'secret',
+        wssUrl: edge,
+      });
+      expect(await invoke('tls.probe', { url: edge })).toMatchObject({
         ok: true,
         value: { outcome: 'untrusted' },
       });
@@ -359,6 +379,15 @@ describe('the audit trail of the running app', () => {
         type: 'tls.certificateRejected',
         details: { host: '127.0.0.1', reason: 'untrusted' },
       });
+      expect(routed.filter((url) => new URL(url).port === String(port))).toHaveLength(1);
+      // Another port of the same host is no SIP server of the app's.
+      expect(await invoke('tls.probe', { url: `wss://127.0.0.1:${port + 1}/` })).toMatchObject({
+        ok: false,
+        error: { code: 'refused' },
+      });
+      // Asked again and again: one event.
+      for (let i = 0; i < 5; i += 1) await invoke('tls.probe', { url: edge });
+      expect((await events()).filter((event) => event.type === 'tls.certificateRejected')).toHaveLength(1);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

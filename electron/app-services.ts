@@ -19,8 +19,10 @@ import { desktopHandlers, type DesktopIntegration } from './desktop-handlers.js'
 import { createEventHub, type EventListener } from './ipc/event-hub.js';
 import { createIpcRouter, mergeHandlers, type IpcRouter } from './ipc/router.js';
 import { createLogger } from './logging/logger.js';
+import { createRejectionRecorder } from './net/certificate-rejections.js';
 import { createConnectPolicy } from './net/connect-policy.js';
-import { tlsProbeHandler } from './net/tls-probe-handler.js';
+import { tlsProbeHandler, type CertificateRejection } from './net/tls-probe-handler.js';
+import { probeTls } from './net/tls-probe.js';
 import type { TlsTrust } from './net/tls-trust.js';
 import { createHttpClient, type TrustedFetch } from './net/http-client.js';
 import { createProxyLoginResponder, type ProxyLoginRequest } from './net/proxy-login.js';
@@ -162,6 +164,8 @@ export interface AppServices {
   isLocked(): boolean;
   /** The policy's TLS trust (extra CAs and SPKI pins), for Electron's certificate verification. */
   tlsTrust(): TlsTrust;
+  /** Records a certificate refused for a host (`tls.certificateRejected`), once an hour per host and reason. */
+  certificateRejected(host: string, reason: CertificateRejection): void;
   /**
    * The Content-Security-Policy header of the app's pages now (electron/net/connect-policy.ts): `connect-src`
    * names the provider's SIP edge and the account's in use. Ask on every page load; the page carries the
@@ -357,6 +361,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   await storage.applyRetention();
   await sipAccount.refresh();
   audit.startSync();
+  const certificateRejected = createRejectionRecorder({ record, now });
   const calls = createCallUnit({
     history: storage.history,
     notifier: deps.notifier,
@@ -375,7 +380,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       signIn.handlers,
       lock.handlers,
       sipAccount.handlers,
-      tlsProbeHandler({ trust, tunnel: http.tunnel, record }),
+      tlsProbeHandler({
+        trust,
+        allowedOrigins: connectPolicy.origins,
+        certificateRejected,
+        now,
+        probe: (url, tlsTrust) => probeTls(url, tlsTrust, http.tunnel),
+      }),
       calls.handlers,
       desktopHandlers(deps.desktop),
       audit.handlers,
@@ -454,6 +465,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       );
     },
     tlsTrust: trust,
+    certificateRejected,
     contentSecurityPolicy: connectPolicy.contentSecurityPolicy,
     providerFetch,
     proxyLogin: createProxyLoginResponder(proxySignIn),

@@ -204,11 +204,7 @@ function secureSession(current: AppServices, appRoot: string): void {
   // decision as main's own fetches and TLS probe; installed again on a policy change, which also clears
   // Chromium's cache of earlier verdicts.
   const verifyCertificates = () =>
-    installCertificateVerifier(session.defaultSession, current.tlsTrust, (host, reason) =>
-      current.audit
-        .record({ type: 'tls.certificateRejected', details: { host, reason } })
-        .catch((error: unknown) => logger.error('Recording a refused certificate failed', error)),
-    );
+    installCertificateVerifier(session.defaultSession, current.tlsTrust, current.certificateRejected);
   verifyCertificates();
   current.onEvent((name) => {
     if (name === 'policy.changed') verifyCertificates();

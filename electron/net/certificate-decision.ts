@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
+import { pathProblem } from './certificate-constraints.js';
 import { spkiSha256, type TlsTrust } from './tls-trust.js';
 
 /** Why a certificate was refused: the same names the TLS probe, the audit log and the UI use. */
@@ -58,8 +59,9 @@ function withinValidity(certificate: X509Certificate, now: Date): boolean {
 
 /**
  * Whether the presented chain leads from the leaf, through the presented intermediates, to one of the
- * extra CAs of the policy: every link issued and signed by the next, every issuer a CA. Dates are checked
- * separately. Only used where the platform did not know the CA.
+ * extra CAs of the policy: every link issued and signed by the next, every issuer a CA. Dates and the
+ * RFC 5280 constraints (certificate-constraints.ts) are checked separately. Only used where the platform
+ * did not know the CA.
  */
 function chainsToExtraCa(chain: X509Certificate[], extraCas: X509Certificate[]): X509Certificate[] | null {
   const [leaf, ...rest] = chain;
@@ -79,6 +81,15 @@ function chainsToExtraCa(chain: X509Certificate[], extraCas: X509Certificate[]):
     path.push(current);
   }
   return null;
+}
+
+/** EKU, key usage, path length and name constraints (certificate-constraints.ts); unreadable ones break. */
+function constraintsBroken(path: X509Certificate[]): boolean {
+  try {
+    return pathProblem(path) !== null;
+  } catch {
+    return true;
+  }
 }
 
 function parse(certificate: Buffer | string): X509Certificate | null {
@@ -105,7 +116,7 @@ export function decideCertificate(input: CertificateDecisionInput): CertificateD
     if (input.platform.reason !== 'unknown-ca') return { accept: false, reason: input.platform.reason };
     const extraCas = input.trust.extraCaCertificates.map(parse).filter((ca) => ca !== null);
     const path = chainsToExtraCa(certificates, extraCas);
-    if (!path) return { accept: false, reason: 'untrusted' };
+    if (!path || constraintsBroken(path)) return { accept: false, reason: 'untrusted' };
     if (!path.every((certificate) => withinValidity(certificate, input.now)))
       return { accept: false, reason: 'expired' };
     if (!matchesHost(certificates[0]!, input.hostname)) return { accept: false, reason: 'hostname-mismatch' };

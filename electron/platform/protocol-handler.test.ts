@@ -40,6 +40,12 @@ describe('dialTargetFromUrl', () => {
     ])
       expect(dialTargetFromUrl(url), url).toBeNull();
   });
+
+  it('passes control and format characters on escaped, for the number field to show and refuse', () => {
+    expect(dialTargetFromUrl('sip:%E2%80%AEalice@example.eu')).toBe('sip:%E2%80%AEalice@example.eu');
+    expect(dialTargetFromUrl('sip:al\u0007ice@example.eu')).toBe('sip:al%07ice@example.eu');
+    expect(dialTargetFromUrl('tel:%E2%80%8E+49301234567')).toBe('tel:%E2%80%8E+49301234567');
+  });
 });
 
 describe('dialTargetFromArgv', () => {

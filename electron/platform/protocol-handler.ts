@@ -1,3 +1,4 @@
+import { hasHiddenCharacters } from '../../shared/domain/hidden-characters.js';
 /** The link schemes the app handles (electron-builder.yml registers them with the installers too). */
 export const dialSchemes = ['tel', 'callto', 'sip'] as const;
 
@@ -23,6 +24,12 @@ export function dialTargetFromUrl(url: string): string | null {
     rest = decodeURIComponent(rest);
   } catch {
     return null;
+  }
+  // Control and format characters go to the number field escaped, so that the person sees them and the
+  // field refuses them (shared/domain/hidden-characters.ts), instead of text that reads differently.
+  if (hasHiddenCharacters(rest)) {
+    const shown = `${scheme}:${rest.replace(/[\p{Cc}\p{Cf}]/gu, (c) => encodeURIComponent(c))}`;
+    return shown.slice(0, MAX_TARGET);
   }
   if (scheme === 'tel' || scheme === 'callto') {
     const text = rest.replace(/^\/\//, '').split(/[;?]/)[0]!.trim();

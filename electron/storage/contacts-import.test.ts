@@ -204,6 +204,20 @@ describe('vCard import (ical.js)', () => {
     ]);
   });
 
+  it('skips a card whose number hides control or format characters, and says why', () => {
+    const text = [
+      crlf(['BEGIN:VCARD', 'VERSION:4.0', 'FN:Umgeleitet', 'TEL:\u202E+49 30 1234567', 'END:VCARD']),
+      crlf(['BEGIN:VCARD', 'VERSION:4.0', 'FN:Kodiert', 'TEL:sip:%E2%80%AEboss@example.eu', 'END:VCARD']),
+      crlf(['BEGIN:VCARD', 'VERSION:4.0', 'FN:Sauber', 'TEL:+49 30 7654321', 'END:VCARD']),
+    ].join('');
+    const result = imported(parseContactFile('vcard', text));
+    expect(result.entries.map((e) => e.contact.name)).toEqual(['Sauber']);
+    expect(result.problems).toEqual([
+      { entry: 1, reason: 'hidden-characters' },
+      { entry: 2, reason: 'hidden-characters' },
+    ]);
+  });
+
   it('refuses files that are not vCards, empty, binary, too large or too long', () => {
     const refused = (text: string) => parseContactFile('vcard', text);
     expect(refused('Name,Phone\nErika,030 1\n')).toEqual({ ok: false, reason: 'not-vcard' });

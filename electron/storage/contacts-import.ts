@@ -1,3 +1,4 @@
+import { hasHiddenCharacters } from '../../shared/domain/hidden-characters.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ICAL from 'ical.js';
 import {
@@ -54,6 +55,8 @@ function compact(value: string): string {
 function finish(draft: Draft): { contact: ValidContactInput } | { reason: ImportSkipReason } {
   const name = compact(draft.name);
   if (name === '') return { reason: 'no-name' };
+  // A number that shows something else than it dials is refused, not cleaned: the person checks the file.
+  if (draft.numbers.some(({ number }) => hasHiddenCharacters(number))) return { reason: 'hidden-characters' };
   const numbers: ContactNumber[] = [];
   const seen = new Set<string>();
   for (const { label, number } of draft.numbers) {

@@ -42,6 +42,16 @@ describe('dial input', () => {
     expect(parseDialInput(input, 'DE')).toEqual({ ok: false, error });
   });
 
+  it.each([
+    ['typed with a bell', 'sip:al\u0007ice@example.eu'],
+    ['pasted with a right-to-left override', 'sip:\u202Eecila@example.eu'],
+    ['from a link, percent-encoded', 'sip:%E2%80%AEalice@example.eu'],
+    ['pasted from a web page with a left-to-right mark', '\u200E+49 30 1234567'],
+    ['with a zero-width space between the digits', '030\u200B1234567'],
+  ])('refuses a target %s, before anything else is read', (_from, input) => {
+    expect(parseDialInput(input, 'DE')).toEqual({ ok: false, error: 'hiddenCharacters' });
+  });
+
   it('builds request URIs on the account domain', () => {
     const parsed = parseDialInput('030 1234567', 'DE');
     if (!parsed.ok) throw new Error('expected a number');

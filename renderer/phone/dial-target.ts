@@ -1,11 +1,13 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { hasHiddenCharacters } from '../../shared/domain/hidden-characters';
 
 export type DialTarget =
   | { kind: 'number'; e164: string; display: string }
   | { kind: 'extension'; digits: string }
   | { kind: 'sip'; uri: string };
 
-export type DialError = 'empty' | 'invalidCharacters' | 'invalidNumber' | 'invalidSipUri';
+export type DialError =
+  'empty' | 'hiddenCharacters' | 'invalidCharacters' | 'invalidNumber' | 'invalidSipUri';
 
 const SIP_URI = /^sips?:([^@\s:;<>"]+)@([a-z0-9.-]+|\[[0-9a-f:]+\])(:\d{1,5})?(;[^\s<>"]*)?$/i;
 /** What people type or paste around numbers: spaces, dashes, dots, slashes, parentheses. */
@@ -19,6 +21,8 @@ export function parseDialInput(
   input: string,
   defaultCountry: string,
 ): { ok: true; target: DialTarget } | { ok: false; error: DialError } {
+  // Before anything else: what is shown must be what is dialled (shared/domain/hidden-characters.ts).
+  if (hasHiddenCharacters(input)) return { ok: false, error: 'hiddenCharacters' };
   const text = input.trim().replace(/^(tel|callto):/i, '');
   if (text === '') return { ok: false, error: 'empty' };
   if (/^sips?:/i.test(text)) {
@@ -37,6 +41,11 @@ export function parseDialInput(
   const parsed = parsePhoneNumberFromString(compact, defaultCountry as CountryCode);
   if (!parsed?.isValid()) return { ok: false, error: 'invalidNumber' };
   return { ok: true, target: { kind: 'number', e164: parsed.number, display: parsed.formatInternational() } };
+}
+
+/** Whether a target carries service codes (`*`, `#`): on many PBXes they change settings, e.g. forward calls. */
+export function hasServiceCodes(text: string): boolean {
+  return /[*#]/.test(text);
 }
 
 /** The SIP request URI for a target on the account's domain. */

@@ -59,4 +59,30 @@ describe('tel:/sip: links', () => {
       'This SIP address is not valid. Use the form sip:name@domain.',
     );
   });
+
+  it('shows the exact digits of a link’s service codes, and dials only when the person presses Call', async () => {
+    render(<PhoneScreen />);
+    act(() => deliver?.({ target: '*21*0900123456#' }));
+    expect(field().value).toBe('*21*0900123456#');
+    const warning = screen.getByRole('alert');
+    expect(warning.textContent).toContain('This link dials a service code: *21*0900123456#.');
+    expect(warning.querySelector('code')?.textContent).toBe('*21*0900123456#');
+    expect(screen.getByRole('button', { name: 'Call *21*0900123456#' })).toBeTruthy();
+    // The person edits the field: it is theirs now, the warning goes.
+    act(() => {
+      const input = field();
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      setValue.call(input, '*21#');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Call' })).toBeTruthy();
+  });
+
+  it('refuses a link whose target hides control characters, with the escapes in view', async () => {
+    render(<PhoneScreen />);
+    act(() => deliver?.({ target: 'sip:%E2%80%AEalice@example.eu' }));
+    expect(field().value).toBe('sip:%E2%80%AEalice@example.eu');
+    expect(screen.getByRole('alert').textContent).toContain('invisible characters');
+  });
 });

@@ -5,7 +5,8 @@ import { DialPad } from '../components/DialPad';
 import { Icon } from '../components/Icon';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { regionName } from '../i18n/region-name';
-import { parseDialInput, targetLabel, targetUri } from '../phone/dial-target';
+import { ServiceCodeWarning } from '../components/ServiceCodeWarning';
+import { hasServiceCodes, parseDialInput, targetLabel, targetUri } from '../phone/dial-target';
 import { useAppStore } from '../state/app-store';
 import { useDialRequestStore } from '../state/dial-request-store';
 import { usePhoneStore } from '../state/phone-store';
@@ -20,6 +21,8 @@ export function PhoneScreen() {
   const engine = usePhoneStore((s) => s.engine);
   const [number, setNumber] = useState('');
   const [feedback, setFeedback] = useState<FeedbackMessage>(null);
+  // The number field as a link filled it, when that holds service codes (until the person edits it).
+  const [linkCodes, setLinkCodes] = useState<string | null>(null);
   const field = useRef<HTMLInputElement>(null);
   const lastAttempt = useRef(0);
 
@@ -35,6 +38,7 @@ export function PhoneScreen() {
         return;
       if (/^[0-9*#+]$/.test(event.key)) {
         event.preventDefault();
+        setLinkCodes(null);
         setNumber((current) => current + event.key);
         field.current?.focus();
       }
@@ -51,6 +55,7 @@ export function PhoneScreen() {
       const target = useDialRequestStore.getState().take();
       if (target === null) return;
       setNumber(target);
+      setLinkCodes(hasServiceCodes(target) ? target : null);
       const parsed = parseDialInput(target, country);
       setFeedback(
         parsed.ok
@@ -125,6 +130,7 @@ export function PhoneScreen() {
               aria-describedby={feedback ? 'dial-feedback' : undefined}
               onChange={(event) => {
                 setNumber(event.target.value);
+                setLinkCodes(null);
                 setFeedback(null);
               }}
             />
@@ -133,20 +139,25 @@ export function PhoneScreen() {
               className="icon-button"
               aria-label={t('phone.backspace')}
               disabled={number === ''}
-              onClick={() => setNumber((current) => current.slice(0, -1))}
+              onClick={() => {
+                setLinkCodes(null);
+                setNumber((current) => current.slice(0, -1));
+              }}
             >
               <Icon name="backspace" />
             </button>
           </div>
           <DialPad
             onKey={(key) => {
+              setLinkCodes(null);
               setNumber((current) => current + key);
               setFeedback(null);
             }}
           />
+          {linkCodes !== null && <ServiceCodeWarning digits={linkCodes} />}
           <button type="submit" className="call-button">
             <Icon name="phone" />
-            <span>{t('phone.call')}</span>
+            <span>{linkCodes !== null ? t('phone.callDigits', { digits: linkCodes }) : t('phone.call')}</span>
           </button>
           <Feedback message={feedback} id="dial-feedback" />
         </form>

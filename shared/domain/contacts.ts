@@ -1,3 +1,4 @@
+import { hasHiddenCharacters } from './hidden-characters.js';
 import { z } from 'zod';
 
 /** What a number is for; the UI translates each, imports map vCard TYPEs and CSV columns onto them. */
@@ -30,6 +31,7 @@ export const ContactNumberValue = z
   .trim()
   .min(1)
   .max(contactLimits.number)
+  .refine((value) => !hasHiddenCharacters(value), 'no invisible control or format characters')
   .refine(
     (value) =>
       isSipAddress(value)
@@ -131,6 +133,8 @@ export const importSkipReasons = [
   'unsupported-version',
   'invalid',
   'duplicate',
+  /** A number holds control or format characters (shared/domain/hidden-characters.ts). */
+  'hidden-characters',
 ] as const;
 export type ImportSkipReason = (typeof importSkipReasons)[number];
 
