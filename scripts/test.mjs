@@ -9,6 +9,10 @@ const outDir = resolve('.test-output');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
+// The IPC fuzz and the audit tamper suite add their figures here; the summary repeats them.
+const securityFigures = `${outDir}/security-figures.txt`;
+process.env.SECURITY_FIGURES_FILE = securityFigures;
+
 const layers = ['shared', 'electron', 'renderer', 'e2e'];
 const results = [];
 
@@ -69,6 +73,8 @@ for (const { name, ok, seconds, counts } of results) {
   if (counts) for (const key of Object.keys(total)) total[key] += counts[key];
   else if (!ok) total.failed += 1;
 }
+if (existsSync(securityFigures))
+  console.log(`security suites:\n${readFileSync(securityFigures, 'utf8').trimEnd()}`);
 const matrix = `${outDir}/interop/matrix.md`;
 if (existsSync(matrix)) console.log(`interop matrix: ${matrix} (and matrix.json, SIP traces of failures)`);
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

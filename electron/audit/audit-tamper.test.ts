@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, ChainProblem } from '../../shared/audit/catalog.js';
 import { createAuditEndpoint, type AuditEndpoint } from '../../e2e/provider/audit-endpoint.js';
 import { seededRandom } from '../../e2e/support/seeded-random.js';
+import { reportSecurityFigures } from '../../testing/security-figures.js';
 import { auditAttacker } from '../../testing/audit-attacker.js';
 import { createMemorySecretStore } from '../../testing/memory-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -293,11 +294,11 @@ const tampering: Record<string, Tamper> = {
 
 describe('a seeded tamper suite', () => {
   afterAll(() => {
-    console.log(
+    reportSecurityFigures([
       `audit tamper suite (seed ${SEED}): detected at opening ${figures.atOpen} / ${figures.tried} tried; ` +
         `detected at every later verify ${figures.everyLater} / ${figures.tried}`,
-    );
-    for (const [kind, [found, tried]] of figures.byKind) console.log(`  ${kind}: ${found} / ${tried}`);
+      ...[...figures.byKind].map(([kind, [found, tried]]) => `  ${kind}: ${found} / ${tried}`),
+    ]);
   });
 
   it('finds every random tampering when the log opens, and at every verify after it', async () => {

@@ -13,6 +13,7 @@ import {
   type UserRole,
 } from '../../shared/ipc/contract.js';
 import type { IpcResult } from '../../shared/ipc/errors.js';
+import { reportSecurityFigures } from '../../testing/security-figures.js';
 import {
   APP_URL,
   fakeClock,
@@ -327,11 +328,12 @@ async function fuzzState(state: string, roles: readonly UserRole[] | null, locke
 
 describe('IPC fuzz over every channel, through the real services', () => {
   afterAll(() => {
-    console.log(
-      `IPC fuzz (seed ${SEED}): ${figures.payloads} payloads tried / ${figures.crashes} crashes / ${figures.leaks} leaks / ` +
-        `${figures.unvalidated} unvalidated; refused while locked: ${figures.refusedWhileLocked.size} of ${channelNames.length} channels ` +
+    reportSecurityFigures([
+      `IPC fuzz (seed ${SEED}): ${figures.payloads} payloads tried / ${figures.crashes} crashes / ` +
+        `${figures.leaks} leaks / ${figures.unvalidated} unvalidated`,
+      `IPC refused while locked: ${figures.refusedWhileLocked.size} of ${channelNames.length} channels ` +
         `(${[...figures.refusedWhileLocked].sort().join(', ')})`,
-    );
+    ]);
   });
 
   it.each([
