@@ -13,7 +13,7 @@ _softphone_setup() {
     dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools
     libnss3-tools openssl iproute2 util-linux
     kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules
-    rtpengine-daemon sip-tester baresip-core linphone-cli tshark oathtool
+    rtpengine-daemon sip-tester baresip-core linphone-cli janus tshark oathtool
     tinyproxy-bin coturn iptables
     glewlwyd sqlite3
     python3 make g++

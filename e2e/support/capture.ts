@@ -5,6 +5,8 @@ import { spawnManaged, stopProcess } from '../provider/processes.js';
 const run = promisify(execFile);
 
 export interface Capture {
+  /** Every packet captured so far (transport, ports, payload), while the capture goes on. */
+  packets(): Promise<Packet[]>;
   /** Stops capturing and returns every packet's transport, ports and payload. */
   stop(): Promise<Packet[]>;
 }
@@ -29,58 +31,62 @@ export async function startCapture(file: string, filter: string): Promise<Captur
     });
     child.once('exit', (code) => reject(new Error(`tshark exited (${code}): ${stderr}`)));
   });
+  const packets = async (): Promise<Packet[]> => {
+    const { stdout } = await run(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-T',
+        'fields',
+        '-E',
+        'separator=,',
+        '-e',
+        'udp.srcport',
+        '-e',
+        'udp.dstport',
+        '-e',
+        'udp.payload',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tcp.dstport',
+        '-e',
+        'tcp.payload',
+      ],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
+    return stdout
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line): Packet[] => {
+        const [usrc, udst, upay, tsrc, tdst, tpay] = line.split(',');
+        if (usrc)
+          return [
+            {
+              protocol: 'udp',
+              srcPort: Number(usrc),
+              dstPort: Number(udst),
+              payload: Buffer.from((upay ?? '').replace(/:/g, ''), 'hex'),
+            },
+          ];
+        if (tsrc && tpay)
+          return [
+            {
+              protocol: 'tcp',
+              srcPort: Number(tsrc),
+              dstPort: Number(tdst),
+              payload: Buffer.from(tpay.replace(/:/g, ''), 'hex'),
+            },
+          ];
+        return [];
+      });
+  };
   return {
+    packets,
     async stop() {
       await stopProcess(child);
-      const { stdout } = await run(
-        'tshark',
-        [
-          '-r',
-          file,
-          '-T',
-          'fields',
-          '-E',
-          'separator=,',
-          '-e',
-          'udp.srcport',
-          '-e',
-          'udp.dstport',
-          '-e',
-          'udp.payload',
-          '-e',
-          'tcp.srcport',
-          '-e',
-          'tcp.dstport',
-          '-e',
-          'tcp.payload',
-        ],
-        { maxBuffer: 256 * 1024 * 1024 },
-      );
-      return stdout
-        .split('\n')
-        .filter(Boolean)
-        .flatMap((line): Packet[] => {
-          const [usrc, udst, upay, tsrc, tdst, tpay] = line.split(',');
-          if (usrc)
-            return [
-              {
-                protocol: 'udp',
-                srcPort: Number(usrc),
-                dstPort: Number(udst),
-                payload: Buffer.from((upay ?? '').replace(/:/g, ''), 'hex'),
-              },
-            ];
-          if (tsrc && tpay)
-            return [
-              {
-                protocol: 'tcp',
-                srcPort: Number(tsrc),
-                dstPort: Number(tdst),
-                payload: Buffer.from(tpay.replace(/:/g, ''), 'hex'),
-              },
-            ];
-          return [];
-        });
+      return packets();
     },
   };
 }
