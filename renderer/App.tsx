@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallDock } from './components/CallDock';
 import { ProviderStatusBanner } from './components/ProviderStatusBanner';
+import { ProxySignIn } from './components/ProxySignIn';
 import { Sidebar } from './components/Sidebar';
 import { chooseLanguage } from './i18n/language';
 import { applyLanguage } from './i18n/i18n';
@@ -120,7 +121,14 @@ export function App() {
   if (storageLoadError) return <StartupMessage title={t('app.loadFailed')} body={t(storageLoadError)} />;
   if (load.status === 'loading' || storage === null) return <StartupMessage title={t('app.loading')} />;
   if (storage.state === 'keychain-unavailable') return <KeychainUnavailableScreen />;
-  if (screen === 'signIn') return <SignInScreen />;
+  // The company proxy may ask for a sign-in on the way to the provider: its dialog shows above any screen.
+  if (screen === 'signIn')
+    return (
+      <>
+        <SignInScreen />
+        <ProxySignIn />
+      </>
+    );
   // Screens that need the encrypted database give way to the explanation and the choices.
   const storageProblem = storage.state === 'error';
 
@@ -129,6 +137,7 @@ export function App() {
       <Sidebar />
       <main className="content">
         <ProviderStatusBanner />
+        <ProxySignIn />
         <CallDock />
         {screen === 'phone' && <PhoneScreen />}
         {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}

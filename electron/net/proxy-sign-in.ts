@@ -47,6 +47,7 @@ export interface ProxySignInDeps {
 }
 
 export interface ProxySignIn extends ProxyAuthenticator {
+  state(): ProxySignInState;
   /** Reads the saved credentials from the keychain (at start, once it is usable). */
   load(): Promise<void>;
   /** The session locked: an open dialog closes and becomes "sign-in needed" (asked again after unlock). */
@@ -170,6 +171,7 @@ export function createProxySignIn(deps: ProxySignInDeps): ProxySignIn {
   return {
     known: (address) => logins.get(proxyName(address)) ?? null,
     challenge,
+    state,
     async load() {
       const keys = await deps.secrets.list().catch((error: unknown) => {
         deps.logError('Reading proxy credentials from the keychain failed', error);

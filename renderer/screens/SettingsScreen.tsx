@@ -16,6 +16,7 @@ import { AccountSection } from './AccountSection';
 import { CallSettingsSection } from './CallSettingsSection';
 import { DataRightsSection } from './DataRightsSection';
 import { DesktopSection } from './DesktopSection';
+import { ProxySection } from './ProxySection';
 import { SipAccountForm } from './SipAccountForm';
 import { UpdatesSection } from './UpdatesSection';
 
@@ -136,6 +137,7 @@ export function SettingsScreen() {
         <DesktopSection />
         <DataRightsSection />
         <UpdatesSection />
+        <ProxySection />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t('settings.about')}
