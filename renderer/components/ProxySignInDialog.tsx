@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useProxySignInStore } from '../state/proxy-sign-in-store';
+import { useModalKeys } from './modal-keys';
 
 /**
  * The company proxy asks for a sign-in (main's requests or the window's wait for it): user name and
@@ -26,29 +27,8 @@ export function ProxySignInDialog({ proxy, refused }: { proxy: string; refused: 
     return () => opener?.focus();
   }, [proxy]);
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        void cancel(proxy);
-        return;
-      }
-      if (event.key !== 'Tab' || !dialog.current) return;
-      const focusable = [...dialog.current.querySelectorAll<HTMLElement>('input, button:not([disabled])')];
-      const [start, end] = [focusable[0], focusable.at(-1)];
-      if (!start || !end) return;
-      const inside = dialog.current.contains(document.activeElement);
-      if (event.shiftKey && (document.activeElement === start || !inside)) {
-        event.preventDefault();
-        end.focus();
-      } else if (!event.shiftKey && (document.activeElement === end || !inside)) {
-        event.preventDefault();
-        start.focus();
-      }
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, [cancel, proxy]);
+  const onEscape = useCallback(() => void cancel(proxy), [cancel, proxy]);
+  useModalKeys(dialog, onEscape, 'input, button:not([disabled])');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
