@@ -49,6 +49,7 @@ const validInputs = {
   'settings.get': undefined,
   'settings.update': { theme: 'dark' },
   'policy.get': undefined,
+  'policy.warnings': undefined,
   'external.open': { url: 'https://www.example.eu/help' },
   'signIn.start': { method: 'google' },
   'signIn.cancel': undefined,
@@ -73,6 +74,7 @@ const validInputs = {
   },
   'sipAccount.remove': undefined,
   'sipAccount.registration': undefined,
+  'sipAccount.setPassword': { password: 'sip-secret' },
   'tls.probe': { url: 'wss://sip.example.eu/ws' },
   'call.report': { type: 'sasCompared', callId: 'c1', at: START, matched: true },
   'call.notifyIncoming': {

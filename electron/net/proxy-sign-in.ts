@@ -47,7 +47,6 @@ export interface ProxySignInDeps {
 }
 
 export interface ProxySignIn extends ProxyAuthenticator {
-  state(): ProxySignInState;
   /** Reads the saved credentials from the keychain (at start, once it is usable). */
   load(): Promise<void>;
   /** The session locked: an open dialog closes and becomes "sign-in needed" (asked again after unlock). */
@@ -198,7 +197,6 @@ export function createProxySignIn(deps: ProxySignInDeps): ProxySignIn {
       announce();
     },
     announce,
-    state,
     onAnswered: (listener) => void answeredListeners.push(listener),
     handlers: {
       'proxySignIn.state': state,
