@@ -39,6 +39,8 @@ export interface CallSessionDeps extends CallAudioDeps {
 
 /** How long the DTLS handshake may take after the call is connected before its state is read anyway. */
 const DTLS_WAIT_MS = 2000;
+/** How often a hold or resume that had to wait for another offer (ours or the far end's) is tried again. */
+const HOLD_RETRY_MS = 200;
 
 function isResponse(message: unknown): message is SipResponse {
   return typeof message === 'object' && message !== null && 'status_code' in message;
@@ -72,6 +74,9 @@ export class CallSession {
   private pendingRemoteHold: boolean | null = null;
   /** The RSeq of the last reliable provisional response we acknowledged (PRACK). */
   private lastRseq = 0;
+  /** Hold (true) or resume (false) asked for while another offer was under way; applied after it. */
+  private wantedHold: boolean | null = null;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     session: SipSession,
@@ -121,6 +126,34 @@ export class CallSession {
     this.current = next;
     this.deps.changed(this);
     return true;
+  }
+
+  /**
+   * Holds or resumes the call. JsSIP takes no new offer while one is under way (our previous hold, the far
+   * end's re-INVITE, a retry after glare): a press of Hold or Resume then waits for it instead of being
+   * lost, and the latest press wins.
+   */
+  setHold(held: boolean): void {
+    this.wantedHold = held;
+    this.applyHold();
+  }
+
+  private applyHold(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    const wanted = this.wantedHold;
+    if (
+      wanted === null ||
+      this.ended ||
+      !this.sessionNow.isEstablished() ||
+      wanted === this.current.heldLocally
+    ) {
+      this.wantedHold = null;
+      return;
+    }
+    const sent = wanted ? this.sessionNow.hold() : this.sessionNow.unhold();
+    if (sent) this.wantedHold = null;
+    else this.holdTimer = setTimeout(() => this.applyHold(), HOLD_RETRY_MS);
   }
 
   /** Follows a redirect: the same call goes on with the new session to `target`. */
@@ -348,6 +381,7 @@ export class CallSession {
       sdpProblem: this.sdpProblem,
     });
     this.audio.release();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     this.apply({ type: 'ended', reason, cause });
     this.deps.report({
       type: 'ended',

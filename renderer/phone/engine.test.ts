@@ -529,6 +529,40 @@ describe('reliable provisional responses (100rel)', () => {
   });
 });
 
+describe('hold and resume by the person', () => {
+  it('wait for an offer under way instead of being lost, and the latest press wins', async () => {
+    const phone = harness();
+    const { id, session } = await phone.dial();
+    session.establish(sipResponse(200));
+    phone.engine.setHold(id, true);
+    expect(session.holds).toEqual([true]);
+    // Our hold's re-INVITE (or the far end's, or a retry after glare) is still under way.
+    session.readyToReOffer = false;
+    phone.engine.setHold(id, false);
+    phone.engine.setHold(id, true);
+    phone.engine.setHold(id, false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(session.holds).toEqual([true]);
+    session.readyToReOffer = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(session.holds).toEqual([true, false]);
+    expect(phone.view(id)?.heldLocally).toBe(false);
+  });
+
+  it('asked for while an offer is under way, is dropped when the call ends', async () => {
+    const phone = harness();
+    const { id, session } = await phone.dial();
+    session.establish(sipResponse(200));
+    session.readyToReOffer = false;
+    phone.engine.setHold(id, true);
+    phone.engine.hangup(id);
+    session.readyToReOffer = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(session.holds).toEqual([]);
+    phone.expectNothingBehind();
+  });
+});
+
 describe('holds by the far end', () => {
   it('are read from the offer, also the c=0.0.0.0 kind, once our answer is made', async () => {
     const phone = harness();

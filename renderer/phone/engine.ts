@@ -324,11 +324,8 @@ export class PhoneEngine {
   setHold(id: string, hold: boolean): void {
     const call = this.calls.get(id);
     if (!call || call.view.conference) return;
-    if (hold) call.session.hold();
-    else {
-      this.holdOthers(id);
-      call.session.unhold();
-    }
+    if (!hold) this.holdOthers(id);
+    call.setHold(hold);
   }
 
   /** Every other established call goes on hold (a new call, an answered second call, a swap). */
@@ -336,7 +333,7 @@ export class PhoneEngine {
     for (const other of this.calls.values()) {
       const { id, state, heldLocally, conference } = other.view;
       if (id !== except && id !== alsoExcept && state === 'active' && !heldLocally && !conference)
-        other.session.hold();
+        other.setHold(true);
     }
   }
 
@@ -464,7 +461,7 @@ export class PhoneEngine {
     const microphones = legs.map((leg) => leg.audio.microphoneTrack);
     const connections = legs.map((leg) => leg.session.connection);
     if (!microphones[0] || !microphones[1] || !connections[0] || !connections[1]) return;
-    for (const leg of legs) if (leg.view.heldLocally) leg.session.unhold();
+    for (const leg of legs) if (leg.view.heldLocally) leg.setHold(false);
     const mixer = ConferenceMixer.start([
       { connection: connections[0], microphone: microphones[0] },
       { connection: connections[1], microphone: microphones[1] },

@@ -70,6 +70,8 @@ export class FakeSession extends Emitter implements SipSession {
   readonly requests: { method: string; extraHeaders: string[] }[] = [];
   readonly referred: { target: string; options: SipReferOptions | undefined }[] = [];
   readonly holds: boolean[] = [];
+  /** False while another offer is under way: JsSIP then refuses hold and resume (they return false). */
+  readyToReOffer = true;
   /** Makes terminate() throw as JsSIP does when its session is already terminated, without an event. */
   terminateThrows = false;
 
@@ -123,12 +125,14 @@ export class FakeSession extends Emitter implements SipSession {
   }
 
   hold(): boolean {
+    if (!this.readyToReOffer) return false;
     this.holds.push(true);
     this.emit('hold', { originator: 'local' });
     return true;
   }
 
   unhold(): boolean {
+    if (!this.readyToReOffer) return false;
     this.holds.push(false);
     this.emit('unhold', { originator: 'local' });
     return true;
