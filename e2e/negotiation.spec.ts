@@ -159,6 +159,47 @@ test(
 );
 
 test(
+  'a far end that only receives (recvonly re-INVITE): the app answers sendonly, keeps sending, shows no hold',
+  { annotation: { type: 'interop', description: 'sipp | far end receives only (recvonly) | app calls' } },
+  async ({ openApp }) => {
+    const far = await createSipUser('sipp');
+    const audio = (direction: string) => plainSdp(...PCMA, direction);
+    const sendsOnly = [
+      '<ereg regexp="a=sendonly" search_in="body" check_it="true" assign_to="direction"/>',
+      '<log message="answer to recvonly: [$direction]"/>',
+    ].join('\n');
+    const steps = [
+      sippStep('reinvite', 'uas', { cseq: 1001, sdp: audio('a=recvonly'), answer_checks: sendsOnly }),
+      sippStep('wait-info', 'uas'),
+      sippStep('reinvite', 'uas', { cseq: 1002, sdp: audio('a=sendrecv') }),
+      sippStep('wait-info', 'uas'),
+    ];
+    const sipp = await sippPeer({
+      scenario: 'far-end-offers.xml',
+      user: far,
+      register: true,
+      fill: { answer_sdp: audio('a=sendrecv'), steps: steps.join('\n') },
+    });
+    const app = await registeredPhone(openApp, 'ivan');
+    await sendTonesAsInfo(app);
+    const call = await dialFromApp(app, far.uri);
+    const state = call.getByRole('status').first();
+    await expect(state).toContainText('Connected', connected);
+    await expect.poll(() => sipp.log(), connected).toContain('answer to recvonly: a=sendonly');
+    // What the app sends still reaches the far end (G.711 A-law, payload type 8); no hold is shown.
+    const sent = await sipp.watchRtp(8, 10_000);
+    await sent;
+    await expect(state).toContainText('Connected');
+    await expect(state).not.toContainText('hold');
+    await pressKey(call, '1');
+    await expect(state).toContainText('Connected', connected);
+    await pressKey(call, '2');
+    await expect(call).toHaveCount(0, connected);
+    await expectCompleted(sipp);
+  },
+);
+
+test(
   'glare: the far end refuses the app’s hold with 491 while re-inviting itself; the app holds later, the call goes on',
   {
     annotation: { type: 'interop', description: 'sipp | re-INVITE glare (491), app tries again | app calls' },
