@@ -2,6 +2,7 @@ import { createHash, generateKeyPair, randomBytes, randomUUID, timingSafeEqual }
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { promisify } from 'node:util';
 import Provider, {
   errors,
@@ -25,6 +26,7 @@ import {
 } from '../../shared/provider/broker.js';
 import { signInMethods } from '../../shared/policy/schema.js';
 import { createAuditEndpoint, type AuditEndpoint } from './audit-endpoint.js';
+import type { IssuerShape, ShapedClient } from './login-broker-shapes.js';
 import { OidcMemoryStore } from './oidc-memory-store.js';
 import { createStatusEndpoint } from './status-endpoint.js';
 
@@ -90,6 +92,10 @@ const TestUserInput = z
     sipCredentialLifetimeMs: z.number().int().min(1000).optional(),
     /** False: the broker gives this user's sign-ins no refresh token (as IdPs may). */
     refreshTokens: z.boolean().optional(),
+    /** Claims of this user that a shaped issuer releases (its `claims` configuration decides where). */
+    claims: z.record(z.string(), z.unknown()).optional(),
+    /** Claims of this user in JWT access tokens (Keycloak's `realm_access`). */
+    accessTokenClaims: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((user) => user.secondFactor !== 'otp' || user.totpSecret !== undefined, {
     message: "secondFactor 'otp' needs a totpSecret",
@@ -129,6 +135,12 @@ export interface LoginBrokerOptions {
   auditDatabasePath?: string;
   /** The file that sets what `GET /v1/status` says (status-endpoint.ts; default: all operational). */
   statusControlPath?: string;
+  /**
+   * Stand in for another IdP (e2e/provider/login-broker-shapes.ts): its issuer path, claims, second-factor
+   * evidence, refresh tokens and access token format, with `clients` registered instead of the app's
+   * client at the broker. Its users sign in on the company IdP stand-in's page.
+   */
+  shape?: { issuer: IssuerShape; clients: ShapedClient[] };
 }
 
 export interface LoginBroker {
@@ -218,9 +230,16 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
   // Requests are routed once the provider exists; nobody knows the port before that.
   const server = createServer({ cert, key, minVersion: 'TLSv1.2' });
   const port = await listenOnLoopback(server);
-  const issuer = `https://127.0.0.1:${port}`;
-  const apiBaseUrl = issuer;
-  const apiResource = `${issuer}/v1/`;
+  const origin = `https://127.0.0.1:${port}`;
+  const shape = options.shape?.issuer;
+  const issuer = `${origin}${shape?.path ?? ''}`;
+  const apiBaseUrl = origin;
+  const apiResource = `${origin}/v1/`;
+  const clients: ShapedClient[] = options.shape?.clients ?? [{ clientId: APP_CLIENT_ID }];
+  // The broker reads its own discovery document (for aliases of it) over HTTPS with the test CA.
+  const selfDispatcher = new Agent({ connect: { ca: await readFile(options.pki.caCertPath, 'utf8') } });
+  // Google's refresh tokens: the grants whose authorization asked for access_type=offline.
+  const offlineGrants = new Set<string>();
 
   let provider: Provider;
   try {
@@ -229,6 +248,15 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     server.close();
     throw error;
   }
+  // Okta and Auth0 compare redirect URIs exactly, port included; oidc-provider lets native clients change the
+  // loopback port (RFC 8252 section 7.3) unless told otherwise.
+  if (clients.some((client) => client.exactPorts))
+    provider.Client.prototype.redirectUriAllowed = function (
+      this: { redirectUris: string[] },
+      value: string,
+    ) {
+      return this.redirectUris.includes(value);
+    };
   provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
     // The app signed out (revoked its refresh token): the SIP credentials of that sign-in go too.
     withdrawSipCredentials((entry) => entry.grantId === grantId).catch(onError);
@@ -244,15 +272,25 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', issuer);
+    const url = new URL(req.url ?? '/', origin);
     let handled: Promise<void>;
-    if (url.pathname.startsWith('/interaction/')) handled = handleInteraction(req, res, url);
+    const alias = shape?.discoveryAliases?.find(
+      (entry) => url.pathname === `${entry.path}/.well-known/openid-configuration`,
+    );
+    if (alias) handled = serveAliasDiscovery(res, `${origin}${alias.issuer}`);
+    else if (url.pathname.startsWith('/interaction/')) handled = handleInteraction(req, res, url);
     else if (url.pathname === `/${PROVIDER_API_PATHS.sipCredentials}`)
       handled = handleSipCredentials(req, res);
     else if (url.pathname === `/${PROVIDER_API_PATHS.auditEvents}`) handled = audit.handle(req, res);
     else if (url.pathname === '/v1/status' || url.pathname === '/status')
       handled = status.handle(req, res, url.pathname);
     else {
+      if (shape?.offlineAccessWithoutConsent) grantOfflineAccessWithoutConsent(req, url);
+      if (shape?.path) {
+        // Mounted below the issuer's path, as Express or Koa would mount it (oidc-provider reads originalUrl).
+        if (!url.pathname.startsWith(shape.path)) return void sendPage(res, 404, 'Not found', '');
+        Object.assign(req, { originalUrl: req.url, url: (req.url ?? '/').slice(shape.path.length) || '/' });
+      }
       void providerCallback(req, res);
       return;
     }
@@ -277,6 +315,31 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       }
     });
   });
+
+  /**
+   * An authorization request with `offline_access` and no `prompt=consent`, as Entra, Okta and Auth0 grant
+   * it: oidc-provider is given the consent prompt it needs for that (the person sees no page more: this
+   * broker's login grants the app's scopes at once).
+   */
+  function grantOfflineAccessWithoutConsent(req: IncomingMessage, url: URL) {
+    const scope = url.searchParams.get('scope')?.split(' ') ?? [];
+    if (!url.pathname.endsWith('/auth') || !scope.includes('offline_access')) return;
+    const prompts = new Set((url.searchParams.get('prompt') ?? '').split(' ').filter(Boolean));
+    if (prompts.has('consent') || prompts.has('none')) return;
+    url.searchParams.set('prompt', [...prompts, 'consent'].join(' '));
+    req.url = `${url.pathname}${url.search}`;
+  }
+
+  /** A discovery document under another path that names another issuer (Entra's `organizations`). */
+  async function serveAliasDiscovery(res: ServerResponse, aliasIssuer: string): Promise<void> {
+    const response = await undiciFetch(`${issuer}/.well-known/openid-configuration`, {
+      dispatcher: selfDispatcher,
+    });
+    const metadata = (await response.json()) as Record<string, unknown>;
+    delete metadata.authorization_response_iss_parameter_supported;
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ ...metadata, issuer: aliasIssuer }));
+  }
 
   async function providerConfiguration(): Promise<Configuration> {
     const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
@@ -319,32 +382,36 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
 
     return {
       adapter: store.adapterFactory,
-      clients: [
-        {
-          client_id: APP_CLIENT_ID,
-          client_name: 'Secure Softphone',
-          application_type: 'native',
-          token_endpoint_auth_method: 'none',
-          redirect_uris: [APP_REDIRECT_URI],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          id_token_signed_response_alg: 'RS256',
-        },
-      ],
+      clients: clients.map((client) => ({
+        client_id: client.clientId,
+        client_name: 'Secure Softphone',
+        application_type: 'native',
+        token_endpoint_auth_method: client.clientSecret ? 'client_secret_post' : 'none',
+        ...(client.clientSecret && { client_secret: client.clientSecret }),
+        redirect_uris: client.exactPorts
+          ? client.exactPorts.map((p) => `http://127.0.0.1:${p}/callback`)
+          : [APP_REDIRECT_URI],
+        grant_types:
+          client.refreshTokens === false ? ['authorization_code'] : ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        id_token_signed_response_alg: 'RS256',
+      })),
       jwks: { keys: [signingKey as JWK] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      acrValues: [ACR.singleFactor, ACR.multiFactor],
+      acrValues: shape ? (shape.acrValues ?? []) : [ACR.singleFactor, ACR.multiFactor],
       // How the person signed in and what they may do travel in every ID token, with the `openid` scope.
-      claims: {
+      claims: shape?.claims ?? {
         sid: null,
         iss: null,
         openid: ['sub', BROKER_ROLES_CLAIM, 'acr', 'amr', 'auth_time'],
         email: ['email', 'email_verified'],
         profile: ['name', 'preferred_username'],
       },
+      ...(shape && { scopes: ['openid', 'offline_access', ...shape.scopes] }),
       // The app reads identity and roles from the ID token only, also after a refresh.
       conformIdTokenClaims: false,
       extraParams: {
+        ...Object.fromEntries((shape?.extraParams ?? []).map((name) => [name, null])),
         [IDP_HINT_PARAMETER](_ctx, value) {
           if (value !== undefined && !(IDENTITY_PROVIDERS as readonly string[]).includes(value)) {
             throw new errors.InvalidRequest(
@@ -353,11 +420,16 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
           }
         },
       },
-      // oidc-provider's own rule (the client may refresh, offline_access granted), and the user's switch.
-      issueRefreshToken: (_ctx, client, code) =>
-        client.grantTypeAllowed('refresh_token') &&
-        code.scopes.has('offline_access') &&
-        accounts.get(code.accountId ?? '')?.refreshTokens !== false,
+      // oidc-provider's own rule (the client may refresh, offline_access granted) or the shape's, and the
+      // user's switch.
+      issueRefreshToken: (_ctx, client, code) => {
+        if (!client.grantTypeAllowed('refresh_token')) return false;
+        if (accounts.get(code.accountId ?? '')?.refreshTokens === false) return false;
+        const rule = shape?.refreshTokens ?? 'offline-access-scope';
+        if (rule === 'always') return true;
+        if (rule === 'access-type-offline') return offlineGrants.has(code.grantId ?? '');
+        return code.scopes.has('offline_access');
+      },
       features: {
         devInteractions: { enabled: false },
         // Sign-out: the app revokes its refresh token, which revokes the whole grant (and its SIP credentials).
@@ -366,11 +438,24 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
           // A client revokes only its own tokens; anything else is silently ignored (RFC 7009 section 2.2).
           allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
         },
+        claimsParameter: { enabled: shape?.claimsParameter === true },
         resourceIndicators: {
-          enabled: true,
-          defaultResource: () => apiResource,
+          // The broker's API, or (Keycloak) the realm's `account` audience in JWT access tokens; other
+          // shapes' access tokens are opaque and for userinfo.
+          enabled: !shape || shape.accessTokenFormat === 'jwt',
+          defaultResource: () => (shape ? `${issuer}/account` : apiResource),
           useGrantedResource: () => true,
           getResourceServerInfo(_ctx, resource) {
+            if (shape) {
+              if (resource !== `${issuer}/account`) throw new errors.InvalidTarget();
+              return {
+                scope: 'openid profile email',
+                audience: 'account',
+                accessTokenFormat: 'jwt',
+                jwt: { sign: { alg: 'RS256' } },
+                accessTokenTTL: accessTokenTtl,
+              };
+            }
             if (resource !== apiResource) throw new errors.InvalidTarget();
             return {
               scope: 'sip',
@@ -380,6 +465,12 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
             };
           },
         },
+      },
+      // Keycloak puts the client (azp) and the person's roles into its JWT access tokens.
+      extraTokenClaims(_ctx, token) {
+        if (!shape || !('accountId' in token)) return undefined;
+        const account = accounts.get(token.accountId ?? '');
+        return { azp: token.clientId, ...account?.accessTokenClaims };
       },
       pkce: { required: () => true },
       interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -394,7 +485,9 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
             email_verified: true,
             name: account.name,
             preferred_username: account.username,
-            [BROKER_ROLES_CLAIM]: [...account.roles],
+            // A shaped issuer releases roles only where its users' claims put them.
+            ...(!shape && { [BROKER_ROLES_CLAIM]: [...account.roles] }),
+            ...account.claims,
           }),
         };
       },
@@ -468,7 +561,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     }
 
     if (action === 'password') {
-      const idp = state.idp ?? hintOf(details.params);
+      const idp = state.idp ?? hintOf(details.params) ?? (shape ? 'company' : undefined);
       if (!idp) return redirect(res, `/interaction/${uid}`);
       const username = form.get('username') ?? '';
       const password = form.get('password') ?? '';
@@ -537,7 +630,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       if (account?.secondFactor === 'otp') return sendPage(res, 200, 'Two-step verification', otpForm(uid));
       if (account?.secondFactor === 'hwk') return sendPage(res, 200, 'Security key', hwkForm(uid));
     }
-    const idp = state.idp ?? hintOf(params);
+    const idp = state.idp ?? hintOf(params) ?? (shape ? 'company' : undefined);
     if (!idp) return sendPage(res, 200, 'Sign in to your provider', choiceForm(uid));
     const loginHint = typeof params.login_hint === 'string' ? params.login_hint : '';
     return sendPage(res, 200, IDP_NAMES[idp], passwordForm(uid, idp, loginHint));
@@ -555,13 +648,26 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     // section 8.6), so the app's first-party grant is given here instead of on a second page.
     const sameAccount = details.session?.accountId === account.sub;
     const grantId = await saveGrant(account.sub, details.params, sameAccount ? details.grantId : undefined);
+    const requestedAcr =
+      typeof details.params.acr_values === 'string' ? details.params.acr_values.split(' ') : [];
+    const evidence = shape
+      ? shape.evidence(amr.includes('mfa'), requestedAcr)
+      : { amr, acr: amr.includes('mfa') ? ACR.multiFactor : ACR.singleFactor };
+    // An essential acr that this login did not meet: Keycloak refuses, as OIDC's "Unmet Authentication
+    // Requirements" defines it, instead of issuing a token with a lower level.
+    const essential = essentialAcr(details.params.claims);
+    if (essential && !essential.includes(evidence.acr ?? ''))
+      return provider.interactionFinished(
+        req,
+        res,
+        {
+          error: 'unmet_authentication_requirements',
+          error_description: `the sign-in did not reach ${essential.join(' or ')}`,
+        },
+        { mergeWithLastSubmission: false },
+      );
     const result: InteractionResults = {
-      login: {
-        accountId: account.sub,
-        amr,
-        acr: amr.includes('mfa') ? ACR.multiFactor : ACR.singleFactor,
-        remember: true,
-      },
+      login: { accountId: account.sub, ...evidence, remember: true },
       consent: { grantId },
     };
     return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
@@ -574,10 +680,15 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     existingGrantId: string | undefined,
   ): Promise<string> {
     const existing = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
-    const grant = existing ?? new provider.Grant({ accountId, clientId: APP_CLIENT_ID });
+    const clientId = typeof params.client_id === 'string' ? params.client_id : APP_CLIENT_ID;
+    const grant = existing ?? new provider.Grant({ accountId, clientId });
     grant.addOIDCScope(typeof params.scope === 'string' ? params.scope : 'openid');
-    grant.addResourceScope(apiResource, 'sip');
-    return grant.save();
+    if (!shape) grant.addResourceScope(apiResource, 'sip');
+    else if (shape.accessTokenFormat === 'jwt')
+      grant.addResourceScope(`${issuer}/account`, 'openid profile email');
+    const grantId = await grant.save();
+    if (params.access_type === 'offline') offlineGrants.add(grantId);
+    return grantId;
   }
 
   function progressOf(uid: string): LoginProgress {
@@ -696,9 +807,9 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     apiBaseUrl,
     apiResource,
     caCertPath: options.pki.caCertPath,
-    clientId: APP_CLIENT_ID,
+    clientId: clients[0]!.clientId,
     redirectUri: APP_REDIRECT_URI,
-    providerFor: (wssUrl) => ({ issuer, clientId: APP_CLIENT_ID, wssUrl, apiBaseUrl }),
+    providerFor: (wssUrl) => ({ issuer, clientId: clients[0]!.clientId, wssUrl, apiBaseUrl }),
     addUser(input) {
       const user = TestUserInput.parse(input);
       const sipUsername = user.sipUsername ?? user.username.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
@@ -730,6 +841,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
       progress.clear();
       store.clear();
       audit.close();
+      await selfDispatcher.close();
     },
   };
 }
@@ -738,6 +850,18 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
 function sameSecret(expected: string, given: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(expected), digest(given));
+}
+
+/** The `acr` values an authorization request's `claims` parameter asks for as essential, if any. */
+function essentialAcr(claims: unknown): string[] | null {
+  if (typeof claims !== 'string') return null;
+  try {
+    const acr = (JSON.parse(claims) as { id_token?: { acr?: { essential?: unknown; values?: unknown } } })
+      .id_token?.acr;
+    return acr?.essential === true && Array.isArray(acr.values) ? acr.values.map(String) : null;
+  } catch {
+    return null;
+  }
 }
 
 function isIdentityProvider(value: unknown): value is IdentityProvider {

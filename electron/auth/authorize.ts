@@ -6,8 +6,8 @@ import {
   alternativeIssuer,
   isAllowedAuthorizationUrl,
   isTenantTemplate,
+  matchesTenantTemplate,
   organisationAllowed,
-  TENANT_PLACEHOLDER,
 } from './issuer-rules.js';
 import { listenForRedirect, type PageLanguage } from './loopback.js';
 import { describeMfaRefusal, evaluateMfa, mfaRefusalOf, type MfaEvidence } from './mfa-rule.js';
@@ -111,9 +111,8 @@ async function entraMetadata(fetch: client.CustomFetch, issuer: string): Promise
   if (!response.ok) throw new SignInError('idp-error', `discovery answered ${response.status}`);
   const metadata = (await response.json()) as client.ServerMetadata;
   const named = typeof metadata.issuer === 'string' ? metadata.issuer : '';
-  const pattern = named.split(TENANT_PLACEHOLDER).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const matches = isTenantTemplate(named)
-    ? new RegExp(`^${pattern.join('[^/]+')}$`).test(issuer)
+    ? matchesTenantTemplate(named, issuer)
     : new URL(named).href === new URL(issuer).href;
   if (!matches) throw new SignInError('wrong-issuer', `discovery names the issuer ${named}`);
   return metadata;
@@ -260,6 +259,20 @@ export async function revokeQuietly(
     .catch((error: unknown) => deps.logError('Revoking a refresh token failed', error));
 }
 
+/**
+ * An `iss` in the redirect (RFC 9207) from a multi-tenant issuer names the tenant's issuer, which
+ * openid-client would compare with the template: checked here against the template instead (and then
+ * against the ID token), and taken off the redirect.
+ */
+function tenantIssuerOf(discovered: string, callback: URL): string | null {
+  const named = callback.searchParams.get('iss');
+  if (named === null || !isTenantTemplate(discovered)) return null;
+  if (!matchesTenantTemplate(discovered, named))
+    throw new SignInError('wrong-issuer', 'the redirect names another issuer than the tenant template');
+  callback.searchParams.delete('iss');
+  return named;
+}
+
 /** The checks on the person's sign-in that policy adds to openid-client's: organisation and second factor. */
 async function checkPerson(
   deps: AuthorizeDeps,
@@ -324,7 +337,10 @@ export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest):
     request.onCallback?.();
     if (callback.searchParams.get('state') !== checks.expectedState)
       throw new SignInError('state-mismatch', 'the redirect carried another state than this sign-in sent');
+    const tenantIssuer = tenantIssuerOf(metadata.issuer, callback);
     const redeemed = await abortable(redeem(deps, provider, discovered, callback, checks), signal);
+    if (tenantIssuer !== null && redeemed.tokenIssuer !== tenantIssuer)
+      throw new SignInError('wrong-issuer', 'the ID token names another tenant than the redirect');
     const person = await checkPerson(deps, request, metadata.issuer, redeemed);
     return { ...redeemed, ...person };
   } finally {

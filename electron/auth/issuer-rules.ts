@@ -11,6 +11,12 @@ export function isTenantTemplate(issuer: string): boolean {
   return issuer.includes(TENANT_PLACEHOLDER);
 }
 
+/** Whether `value` is Entra's template issuer with some tenant segment (a GUID, `organizations`, ...). */
+export function matchesTenantTemplate(template: string, value: string): boolean {
+  const parts = template.split(TENANT_PLACEHOLDER).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[^/]+')}$`).test(value);
+}
+
 /**
  * The issuer an ID token may name when it is not the discovery document's own, by the kind's documented
  * rules, or null:

@@ -55,7 +55,10 @@ export function classifySignInError(error: unknown): SignInError {
     return wrap(error.error === 'invalid_grant' ? 'code-replayed' : 'idp-error');
   }
   if (error instanceof client.AuthorizationResponseError) {
-    return wrap(error.error === 'access_denied' ? 'cancelled' : 'idp-error');
+    if (error.error === 'access_denied') return wrap('cancelled');
+    // OIDC's Unmet Authentication Requirements: the IdP could not meet the essential acr policy asks for.
+    if (error.error === 'unmet_authentication_requirements') return wrap('mfa-missing');
+    return wrap('idp-error');
   }
   for (const link of causes(error)) {
     const code = (link as { code?: unknown }).code;

@@ -338,13 +338,14 @@ export function createSignInService(deps: SignInServiceDeps) {
       return;
     }
     attempt = null;
-    if (failure.mfa)
+    // Refused for the second factor by the app's rule, or by the IdP (unmet_authentication_requirements).
+    if (failure.reason === 'mfa-missing')
       deps.record({
         type: 'auth.signInRefusedNoMfa',
         details: {
           method,
-          amr: failure.mfa.amr.join(','),
-          ...(failure.mfa.acr !== null && { acr: failure.mfa.acr }),
+          amr: failure.mfa?.amr.join(',') ?? '',
+          ...(failure.mfa && failure.mfa.acr !== null && { acr: failure.mfa.acr }),
         },
       });
     else
