@@ -76,6 +76,8 @@ for (const direction of ['app calls', 'peer calls'] as const satisfies Direction
           `udp dst portrange ${first}-${last}`,
         );
         try {
+          // tshark says it captures a moment before it does: digits go once the call's audio shows.
+          await expect.poll(async () => (await capture.packets()).length).toBeGreaterThan(0);
           await appSendsDigits(card, DIGITS);
           await expect
             .poll(async () => rtpEventDigits(await capture.packets()), { timeout: 10_000 })

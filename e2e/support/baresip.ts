@@ -7,6 +7,7 @@ import { freePort } from '../provider/ports.js';
 import { spawnManaged, stopProcess } from '../provider/processes.js';
 import type { SipUser } from './phone.js';
 import { connectWhenListening } from './connect-when-listening.js';
+import { eventLog } from './event-log.js';
 import { readStackState, type StackState } from './stack-state.js';
 
 /** An event baresip's ctrl_tcp module reports (REGISTER_OK, CALL_INCOMING, CALL_ESTABLISHED, CALL_DTMF_START…). */
@@ -59,6 +60,8 @@ export interface BaresipOptions {
    * answers every call itself and sends back what it hears (through aubridge).
    */
   audio?: 'sine' | 'echo';
+  /** 'manual' (default): a call rings until `accept`. 'auto': baresip answers every call at once. */
+  answer?: 'manual' | 'auto';
 }
 
 /**
@@ -137,8 +140,7 @@ export async function startBaresip(
 
   // A baresip that dies mid-test resets the connection: the waits below then fail on `exited`.
   socket.on('error', () => {});
-  const events: BaresipEvent[] = [];
-  const eventWaiters = new Set<() => void>();
+  const received = eventLog<BaresipEvent>('baresip', (event) => event.type);
   const responses = new Map<string, (message: { ok: boolean; data: string }) => void>();
   let buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
@@ -154,10 +156,8 @@ export async function startBaresip(
         unknown
       >;
       buffer = buffer.subarray(colon + 1 + length + 1);
-      if (message.event) {
-        events.push(message as unknown as BaresipEvent);
-        for (const wake of eventWaiters) wake();
-      } else if (message.response && typeof message.token === 'string') {
+      if (message.event) received.push(message as unknown as BaresipEvent);
+      else if (message.response && typeof message.token === 'string') {
         responses.get(message.token)?.({ ok: message.ok === true, data: String(message.data ?? '') });
         responses.delete(message.token);
       }
@@ -179,28 +179,8 @@ export async function startBaresip(
     ]);
 
   const waitForEvent: Baresip['waitForEvent'] = (type, options = {}) => {
-    const { since = 0, timeoutMs = 15_000, accept = () => true } = options;
-    const arrival = new Promise<BaresipEvent>((resolve, reject) => {
-      const check = () => {
-        const found = events.slice(since).find((event) => event.type === type && accept(event));
-        if (!found) return;
-        clearTimeout(timer);
-        eventWaiters.delete(check);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        eventWaiters.delete(check);
-        reject(
-          new Error(
-            `baresip: no ${type} within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(' ')}`,
-          ),
-        );
-      }, timeoutMs);
-      eventWaiters.add(check);
-      check();
-    });
-    arrival.catch(() => {});
-    return Promise.race([arrival, exited]);
+    const { accept = () => true, ...wait } = options;
+    return Promise.race([received.waitFor((event) => event.type === type && accept(event), wait), exited]);
   };
 
   const stop = async () => {
@@ -214,9 +194,9 @@ export async function startBaresip(
     const [transport, port] = tls ? ['tls', state.sipTlsPort] : ['udp', state.udpPort];
     const account =
       `<sip:${user.username}@${state.sipDomain};transport=${transport}>;auth_pass=${user.password}` +
-      `;outbound="sip:127.0.0.1:${port};transport=${transport}";regint=600;answermode=manual` +
+      `;outbound="sip:127.0.0.1:${port};transport=${transport}";regint=600;answermode=${options.answer ?? 'manual'}` +
       `;audio_codecs=PCMU,PCMA${tls ? ';mediaenc=srtp-mand' : ''}`;
-    const since = events.length;
+    const since = received.events.length;
     await command('uanew', account);
     await waitForEvent('REGISTER_OK', { since });
   } catch (error) {
@@ -227,7 +207,7 @@ export async function startBaresip(
   return {
     user,
     get events() {
-      return events;
+      return received.events;
     },
     waitForEvent,
     command,

@@ -39,6 +39,8 @@ export interface JanusHandle {
   close(): Promise<void>;
 }
 
+import { eventLog } from './event-log.js';
+
 let transactions = 0;
 
 async function post(url: string, body: Record<string, unknown>): Promise<JanusReply> {
@@ -59,8 +61,7 @@ export async function attachJanusPlugin(baseUrl: string, plugin: string): Promis
   const handle = (await post(sessionUrl, { janus: 'attach', plugin })).data!.id;
   const handleUrl = `${sessionUrl}/${handle}`;
 
-  const events: JanusEvent[] = [];
-  const wakers = new Set<() => void>();
+  const log = eventLog<JanusEvent>('janus', (event) => sipEventName(event) ?? event.janus);
   const polling = new AbortController();
   // The long poll is also what keeps the session alive (Janus ends sessions idle for 60 s).
   void (async () => {
@@ -68,9 +69,7 @@ export async function attachJanusPlugin(baseUrl: string, plugin: string): Promis
       try {
         const response = await fetch(`${sessionUrl}?maxev=10`, { signal: polling.signal });
         const reply = (await response.json()) as JanusEvent | JanusEvent[];
-        for (const event of Array.isArray(reply) ? reply : [reply])
-          if (event.janus !== 'keepalive') events.push(event);
-        for (const wake of wakers) wake();
+        log.push(...(Array.isArray(reply) ? reply : [reply]).filter((event) => event.janus !== 'keepalive'));
       } catch {
         if (!polling.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 200));
       }
@@ -79,29 +78,12 @@ export async function attachJanusPlugin(baseUrl: string, plugin: string): Promis
 
   return {
     get events() {
-      return events;
+      return log.events;
     },
     async message(body, jsep) {
       await post(handleUrl, { janus: 'message', body, ...(jsep && { jsep }) });
     },
-    waitForEvent(accept, { since = 0, timeoutMs = 15_000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = events.slice(since).find(accept);
-          if (!found) return;
-          clearTimeout(timer);
-          wakers.delete(check);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          wakers.delete(check);
-          const seen = events.slice(since).map((event) => sipEventName(event) ?? event.janus);
-          reject(new Error(`janus: no such event within ${timeoutMs} ms; events: ${seen.join(' ')}`));
-        }, timeoutMs);
-        wakers.add(check);
-        check();
-      });
-    },
+    waitForEvent: (accept, options) => log.waitFor(accept, options),
     async close() {
       polling.abort();
       await post(sessionUrl, { janus: 'destroy' }).catch(() => {});

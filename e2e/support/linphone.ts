@@ -6,6 +6,7 @@ import { freePort } from '../provider/ports.js';
 import { spawnManaged, stopProcess } from '../provider/processes.js';
 import type { SipUser } from './phone.js';
 import { connectWhenListening } from './connect-when-listening.js';
+import { eventLog } from './event-log.js';
 import { readStackState } from './stack-state.js';
 
 /** A message linphone-daemon sends: a command's answer (`Status: Ok`) or an event (`Event-type: ...`). */
@@ -55,7 +56,11 @@ function parseMessage(text: string): LinphoneMessage {
  * and rewrites its config file, so each instance gets a fresh one. It has no sound card: what it sends
  * in a call is a WAV file played into the call (`incall-player-start`).
  */
-export async function startLinphone(dir: string, user: SipUser): Promise<Linphone> {
+export async function startLinphone(
+  dir: string,
+  user: SipUser,
+  options: { autoAnswer?: boolean } = {},
+): Promise<Linphone> {
   const state = readStackState();
   const home = join(dir, 'home');
   await mkdir(join(home, '.local', 'share', 'linphone'), { recursive: true });
@@ -101,7 +106,16 @@ export async function startLinphone(dir: string, user: SipUser): Promise<Linphon
   const output = createWriteStream(join(dir, 'linphone-daemon.out'), { flags: 'a' });
   const child = spawnManaged(
     'linphone-daemon',
-    ['--config', configPath, '--pipe', pipeName, '--log', logPath, '--disable-stats-events'],
+    [
+      '--config',
+      configPath,
+      '--pipe',
+      pipeName,
+      '--log',
+      logPath,
+      '--disable-stats-events',
+      ...(options.autoAnswer ? ['--auto-answer'] : []),
+    ],
     { cwd: dir, env: { ...process.env, HOME: home } },
   );
   child.stdout!.pipe(output, { end: false });
@@ -122,8 +136,7 @@ export async function startLinphone(dir: string, user: SipUser): Promise<Linphon
     throw error;
   }
   socket.on('error', () => {});
-  const events: LinphoneMessage[] = [];
-  const wakers = new Set<() => void>();
+  const log = eventLog<LinphoneMessage>('linphone', (event) => event.Event ?? event['Event-type'] ?? '?');
   // Answers come on the socket: "Status: Ok" (or Error and a Reason), then maybe a body of several blocks.
   // Nothing marks an answer's end, but the daemon writes each answer at once and one command runs at a
   // time: an answer is complete when no more of it arrives for a moment.
@@ -137,9 +150,12 @@ export async function startLinphone(dir: string, user: SipUser): Promise<Linphon
       const text = buffer;
       buffer = '';
       // Events: popped ones (in a pop-event answer), and any the daemon sends unasked.
-      for (const block of text.split(/(?=^Event-type:)/m).filter((part) => part.startsWith('Event-type:')))
-        events.push(parseMessage(block));
-      if (text.includes('Event-type:')) for (const wake of wakers) wake();
+      log.push(
+        ...text
+          .split(/(?=^Event-type:)/m)
+          .filter((part) => part.startsWith('Event-type:'))
+          .map(parseMessage),
+      );
       if (text.startsWith('Status:')) answers.shift()?.(parseMessage(text));
     }, 30);
   });
@@ -164,33 +180,8 @@ export async function startLinphone(dir: string, user: SipUser): Promise<Linphon
     return run;
   };
 
-  const waitForEvent: Linphone['waitForEvent'] = (accept, options = {}) => {
-    const { since = 0, timeoutMs = 15_000 } = options;
-    const arrival = new Promise<LinphoneMessage>((resolve, reject) => {
-      const check = () => {
-        const found = events.slice(since).find(accept);
-        if (!found) return;
-        clearTimeout(timer);
-        wakers.delete(check);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        wakers.delete(check);
-        reject(
-          new Error(
-            `linphone: no such event within ${timeoutMs} ms; events: ${events
-              .slice(since)
-              .map((e) => e.Event ?? e['Event-type'])
-              .join(' ')}`,
-          ),
-        );
-      }, timeoutMs);
-      wakers.add(check);
-      check();
-    });
-    arrival.catch(() => {});
-    return Promise.race([arrival, exited]);
-  };
+  const waitForEvent: Linphone['waitForEvent'] = (accept, options) =>
+    Promise.race([log.waitFor(accept, options), exited]);
 
   // While a client is connected, the daemon queues its events for `pop-event` (it prints them only when
   // none is): they are fetched here, one per command, until the queue is empty.
@@ -230,7 +221,7 @@ export async function startLinphone(dir: string, user: SipUser): Promise<Linphon
     user,
     rtpPorts,
     get events() {
-      return events;
+      return log.events;
     },
     waitForEvent,
     command,
