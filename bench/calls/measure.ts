@@ -12,7 +12,9 @@ import { filePolicySource } from '../../electron/policy/source.js';
 import { digestHa1 } from '../../electron/sip/sip-account-service.js';
 import { startProviderStack, type ProviderStack } from '../../e2e/provider/stack.js';
 import { launchShell, type Shell } from '../../e2e/shell/shell.js';
+import { startBaresip } from '../../e2e/support/baresip.js';
 import { launchChromium } from '../../e2e/support/chromium.js';
+import { startLinphone } from '../../e2e/support/linphone.js';
 import { createSipUser, enterSipAccount, expectRegistered, type SipUser } from '../../e2e/support/phone.js';
 import { STATE_ENV, stackStateOf, type StackState } from '../../e2e/support/stack-state.js';
 import { percentile, type BenchReport } from '../report.js';
@@ -89,6 +91,11 @@ async function setupTime(caller: Page, callee: Page): Promise<SetupSample> {
 
 /** One way of phoning (the app, or the bare JsSIP page): two registered instances, measured in turn. */
 interface Side {
+  /**
+   * The first instance calls a phone at `uri` that answers at once (through the edge's rtpengine); returns
+   * call() to confirmed, and hangs up. Only the app's side has it.
+   */
+  callPhone?(uri: string): Promise<number>;
   /** Registers the first instance afresh; returns the time from starting to registered. */
   register(): Promise<number>;
   /** The first instance calls the second, which answers; the call is hung up afterwards. */
@@ -172,6 +179,26 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
   const [a, b] = shells as [Shell, Shell];
   await autoAnswer(b.page);
   let signInSkipped = true;
+  /** The first instance calls `uri`; resolves once its call is confirmed. */
+  const dialFromPage = async (uri: string) => {
+    if (!signInSkipped) {
+      await continueWithoutSignIn(a.page);
+      signInSkipped = true;
+    }
+    const callerBefore = await markCount(a.page, 'softphone:confirmed');
+    await a.page.getByLabel('Number or SIP address').fill(uri);
+    // Pressed from inside the page, as the bare page is called and the callee's Answer is pressed: the
+    // mouse Playwright emulates (input over the DevTools protocol, hover and hit tests) would add about
+    // 8 ms of harness work to the app's side of the measured setup.
+    await a.page
+      .getByRole('button', { name: 'Call', exact: true })
+      .evaluate((button: HTMLButtonElement) => button.click());
+    await waitForMarks(a.page, 'softphone:confirmed', callerBefore + 1);
+  };
+  const hangUp = async () => {
+    await a.page.getByRole('button', { name: 'Hang up' }).click();
+    await a.page.locator('.call-dock').waitFor({ state: 'detached' });
+  };
   return {
     async register() {
       // Each reload starts the app, which registers with the stored account (behind the sign-in screen).
@@ -183,26 +210,27 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
       );
     },
     async call() {
-      if (!signInSkipped) {
-        await continueWithoutSignIn(a.page);
-        signInSkipped = true;
-      }
       const calleeBefore = await markCount(b.page, 'softphone:confirmed');
-      const callerBefore = await markCount(a.page, 'softphone:confirmed');
-      await a.page.getByLabel('Number or SIP address').fill(users[1]!.uri);
-      // Pressed from inside the page, as the bare page is called and the callee's Answer is pressed: the
-      // mouse Playwright emulates (input over the DevTools protocol, hover and hit tests) would add about
-      // 8 ms of harness work to the app's side of the measured setup.
-      await a.page
-        .getByRole('button', { name: 'Call', exact: true })
-        .evaluate((button: HTMLButtonElement) => button.click());
+      await dialFromPage(users[1]!.uri);
       await waitForMarks(b.page, 'softphone:confirmed', calleeBefore + 1);
-      await waitForMarks(a.page, 'softphone:confirmed', callerBefore + 1);
       const sample = await setupTime(a.page, b.page);
-      await a.page.getByRole('button', { name: 'Hang up' }).click();
-      await a.page.locator('.call-dock').waitFor({ state: 'detached' });
+      await hangUp();
       await b.page.locator('.call-dock').waitFor({ state: 'detached' });
       return sample;
+    },
+    async callPhone(uri) {
+      await dialFromPage(uri);
+      const setup =
+        (await lastMark(a.page, 'softphone:confirmed')) - (await lastMark(a.page, 'softphone:call'));
+      await hangUp().catch(async (error: unknown) => {
+        // Seen once here: the card stayed after Hang up. Say which call, and what its card showed.
+        const card = await a.page
+          .locator('.call-dock')
+          .innerText()
+          .catch(() => '(none)');
+        throw new Error(`the call to ${uri} did not end after Hang up; its card: ${card}`, { cause: error });
+      });
+      return setup;
     },
     async useIceServers(urls) {
       // Policy applies live; a reload registers again with it.
@@ -303,6 +331,12 @@ interface Samples {
   setupStun: SetupSample[];
 }
 
+/** A phone of another SIP stack, registered at the edge over UDP, that answers every call at once. */
+interface Phone {
+  name: 'baresip' | 'linphone';
+  uri: string;
+}
+
 /**
  * The app and the bare page take turns, run by run, and which of them goes first alternates: a load that
  * comes and goes on the machine falls on both alike instead of on whichever was measured at the time.
@@ -311,7 +345,8 @@ async function measureSideBySide(
   app: Side,
   bare: Side,
   stunUrl: string,
-): Promise<{ app: Samples; bare: Samples }> {
+  phones: Phone[],
+): Promise<{ app: Samples; bare: Samples; phones: Record<Phone['name'], number[]> }> {
   const samples = {
     app: { registration: [], setup: [], setupStun: [] },
     bare: { registration: [], setup: [], setupStun: [] },
@@ -331,10 +366,15 @@ async function measureSideBySide(
   };
   await inTurn(REGISTRATIONS, async (side, into) => void into.registration.push(await side.register()));
   await inTurn(RUNS, async (side, into) => void into.setup.push(await side.call()));
+  // The app calls each phone in turn, through rtpengine (ICE/DTLS-SRTP to the app, plain RTP to the phone).
+  const toPhones: Record<Phone['name'], number[]> = { baresip: [], linphone: [] };
+  for (let run = 0; run < RUNS; run += 1)
+    for (const phone of run % 2 === 0 ? phones : [...phones].reverse())
+      toPhones[phone.name].push(await app.callPhone!(phone.uri));
   await app.useIceServers([stunUrl]);
   await bare.useIceServers([stunUrl]);
   await inTurn(Math.ceil(RUNS / 2), async (side, into) => void into.setupStun.push(await side.call()));
-  return samples;
+  return { ...samples, phones: toPhones };
 }
 
 /** A UDP socket on loopback that swallows every STUN request: a STUN server that cannot be reached. */
@@ -362,14 +402,28 @@ export async function measureCalls(): Promise<BenchReport> {
     browser = await launchChromium({ home: stack.trustedHome });
     const bareSide = await openBareSide(browser, state);
     const appSide = await openAppSide(browser, state, runDir);
-    let measured: { app: Samples; bare: Samples };
+    const started: { stop(): Promise<void> }[] = [];
+    let measured: Awaited<ReturnType<typeof measureSideBySide>>;
     try {
-      measured = await measureSideBySide(appSide, bareSide, stun.url);
+      const phoneUser = (prefix: string) => createSipUser(prefix, state.ctlSocket);
+      const baresip = await startBaresip(join(runDir, 'baresip'), await phoneUser('bphone'), {
+        answer: 'auto',
+      });
+      started.push(baresip);
+      const linphone = await startLinphone(join(runDir, 'linphone'), await phoneUser('lphone'), {
+        autoAnswer: true,
+      });
+      started.push(linphone);
+      measured = await measureSideBySide(appSide, bareSide, stun.url, [
+        { name: 'baresip', uri: baresip.user.uri },
+        { name: 'linphone', uri: linphone.user.uri },
+      ]);
     } finally {
+      for (const phone of started) await phone.stop();
       await appSide.close();
       await bareSide.close();
     }
-    const { app, bare } = measured;
+    const { app, bare, phones } = measured;
     const ms = (value: number) => ({ value, unit: 'ms' });
     const ratio = (value: number) => ({ value, unit: 'x' });
     const p50 = (samples: number[]) => percentile(samples, 50);
@@ -394,10 +448,13 @@ export async function measureCalls(): Promise<BenchReport> {
         app_incoming_to_ringing_p50: ms(p50(app.setup.map((sample) => sample.toRinging))),
         app_setup_unreachable_stun_p50: ms(p50(total(app.setupStun))),
         bare_setup_unreachable_stun_p50: ms(p50(total(bare.setupStun))),
+        app_setup_to_baresip_p50: ms(p50(phones.baresip)),
+        app_setup_to_linphone_p50: ms(p50(phones.linphone)),
       },
       notes: [
         `${REGISTRATIONS} registrations and ${RUNS} calls each (${Math.ceil(RUNS / 2)} with the unreachable STUN server), app and bare JsSIP page in the same Chromium taking turns run by run, Kamailio over WSS on loopback; each registration on a freshly loaded page (the app reloads, the bare page too)`,
         "setup = call() on the caller to confirmed on both sides (User Timing marks), less the time the callee rang before Answer was pressed; the app caller presses Call from inside the page, the app callee presses Answer as a person does, once it rings (its call card drawn, its ringtone heard; incoming_to_ringing: the INVITE to the card drawn and the ringtone playing), the bare page calls and answers inside its newRTCSession handler; both play the far end's audio",
+        `setup_to_baresip/linphone: the app calls that phone ${RUNS} times (registered over UDP, answering at once; baresip-core 1.0, linphone-daemon 5.1), through the edge's rtpengine (ICE/DTLS-SRTP to the app, plain RTP to the phone); call() to confirmed on the app`,
         'targets: app/bare ratio <= 1.10, app setup p50 < 400 ms, < 1500 ms with an unreachable STUN server',
       ],
     };
