@@ -38,6 +38,7 @@ export default defineConfig({
             'scripts/**/*.test.ts',
             'e2e/provider/**/*.test.ts',
             'e2e/interop/**/*.test.ts',
+            'e2e/support/**/*.test.ts',
             'e2e/shell/**/*.test.ts',
             'demo/**/*.test.ts',
           ],
