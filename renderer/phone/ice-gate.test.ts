@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ICE_END_WAIT_MS, ICE_SERVER_WAIT_MS, iceReadiness } from './ice-gate';
+import { ICE_END_WAIT_MS, ICE_REFLEXIVE_WAIT_MS, ICE_RELAY_WAIT_MS, iceReadiness } from './ice-gate';
 
 const candidate = (type: RTCIceCandidateType) => ({
   candidate: `candidate:1 1 udp 1 127.0.0.1 9 typ ${type}`,
@@ -35,7 +35,7 @@ describe('when the SDP goes out (no trickle ICE over SIP)', () => {
     ]);
     feed(candidate('host'));
     feed(candidate('srflx'));
-    vi.advanceTimersByTime(ICE_SERVER_WAIT_MS - 1);
+    vi.advanceTimersByTime(ICE_RELAY_WAIT_MS - 1);
     expect(ready).not.toHaveBeenCalled();
     feed(candidate('relay'));
     expect(ready).toHaveBeenCalledTimes(1);
@@ -47,7 +47,7 @@ describe('when the SDP goes out (no trickle ICE over SIP)', () => {
     const { ready, feed } = gate([{ urls: ['turn:turn.example'] }]);
     feed(candidate('host'));
     feed(candidate('host'));
-    vi.advanceTimersByTime(ICE_SERVER_WAIT_MS - 1);
+    vi.advanceTimersByTime(ICE_RELAY_WAIT_MS - 1);
     expect(ready).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(ready).toHaveBeenCalledTimes(1);
@@ -58,6 +58,15 @@ describe('when the SDP goes out (no trickle ICE over SIP)', () => {
     feed(candidate('host'));
     expect(ready).not.toHaveBeenCalled();
     feed(candidate('srflx'));
+    expect(ready).toHaveBeenCalledTimes(1);
+  });
+
+  it('with a STUN server that never answers: at most the shorter reflexive wait', () => {
+    const { ready, feed } = gate([{ urls: 'stun:stun.example:3478' }]);
+    feed(candidate('host'));
+    vi.advanceTimersByTime(ICE_REFLEXIVE_WAIT_MS - 1);
+    expect(ready).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
     expect(ready).toHaveBeenCalledTimes(1);
   });
 
@@ -74,7 +83,7 @@ describe('when the SDP goes out (no trickle ICE over SIP)', () => {
     feed(candidate('relay'));
     expect(ready).toHaveBeenCalledTimes(1);
     feed(candidate('host'));
-    vi.advanceTimersByTime(ICE_SERVER_WAIT_MS);
+    vi.advanceTimersByTime(ICE_RELAY_WAIT_MS);
     expect(ready).toHaveBeenCalledTimes(2);
   });
 });

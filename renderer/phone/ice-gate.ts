@@ -4,8 +4,13 @@ export interface IceCandidateEvent {
   ready(): void;
 }
 
-/** How long to wait for the candidate of a configured STUN/TURN server once the first one is there. */
-export const ICE_SERVER_WAIT_MS = 3000;
+/**
+ * How long to wait, once the first candidate is there, for a TURN server's relay candidate: over TLS on 443
+ * it takes a TCP and a TLS handshake and an allocation, several round trips.
+ */
+export const ICE_RELAY_WAIT_MS = 3000;
+/** The same for a STUN server's reflexive candidate: one round trip, so an unreachable server costs 1 s. */
+export const ICE_REFLEXIVE_WAIT_MS = 1000;
 /** After an end-of-candidates marker (empty candidate), how long to wait for a last straggler. */
 export const ICE_END_WAIT_MS = 500;
 
@@ -14,7 +19,7 @@ export const ICE_END_WAIT_MS = 500;
  * gathered by then. Without STUN/TURN servers the first candidate will do (waiting for gathering to finish
  * can take 40 s, FIELD-NOTES). With a TURN server the SDP must carry its relay candidate, or a network that
  * blocks UDP never connects: send once one is there; with STUN only, once a server-reflexive one is; in
- * either case at most `ICE_SERVER_WAIT_MS` after the first candidate (an unreachable server must not hold
+ * either case at most `ICE_RELAY_WAIT_MS` or `ICE_REFLEXIVE_WAIT_MS` after the first candidate (an unreachable server must not hold
  * up the call). JsSIP itself sends when gathering completes, whichever comes first.
  */
 export function iceReadiness(
@@ -30,6 +35,7 @@ export function iceReadiness(
     : urls.some((url) => /^stuns?:/.test(url))
       ? 'srflx'
       : null;
+  const serverWait = awaited === 'relay' ? ICE_RELAY_WAIT_MS : ICE_REFLEXIVE_WAIT_MS;
   let timer: unknown = null;
   const cancel = () => {
     if (timer !== null) timers.clear(timer);
@@ -49,6 +55,6 @@ export function iceReadiness(
       cancel();
       return event.ready();
     }
-    if (timer === null) readyIn(ICE_SERVER_WAIT_MS);
+    if (timer === null) readyIn(serverWait);
   };
 }
