@@ -1,69 +1,36 @@
-import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import type { LoginBroker } from './provider/login-broker.js';
-import { startTinyproxy, type TinyproxyHandle } from './provider/proxy.js';
-import { startStackBroker, type SignInUsers } from './provider/stack-broker.js';
 import { startUpdateFeed, type UpdateFeed } from './provider/update-feed.js';
 import { createShellUpdater } from './shell/updater.js';
+import { startCompanyNetwork, type CompanyNetwork } from './support/company-network.js';
 import { expect, test } from './support/fixtures.js';
-import { refuseDirectConnections, type Firewall } from './support/firewall.js';
 import { answered, dialFrom, expectRegistered } from './support/phone.js';
-import { startPrivateEdge } from './support/private-edge.js';
 import { providerAuditEvents } from './support/provider-audit.js';
 import { signInWithProviderAccount } from './support/sign-in.js';
 import { readStackState } from './support/stack-state.js';
 
-// Issue 17 item 7: the company network. The provider's servers of this spec (its own SIP edge, login broker
-// with the provider API and audit ingest, and update server) can be reached only through the company's
-// proxy, Debian's tinyproxy with Basic authentication: a firewall rule set in the namespace resets every
-// direct TCP connection to their ports unless it comes from the proxy's user. The rules match only these
-// servers' ports, chosen at run time, so the other worker's specs in the same namespace never meet them
-// (e2e/support/firewall.ts). Main's HTTP client follows the proxy as Electron's session.resolveProxy would
-// name it; the browser gets it as --proxy-server (Electron's session proxy applies to the renderer's
-// WebSocket the same way).
+// Issue 17 item 7: the company network (e2e/support/company-network.ts), with the update server behind the
+// same proxy. Main's HTTP client follows the proxy as Electron's session.resolveProxy would name it; the
+// browser gets it as --proxy-server (Electron's session proxy applies to the renderer's WebSocket the same
+// way).
 
 const credentials = { username: 'carla', password: `proxy-${Math.random().toString(36).slice(2)}` };
 
-interface CompanyNetwork {
-  dir: string;
-  proxy: TinyproxyHandle;
-  firewall: Firewall;
-  broker: LoginBroker;
-  users: SignInUsers;
-  feed: UpdateFeed;
-  edge: Awaited<ReturnType<typeof startPrivateEdge>>;
-  auditDatabasePath: string;
-  /** The servers' ports that only the proxy may reach. */
-  ports: number[];
-}
-
-let network: CompanyNetwork;
+let network: CompanyNetwork & { feed: UpdateFeed };
 
 test.beforeAll(async () => {
   const state = readStackState();
-  const dir = await mkdtemp(join(state.runDir, 'proxy-'));
   const pki = {
     serverCertPath: state.serverCertPath,
     serverKeyPath: state.serverKeyPath,
     caCertPath: state.caCertPath,
   };
-  const edge = await startPrivateEdge();
-  const auditDatabasePath = join(dir, 'provider-audit.sqlite');
-  const { broker, users } = await startStackBroker(pki, edge, { auditDatabasePath });
   const feed = await startUpdateFeed({ pki, version: '9.9.9' });
-  const proxy = await startTinyproxy({ dir, basicAuth: credentials });
-  const ports = [edge.wssPort, Number(new URL(broker.issuer).port), feed.port];
-  const firewall = await refuseDirectConnections({ ports, allowUid: proxy.uid });
-  network = { dir, proxy, firewall, broker, users, feed, edge, auditDatabasePath, ports };
+  network = { ...(await startCompanyNetwork({ credentials, extraPorts: [feed.port] })), feed };
 });
 
 test.afterAll(async () => {
-  await network?.firewall.remove();
-  await network?.proxy.stop();
+  await network?.stop();
   await network?.feed.stop();
-  await network?.broker.stop();
-  await network?.edge.stop();
 });
 
 /** Whether a direct TCP connection from this process to 127.0.0.1:port is accepted, or reset. */
@@ -109,18 +76,9 @@ test(
     // Two sign-ins through the broker's pages, an update download and a call: ~25 s on a quiet machine,
     // over a minute at a load of 20.
     test.setTimeout(180_000);
-    const { broker, users, edge, feed, proxy, firewall } = network;
+    const { users, edge, feed, proxy, firewall } = network;
     const refusedBefore = await firewall.refused();
-    const policy = {
-      extraCaCertificates: [readStackState().caCertPem],
-      provider: {
-        issuer: broker.issuer,
-        clientId: broker.clientId,
-        wssUrl: edge.wssUrl,
-        apiBaseUrl: broker.apiBaseUrl,
-      },
-      updateUrl: feed.url,
-    };
+    const policy = { ...network.policy, updateUrl: feed.url };
     const behindProxy = { server: proxy.url, ...credentials };
     const paula = await openApp({
       name: 'paula',

@@ -51,9 +51,13 @@ export interface ShellOptions {
   /**
    * The company's proxy, as the system's settings would name it: Chromium's `--proxy-server` (WSS, the
    * broker's pages), and for main's HTTP client the answer Electron's `session.resolveProxy` gives for such
-   * a setting (`PROXY host:port`), with the proxy credentials the person entered once.
+   * a setting (`PROXY host:port`), with the proxy credentials the person entered once. With `signInInApp`
+   * main is given no credentials: the app asks for them (its proxy sign-in dialog) and keeps them in the
+   * keychain; Chromium's own challenges are still answered with these by Playwright, standing in for
+   * Electron's `login` event answering them from that keychain (Playwright takes proxy credentials only at
+   * launch; electron/platform/proxy-login.ts has that path's tests).
    */
-  proxy?: { server: string; username?: string; password?: string };
+  proxy?: { server: string; username?: string; password?: string; signInInApp?: boolean };
   /** Starts the browser through this executable (e.g. one that joins a cgroup first), given Chromium's path. */
   chromiumWrapper?(chromium: string): Promise<string>;
   /** electron-updater for this instance (e2e/shell/updater.ts); without it updates show as unavailable. */
@@ -95,7 +99,9 @@ function shellProxyRoutes(proxy: NonNullable<ShellOptions['proxy']>): ProxyRoute
   const server = new URL(proxy.server);
   const keyword = { 'https:': 'HTTPS', 'socks5:': 'SOCKS5' }[server.protocol] ?? 'PROXY';
   const credentials =
-    proxy.username !== undefined ? { username: proxy.username, password: proxy.password ?? '' } : null;
+    proxy.username !== undefined && !proxy.signInInApp
+      ? { username: proxy.username, password: proxy.password ?? '' }
+      : null;
   return pacRoutes(
     async () => `${keyword} ${server.host}`,
     async (asked) =>
@@ -153,7 +159,11 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
       headless: options.headless ?? true,
       extraArgs: options.chromiumArgs ?? [],
       microphone: options.microphone,
-      proxy: options.proxy,
+      proxy: options.proxy && {
+        server: options.proxy.server,
+        username: options.proxy.username,
+        password: options.proxy.password,
+      },
       wrapper: options.chromiumWrapper,
     }));
   const context = await browser.newContext({ locale: systemLocale, viewport: { width: 1100, height: 760 } });
