@@ -21,7 +21,7 @@ import { createIpcRouter, mergeHandlers, type IpcRouter } from './ipc/router.js'
 import { createLogger } from './logging/logger.js';
 import { createRejectionRecorder } from './net/certificate-rejections.js';
 import { createConnectPolicy } from './net/connect-policy.js';
-import { tlsProbeHandler, type CertificateRejection } from './net/tls-probe-handler.js';
+import { createTlsProber, type CertificateRejection } from './net/tls-probe-handler.js';
 import { probeTls } from './net/tls-probe.js';
 import type { TlsTrust } from './net/tls-trust.js';
 import { createHttpClient, type TrustedFetch } from './net/http-client.js';
@@ -32,6 +32,7 @@ import { createPolicyState } from './policy/policy-state.js';
 import { createProviderStatus } from './provider-status/provider-status.js';
 import type { PolicySource } from './policy/source.js';
 import type { SecretStore } from './secrets/secret-store.js';
+import { securityOverviewHandler } from './security/security-overview.js';
 import { createSettingsUnit } from './settings/settings-unit.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { createSipAccountUnit } from './sip/sip-account-unit.js';
@@ -362,6 +363,13 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   await sipAccount.refresh();
   audit.startSync();
   const certificateRejected = createRejectionRecorder({ record, now });
+  const tlsProber = createTlsProber({
+    trust,
+    allowedOrigins: connectPolicy.origins,
+    certificateRejected,
+    now,
+    probe: (url, tlsTrust) => probeTls(url, tlsTrust, http.tunnel),
+  });
   const calls = createCallUnit({
     history: storage.history,
     notifier: deps.notifier,
@@ -380,12 +388,16 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       signIn.handlers,
       lock.handlers,
       sipAccount.handlers,
-      tlsProbeHandler({
-        trust,
-        allowedOrigins: connectPolicy.origins,
-        certificateRejected,
-        now,
-        probe: (url, tlsTrust) => probeTls(url, tlsTrust, http.tunnel),
+      tlsProber.handlers,
+      securityOverviewHandler({
+        platform: deps.platform,
+        policy: policy.effective,
+        policyFile: policy.file,
+        policyLocation: deps.policy.location,
+        storage,
+        auditStatus: () => audit.sync.status(),
+        accountUrl: connectPolicy.accountUrl,
+        probe: tlsProber.probe,
       }),
       calls.handlers,
       desktopHandlers(deps.desktop),

@@ -121,6 +121,7 @@ const validInputs = {
   'proxySignIn.cancel': { proxy: 'proxy.example.eu:3128' },
   'proxySignIn.ask': { proxy: 'proxy.example.eu:3128' },
   'proxySignIn.forget': { proxy: 'proxy.example.eu:3128' },
+  'security.overview': undefined,
 } satisfies { [C in ChannelName]: ChannelInput<C> };
 
 /** Channels whose valid input would change the state under test (sign-out, lock, shredding, ...). */
@@ -132,6 +133,7 @@ const changesState = new Set<ChannelName>([
   'session.unlock',
   'session.cancelUnlock',
   'sipAccount.remove',
+  'sipAccount.setPassword',
   'storage.startOver',
   'storage.retry',
   'data.deleteAll',

@@ -92,6 +92,17 @@ function spyHandlers() {
     'proxySignIn.cancel': { asking: null, needed: [], saved: [] },
     'proxySignIn.ask': { asking: null, needed: [], saved: [] },
     'proxySignIn.forget': { asking: null, needed: [], saved: [] },
+    'security.overview': {
+      connection: { server: null, outcome: null, protocol: null, issuer: null, pinned: false, extraCas: 0 },
+      lastCall: null,
+      database: { state: 'ready' },
+      keychain: { backend: 'secret-service', usable: true },
+      policy: { location: '/etc/secure-softphone/policy.json', keys: [] },
+      audit: IDLE_AUDIT_SYNC,
+      auditReceiver: null,
+      lock: { idleLockMinutes: 15, sessionMaxAgeHours: 12 },
+      retention: { historyRetentionDays: null, auditRetentionDays: 90 },
+    },
   };
   const spies = Object.fromEntries(
     channelNames.map((name) => [name, vi.fn(() => outputs[name])]),

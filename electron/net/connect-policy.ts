@@ -11,11 +11,14 @@ export interface ConnectPolicy {
   /** The account in use changed (saved, removed, provisioned, rotated, or policy changed). */
   accountChanged(state: SipAccountState): void;
   origins(): string[];
+  /** The SIP server URL of the account in use, or null. */
+  accountUrl(): string | null;
   /** The Content-Security-Policy header of the app's pages now. */
   contentSecurityPolicy(): string;
 }
 
 export function createConnectPolicy(deps: { policy(): Pick<EffectivePolicy, 'provider'> }): ConnectPolicy {
+  let accountUrl: string | null = null;
   let accountOrigin: string | null = null;
   const origins = () => {
     const provider = deps.policy().provider;
@@ -25,9 +28,11 @@ export function createConnectPolicy(deps: { policy(): Pick<EffectivePolicy, 'pro
   };
   return {
     accountChanged(state) {
-      accountOrigin = state.account ? wssOriginOf(state.account.wssUrl) : null;
+      accountUrl = state.account?.wssUrl ?? null;
+      accountOrigin = accountUrl === null ? null : wssOriginOf(accountUrl);
     },
     origins,
+    accountUrl: () => accountUrl,
     contentSecurityPolicy: () => contentSecurityPolicy({ connect: origins() }),
   };
 }

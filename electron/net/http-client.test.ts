@@ -169,7 +169,12 @@ describe('main HTTP client through a company proxy (tinyproxy)', () => {
     const http = client(through(proxyUrl(credentials)));
     const wss = `wss://127.0.0.1:${originPort}/ws`;
     const trust = { extraCaCertificates: [caPem], pinnedSpkiSha256: [serverPin] };
-    expect(await probeTls(wss, trust, http.tunnel)).toEqual({ outcome: 'ok' });
+    // What the Security screen shows: the TLS version agreed and who issued the certificate.
+    expect(await probeTls(wss, trust, http.tunnel)).toEqual({
+      outcome: 'ok',
+      protocol: 'TLSv1.3',
+      issuer: expect.stringMatching(/^O=Softphone tests, CN=origin CA \d+$/),
+    });
     expect(await proxy.requests()).toContain(`CONNECT 127.0.0.1:${originPort}`);
     const wrongPin = { ...trust, pinnedSpkiSha256: [randomBytes(32).toString('base64')] };
     expect(await probeTls(wss, wrongPin, http.tunnel)).toMatchObject({ outcome: 'pin-mismatch' });

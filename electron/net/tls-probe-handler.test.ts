@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TlsProbeResult } from '../../shared/domain/sip-account.js';
 import { ServiceError } from '../../shared/ipc/errors.js';
 import { createRejectionRecorder, REJECTION_DEDUP_MS } from './certificate-rejections.js';
-import { PROBE_REUSE_MS, PROBES_PER_MINUTE, tlsProbeHandler } from './tls-probe-handler.js';
+import { createTlsProber, PROBE_REUSE_MS, PROBES_PER_MINUTE } from './tls-probe-handler.js';
 
 const EDGE = 'wss://sip.provider.example:7443';
 
@@ -22,8 +22,8 @@ function handler(outcome: TlsProbeResult['outcome'] = 'ok') {
   });
   return { probe, probed, rejected, advance: (ms: number) => void (time += ms) };
 }
-const handlerOf = (deps: Parameters<typeof tlsProbeHandler>[0]) => {
-  const handle = tlsProbeHandler(deps)['tls.probe'];
+const handlerOf = (deps: Parameters<typeof createTlsProber>[0]) => {
+  const handle = createTlsProber(deps).handlers['tls.probe'];
   return async (url: string) => handle({ url });
 };
 

@@ -36,28 +36,32 @@ function isRejection(outcome: TlsProbeResult['outcome']): outcome is Certificate
 }
 
 /**
- * `tls.probe`: main names why a WebSocket to the SIP edge failed, with Node's TLS and the app's trust,
- * through the proxy main's HTTP client uses (`tunnel`). Only for the provider's edge and the account's (never a port scanner for the window), a few a minute.
+ * Main's TLS probe of the SIP edge: why a WebSocket failed (`tls.probe`), and what the Security screen says
+ * about the connection, with Node's TLS and the app's trust, through the proxy main's HTTP client uses
+ * (`tunnel`). Only for the provider's edge and the account's (never a port scanner for the window), a few
+ * a minute.
  */
-export function tlsProbeHandler(deps: TlsProbeDeps): HandlersFor<'tls.probe'> {
+export function createTlsProber(deps: TlsProbeDeps) {
   const recent: number[] = [];
   const last = new Map<string, { at: number; result: TlsProbeResult }>();
+  const checked = async (url: string): Promise<TlsProbeResult> => {
+    const origin = wssOriginOf(url);
+    if (origin === null || !deps.allowedOrigins().includes(origin))
+      throw new ServiceError('refused', 'only the SIP server of the account in use can be checked');
+    const now = deps.now();
+    const earlier = last.get(origin);
+    if (earlier && now - earlier.at < PROBE_REUSE_MS) return earlier.result;
+    while (recent.length > 0 && recent[0]! <= now - MINUTE) recent.shift();
+    if (recent.length >= PROBES_PER_MINUTE)
+      throw new ServiceError('refused', 'too many checks of the SIP server; try again in a minute');
+    recent.push(now);
+    const result = await deps.probe(url, deps.trust());
+    last.set(origin, { at: deps.now(), result });
+    if (isRejection(result.outcome)) deps.certificateRejected(new URL(url).hostname, result.outcome);
+    return result;
+  };
   return {
-    'tls.probe': async ({ url }) => {
-      const origin = wssOriginOf(url);
-      if (origin === null || !deps.allowedOrigins().includes(origin))
-        throw new ServiceError('refused', 'only the SIP server of the account in use can be checked');
-      const now = deps.now();
-      const earlier = last.get(origin);
-      if (earlier && now - earlier.at < PROBE_REUSE_MS) return earlier.result;
-      while (recent.length > 0 && recent[0]! <= now - MINUTE) recent.shift();
-      if (recent.length >= PROBES_PER_MINUTE)
-        throw new ServiceError('refused', 'too many checks of the SIP server; try again in a minute');
-      recent.push(now);
-      const result = await deps.probe(url, deps.trust());
-      last.set(origin, { at: deps.now(), result });
-      if (isRejection(result.outcome)) deps.certificateRejected(new URL(url).hostname, result.outcome);
-      return result;
-    },
+    probe: checked,
+    handlers: { 'tls.probe': ({ url }) => checked(url) } satisfies HandlersFor<'tls.probe'>,
   };
 }

@@ -74,7 +74,15 @@ export async function probeTls(
     const onTimeout = () => finish({ outcome: 'timeout' });
     if (timeout.aborted) return onTimeout();
     timeout.addEventListener('abort', onTimeout);
-    tls.once('secureConnect', () => finish({ outcome: 'ok' }));
+    tls.once('secureConnect', () => {
+      const issuer = tls.getPeerX509Certificate()?.issuer.split('\n').join(', ');
+      const protocol = tls.getProtocol();
+      finish({
+        outcome: 'ok',
+        ...(protocol && { protocol }),
+        ...(issuer && { issuer: issuer.slice(0, 512) }),
+      });
+    });
     tls.once('error', (error: NodeJS.ErrnoException) =>
       finish({ outcome: classifyTlsError(error), detail: error.code }),
     );

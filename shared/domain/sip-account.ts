@@ -72,5 +72,8 @@ export const tlsProbeOutcomes = [
 export const TlsProbeResult = z.object({
   outcome: z.enum(tlsProbeOutcomes),
   detail: z.string().max(512).optional(),
+  /** On success: the TLS version agreed (e.g. "TLSv1.3") and who issued the server's certificate. */
+  protocol: z.string().max(32).optional(),
+  issuer: z.string().max(512).optional(),
 });
 export type TlsProbeResult = z.infer<typeof TlsProbeResult>;

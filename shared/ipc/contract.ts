@@ -39,6 +39,7 @@ import {
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
 import { PolicyWarnings } from '../provider/policy-warnings.js';
+import { SecurityOverview } from '../security/overview.js';
 import { Settings, SettingsPatch } from '../settings/settings.js';
 
 /**
@@ -246,6 +247,8 @@ export const channels = {
   'proxySignIn.cancel': { input: ProxyRef, output: ProxySignInState },
   'proxySignIn.ask': { input: ProxyRef, output: ProxySignInState },
   'proxySignIn.forget': { input: ProxyRef, output: ProxySignInState },
+  /** Security and privacy at a glance, from live state (shared/security/overview.ts). */
+  'security.overview': { input: NoInput, output: SecurityOverview },
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -338,6 +341,7 @@ export const whileLocked = {
   'proxySignIn.cancel': 'refused',
   'proxySignIn.ask': 'refused',
   'proxySignIn.forget': 'refused',
+  'security.overview': 'refused',
 } as const satisfies Record<ChannelName, 'answers' | 'refused'>;
 
 export function answersWhileLocked(channel: ChannelName): boolean {
