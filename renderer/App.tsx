@@ -13,6 +13,7 @@ import { KeychainUnavailableScreen } from './screens/KeychainUnavailableScreen';
 import { LockScreen } from './screens/LockScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { PolicyScreen } from './screens/PolicyScreen';
+import { SecurityScreen } from './screens/SecurityScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { StorageProblem } from './screens/StorageProblem';
@@ -143,6 +144,7 @@ export function App() {
         {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}
         {screen === 'contacts' && (storageProblem ? <StorageProblem /> : <ContactsScreen />)}
         {screen === 'settings' && <SettingsScreen />}
+        {screen === 'security' && <SecurityScreen />}
         {screen === 'policy' && <PolicyScreen />}
         {screen === 'audit' && (storageProblem ? <StorageProblem /> : <AuditScreen />)}
       </main>

@@ -11,6 +11,7 @@ const items: Array<{ screen: Exclude<Screen, 'signIn'>; icon: IconName }> = [
   { screen: 'history', icon: 'history' },
   { screen: 'contacts', icon: 'contacts' },
   { screen: 'settings', icon: 'settings' },
+  { screen: 'security', icon: 'shield' },
   // Administrators only: the role comes from the ID token.
   { screen: 'policy', icon: 'shield' },
   { screen: 'audit', icon: 'lock' },

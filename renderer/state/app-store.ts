@@ -5,7 +5,16 @@ import type { SettingsPatch } from '../../shared/settings/settings';
 import { call, errorKey, hasBridge, subscribe } from '../ipc/client';
 import { takeReloadState } from './connect-reload';
 
-export const screens = ['signIn', 'phone', 'history', 'contacts', 'settings', 'policy', 'audit'] as const;
+export const screens = [
+  'signIn',
+  'phone',
+  'history',
+  'contacts',
+  'settings',
+  'security',
+  'policy',
+  'audit',
+] as const;
 export type Screen = (typeof screens)[number];
 
 type LoadState =
