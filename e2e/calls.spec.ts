@@ -14,7 +14,12 @@ test('two instances register, call each other with audio both ways, and the far 
   const phones = await twoRegisteredPhones(openApp);
   const { outgoing, incoming } = await connectedCall(phones);
   await expect(outgoing.getByText('Encrypted, not verified')).toBeVisible();
-  await expect(incoming.getByText(/SRTP: \w+/)).toBeVisible();
+  // The details are there on demand, in words.
+  await incoming.getByRole('button', { name: /^Encrypted, not verified/ }).click();
+  const details = incoming.getByRole('definition');
+  await expect(details.filter({ hasText: /^completed$/ })).toBeVisible();
+  await expect(details.filter({ hasText: /^AES/ })).toBeVisible();
+  await expect(details.filter({ hasText: /^sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$/ })).toHaveCount(2);
 
   // Audio arrives and is not silence, in both directions.
   await expect.poll(() => receivedAudioLevel(phones.a), { timeout: 10_000 }).toBeGreaterThan(5);

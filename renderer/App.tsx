@@ -1,9 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CallAnnouncer } from './components/CallAnnouncer';
 import { CallDock } from './components/CallDock';
 import { ProviderStatusBanner } from './components/ProviderStatusBanner';
 import { ProxySignIn } from './components/ProxySignIn';
+import { ShortcutsOverlay } from './components/ShortcutsOverlay';
 import { Sidebar } from './components/Sidebar';
+import { useCallShortcuts } from './components/use-call-shortcuts';
 import { chooseLanguage } from './i18n/language';
 import { applyLanguage } from './i18n/i18n';
 import { AuditScreen } from './screens/AuditScreen';
@@ -59,7 +62,10 @@ export function App() {
   const storage = useStorageStore((s) => s.status);
   const storageLoadError = useStorageStore((s) => s.loadError);
   const locked = useSessionLockStore((s) => s.locked);
+  // The call panel shows with a call, and with the notice of why one ended.
+  const hasCalls = usePhoneStore((s) => s.calls.some((view) => view.state !== 'ended') || s.ended.length > 0);
   useLanguageAndTheme();
+  useCallShortcuts();
 
   useEffect(() => {
     void (async () => {
@@ -117,37 +123,47 @@ export function App() {
   if (load.status === 'no-bridge')
     return <StartupMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
   // Locked (idle, OS lock, sleep): nothing personal shows until main unlocks.
-  if (locked) return <LockScreen />;
+  if (locked)
+    return (
+      <>
+        <LockScreen />
+        <CallAnnouncer hideCaller />
+      </>
+    );
   if (load.status === 'failed') return <StartupMessage title={t('app.loadFailed')} body={t(load.errorKey)} />;
   if (storageLoadError) return <StartupMessage title={t('app.loadFailed')} body={t(storageLoadError)} />;
   if (load.status === 'loading' || storage === null) return <StartupMessage title={t('app.loading')} />;
   if (storage.state === 'keychain-unavailable') return <KeychainUnavailableScreen />;
-  // The company proxy may ask for a sign-in on the way to the provider: its dialog shows above any screen.
-  if (screen === 'signIn')
-    return (
-      <>
-        <SignInScreen />
-        <ProxySignIn />
-      </>
-    );
   // Screens that need the encrypted database give way to the explanation and the choices.
   const storageProblem = storage.state === 'error';
+  const page =
+    screen === 'signIn' ? (
+      <SignInScreen />
+    ) : (
+      <div className="layout">
+        <Sidebar />
+        <main className="content">
+          <ProviderStatusBanner />
+          {screen === 'phone' && <PhoneScreen />}
+          {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}
+          {screen === 'contacts' && (storageProblem ? <StorageProblem /> : <ContactsScreen />)}
+          {screen === 'settings' && <SettingsScreen />}
+          {screen === 'security' && <SecurityScreen />}
+          {screen === 'policy' && <PolicyScreen />}
+          {screen === 'audit' && (storageProblem ? <StorageProblem /> : <AuditScreen />)}
+        </main>
+      </div>
+    );
 
+  // The call panel sits beside every screen, sign-in included, and never scrolls with it.
   return (
-    <div className="layout">
-      <Sidebar />
-      <main className="content">
-        <ProviderStatusBanner />
-        <ProxySignIn />
-        <CallDock />
-        {screen === 'phone' && <PhoneScreen />}
-        {screen === 'history' && (storageProblem ? <StorageProblem /> : <HistoryScreen />)}
-        {screen === 'contacts' && (storageProblem ? <StorageProblem /> : <ContactsScreen />)}
-        {screen === 'settings' && <SettingsScreen />}
-        {screen === 'security' && <SecurityScreen />}
-        {screen === 'policy' && <PolicyScreen />}
-        {screen === 'audit' && (storageProblem ? <StorageProblem /> : <AuditScreen />)}
-      </main>
+    <div className={`app-frame ${hasCalls ? 'with-calls' : ''}`}>
+      {page}
+      {/* The company proxy may ask for a sign-in on the way to the provider: above any screen. */}
+      <ProxySignIn />
+      <CallDock />
+      <CallAnnouncer hideCaller={false} />
+      <ShortcutsOverlay />
     </div>
   );
 }

@@ -19,6 +19,7 @@ export const SIGN_IN_USER_KEYS = [
   'rotating',
   'rotationPeer',
   'auditor',
+  'screens',
 ] as const;
 export type SignInUserKey = (typeof SIGN_IN_USER_KEYS)[number];
 export type SignInUsers = Record<SignInUserKey, TestAccount>;
@@ -128,6 +129,16 @@ export async function startStackBroker(
       roles: ['admin'],
       email: 'dora@provider.example',
       name: 'Dora Delivery',
+    }),
+    // The administrator whose screens are photographed (e2e/screens.spec.ts).
+    screens: seed('screens', {
+      username: 'sabine',
+      upstream: 'provider',
+      secondFactor: 'otp',
+      totpSecret: new Secret({ size: 20 }).base32,
+      roles: ['admin'],
+      email: 'sabine@provider.example',
+      name: 'Sabine Schmidt',
     }),
   };
   return { broker, users };

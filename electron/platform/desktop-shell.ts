@@ -131,9 +131,10 @@ export function createDesktopShell(options: DesktopShellOptions) {
     contactName: () => null,
     locked: () => services?.isLocked() ?? true,
     unseen: () => services?.missedCallCount() ?? 0,
+    // Pressed on purpose: the Phone screen dials at once and shows how it went.
     callBack: (target) => {
       showWindow();
-      send('dial.request', { target });
+      send('call.callBack', { target });
     },
     showHistory: showWindow,
   });

@@ -16,10 +16,14 @@ const keys: Array<{ key: string; letters: string }> = [
 ];
 
 /** A phone's 3×4 keypad. Each key is a button named by its digit; a secondary click on 0 gives + (as does typing it). */
-export function DialPad({ onKey }: { onKey: (key: string) => void }) {
+export function DialPad({ onKey, compact = false }: { onKey: (key: string) => void; compact?: boolean }) {
   const { t } = useTranslation();
   return (
-    <div className="dialpad" role="group" aria-label={t('phone.dialpad')}>
+    <div
+      className={`dialpad ${compact ? 'dialpad-compact' : ''}`}
+      role="group"
+      aria-label={t('phone.dialpad')}
+    >
       {keys.map(({ key, letters }) => (
         <button
           key={key}

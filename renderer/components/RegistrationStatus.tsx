@@ -12,7 +12,7 @@ export function RegistrationIndicator() {
   return (
     <p className={`registration registration-${status.state}`} role="status" aria-live="polite">
       <span className="registration-dot" aria-hidden="true" />
-      <span>{text}</span>
+      <span className="registration-text narrow-hidden">{text}</span>
     </p>
   );
 }

@@ -5,6 +5,7 @@ import { useSessionLockStore } from '../state/session-lock-store';
 import { useIsAdmin, useSignInStore } from '../state/sign-in-store';
 import { Icon, type IconName } from './Icon';
 import { RegistrationIndicator } from './RegistrationStatus';
+import { useShortcutsOverlay } from './ShortcutsOverlay';
 
 const items: Array<{ screen: Exclude<Screen, 'signIn'>; icon: IconName }> = [
   { screen: 'phone', icon: 'phone' },
@@ -28,13 +29,14 @@ export function Sidebar() {
   const admin = useIsAdmin();
   const signedIn = useSignInStore((s) => s.state.status === 'signed-in');
   const lock = useSessionLockStore((s) => s.lock);
+  const showShortcuts = useShortcutsOverlay((s) => s.setOpen);
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>
       <div className="brand">
         <span className="brand-mark">
           <Icon name="shield" size={22} />
         </span>
-        <span className="brand-name">{t('app.name')}</span>
+        <span className="brand-name narrow-hidden">{t('app.name')}</span>
       </div>
       <ul className="nav-list">
         {items
@@ -51,7 +53,7 @@ export function Sidebar() {
                 }}
               >
                 <Icon name={item.icon} />
-                <span>{t(`nav.${item.screen}`)}</span>
+                <span className="nav-label narrow-hidden">{t(`nav.${item.screen}`)}</span>
                 {item.screen === 'history' && missed > 0 && (
                   <span className="badge" aria-label={t('nav.missedCalls', { count: missed })}>
                     {missed}
@@ -64,10 +66,19 @@ export function Sidebar() {
       <div className="nav-footer">
         <RegistrationIndicator />
       </div>
+      <button
+        type="button"
+        className="nav-item"
+        aria-keyshortcuts="Shift+?"
+        onClick={() => showShortcuts(true)}
+      >
+        <Icon name="keyboard" />
+        <span className="nav-label narrow-hidden">{t('shortcuts.title')}</span>
+      </button>
       {signedIn && (
         <button type="button" className="nav-item" onClick={() => void lock()}>
           <Icon name="lock" />
-          <span>{t('lock.lockNow')}</span>
+          <span className="nav-label narrow-hidden">{t('lock.lockNow')}</span>
         </button>
       )}
       {/* Signed in, the account and "Sign out" are in Settings. */}
@@ -81,7 +92,7 @@ export function Sidebar() {
           }}
         >
           <Icon name="signIn" />
-          <span>{t('nav.signIn')}</span>
+          <span className="nav-label narrow-hidden">{t('nav.signIn')}</span>
         </a>
       )}
     </nav>

@@ -18,7 +18,7 @@ import {
 } from './call-state';
 import type { CallView, EndReason } from './call-view';
 import { marks } from './registration';
-import { deriveSas } from './sas';
+import { deriveSas, sdpFingerprints } from './sas';
 import { encryptionScope, FINGERPRINT_HEADER, holdsUs, rejectUnusedMedia, sdpProblemOf } from './sdp-policy';
 import type { MediaConnection, SipMessage, SipResponse, SipSession } from './sip-adapter';
 
@@ -318,7 +318,11 @@ export class CallSession {
       encryption = await this.readEncryption(connection);
     }
     if (this.ended) return;
-    this.patch({ encryption, sas });
+    const fingerprints = {
+      local: sdpFingerprints(connection.localDescription.sdp)[0] ?? null,
+      remote: sdpFingerprints(connection.remoteDescription.sdp)[0] ?? null,
+    };
+    this.patch({ encryption, sas, fingerprints });
     this.deps.report({ type: 'encryption', callId: this.id, at: this.deps.now(), encryption });
   }
 

@@ -25,6 +25,8 @@ export interface CallView {
   sas: string | null;
   /** What the person said after comparing the security code with the far end: null until then. */
   sasMatched: boolean | null;
+  /** Both ends' DTLS certificate fingerprints ("sha-256 AB:CD:…"), from the SDP: shown on demand. */
+  fingerprints: { local: string | null; remote: string | null } | null;
   /** JsSIP's cause of the end, as JsSIP words it (for logs); `endReason` is what the app shows. */
   endCause: string | null;
   /** Why the call ended, once it has. */
@@ -65,6 +67,7 @@ export function newCallView(
     encryption: null,
     sas: null,
     sasMatched: null,
+    fingerprints: null,
     endCause: null,
     endReason: null,
     earlyMedia: false,

@@ -1,6 +1,6 @@
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ContactInput,
   ContactQuery,
@@ -14,10 +14,11 @@ import type { ChannelName, EventName } from '../../shared/ipc/contract';
 import { defaultSettings } from '../../shared/settings/settings';
 import '../i18n/i18n';
 import { applyLanguage } from '../i18n/i18n';
-import type { PhoneEngine } from '../phone/engine';
 import { useAppStore } from '../state/app-store';
 import { useContactName, useContactsStore } from '../state/contacts-store';
 import { usePhoneStore } from '../state/phone-store';
+import { useSipAccountStore } from '../state/sip-account-store';
+import { callView, phoneDouble } from '../../testing/phone/phone-double';
 import { ContactsScreen } from './ContactsScreen';
 
 /**
@@ -123,7 +124,7 @@ const bridge: SoftphoneBridge = {
   },
 };
 
-const engine = { domain: 'example.eu', call: vi.fn((_uri: string): string | null => 'call-1') };
+const engine = phoneDouble();
 
 beforeAll(() => {
   window.softphone = bridge;
@@ -139,7 +140,8 @@ beforeEach(() => {
   engine.call.mockClear();
   useContactsStore.setState({ storage: null, search: '', favouritesOnly: false, contacts: [], names: {} });
   useAppStore.setState({ screen: 'contacts', settings: { settings: defaultSettings, locked: [] } });
-  usePhoneStore.setState({ engine: () => engine as unknown as PhoneEngine });
+  usePhoneStore.setState({ engine: () => engine, calls: [], ended: [], failed: [] });
+  useSipAccountStore.setState({ state: null });
 });
 afterEach(cleanup);
 
@@ -241,21 +243,64 @@ describe('ContactsScreen', () => {
     expect(main.contacts.map((c) => c.name)).toEqual(['Hans Meier']);
   });
 
-  it('calls a number through the phone engine, and says so when the phone is not connected', async () => {
+  it('calls a number through the phone store, and says at the number when the phone is not connected', async () => {
+    save(erika);
+    const user = userEvent.setup();
+    render(<ContactsScreen />);
+    const callErika = await screen.findByRole('button', {
+      name: 'Call Erika Mustermann, Mobile 0170 1234567',
+    });
+    await user.click(callErika);
+    expect(engine.call).toHaveBeenCalledWith('sip:+491701234567@example.eu;user=phone');
+    // The call panel shows the call: the person stays where they were.
+    expect(useAppStore.getState().screen).toBe('contacts');
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    engine.call.mockResolvedValueOnce({ ok: false, problem: 'not-registered' });
+    await user.click(callErika);
+    const row = screen.getByRole('listitem');
+    expect((await within(row).findByRole('alert')).textContent).toMatch(/not connected/);
+  });
+
+  it('shows at the number why a call it started did not go through', async () => {
     save(erika);
     const user = userEvent.setup();
     render(<ContactsScreen />);
     await user.click(
       await screen.findByRole('button', { name: 'Call Erika Mustermann, Mobile 0170 1234567' }),
     );
-    expect(engine.call).toHaveBeenCalledWith('sip:+491701234567@example.eu;user=phone');
-    expect(useAppStore.getState().screen).toBe('phone');
+    // The engine publishes the call as ended: the far end was not reachable (480).
+    const failed = callView({
+      id: 'call-1',
+      direction: 'outgoing',
+      state: 'ended',
+      endReason: 'unavailable',
+    });
+    act(() => usePhoneStore.setState({ calls: [], ended: [failed], failed: [failed] }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The call to 0170 1234567 did not go through. The person cannot be reached at the moment.',
+    );
+  });
 
-    useAppStore.setState({ screen: 'contacts' });
-    engine.call.mockReturnValueOnce(null);
-    await user.click(screen.getByRole('button', { name: 'Call Erika Mustermann, Mobile 0170 1234567' }));
-    expect(screen.getByRole('alert').textContent).toMatch(/not connected/);
-    expect(useAppStore.getState().screen).toBe('contacts');
+  it('says that a stored number cannot be dialled, and that there is no SIP account', async () => {
+    save({ ...erika, numbers: [{ label: 'mobile', number: '0170 12' }] });
+    main.contacts[0]!.numbers[0]!.number = 'not a number';
+    const user = userEvent.setup();
+    render(<ContactsScreen />);
+    await user.click(await screen.findByRole('button', { name: /^Call Erika Mustermann/ }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'not a number cannot be dialled. Edit the contact and correct the number.',
+    );
+    expect(engine.call).not.toHaveBeenCalled();
+
+    main.contacts[0]!.numbers[0]!.number = '0170 1234567';
+    act(() => main.emit('contacts.changed'));
+    useSipAccountStore.setState({ state: { account: null, source: null, manualAllowed: true } });
+    await user.click(
+      await screen.findByRole('button', { name: 'Call Erika Mustermann, Mobile 0170 1234567' }),
+    );
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^No SIP account is set up yet/);
+    expect(engine.call).not.toHaveBeenCalled();
   });
 
   it('imports a chosen file and reports what was imported and skipped', async () => {

@@ -9,15 +9,14 @@ import {
   type ContactImportResult,
   type NumberLabel,
 } from '../../shared/domain/contacts';
+import { isInputProblem, useDialFeedback } from '../components/dial-feedback';
 import { EmptyState } from '../components/EmptyState';
 import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { Icon } from '../components/Icon';
+import { IconButton } from '../components/IconButton';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { errorKey } from '../ipc/client';
-import { parseDialInput, targetUri } from '../phone/dial-target';
-import { useAppStore } from '../state/app-store';
 import { readContactFile, useContactsStore } from '../state/contacts-store';
-import { usePhoneStore } from '../state/phone-store';
 
 interface FormValues {
   name: string;
@@ -269,9 +268,7 @@ export function ContactsScreen() {
     setFavourite,
     importText,
   } = useContactsStore();
-  const navigate = useAppStore((s) => s.navigate);
-  const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
-  const engine = usePhoneStore((s) => s.engine);
+  const dialing = useDialFeedback();
   const [editing, setEditing] = useState<{ contact: Contact | null } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [feedback, setFeedback] = useState<FeedbackMessage>(null);
@@ -290,19 +287,12 @@ export function ContactsScreen() {
     requestAnimationFrame(() => addButton.current?.focus());
   };
 
-  const callNumber = (number: string) => {
-    const parsed = parseDialInput(number, country);
-    if (!parsed.ok) {
-      setFeedback({ kind: 'error', text: t('contacts.cannotDial', { number }) });
-      return;
-    }
-    const phone = engine();
-    if (phone.call(targetUri(parsed.target, phone.domain)) === null) {
-      setFeedback({ kind: 'error', text: t('phone.notRegistered') });
-      return;
-    }
-    setFeedback(null);
-    navigate('phone');
+  /** What calling a contact's number said, shown at the number: a stored number that cannot be dialled says so. */
+  const numberFeedback = (key: string, number: string): FeedbackMessage => {
+    const problem = dialing.problemFor(key);
+    return problem && isInputProblem(problem)
+      ? { kind: 'error', text: t('contacts.cannotDial', { number }) }
+      : dialing.messageFor(key);
   };
 
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -353,7 +343,7 @@ export function ContactsScreen() {
           </button>
           <input
             id="contacts-import-file"
-            className="contacts-file-input"
+            className="contacts-file-input visually-hidden"
             type="file"
             accept=".vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv"
             disabled={unavailable || importing}
@@ -416,7 +406,10 @@ export function ContactsScreen() {
                     <p className="row-title">
                       {contact.name}
                       {contact.favourite && (
-                        <span className="contact-favourite-mark"> · {t('contacts.favourite')}</span>
+                        <span className="contact-favourite-mark">
+                          <Icon name="star" size={14} filled />
+                          <span className="visually-hidden">{t('contacts.favourite')}</span>
+                        </span>
                       )}
                     </p>
                     {(contact.organisation || contact.email) && (
@@ -426,25 +419,29 @@ export function ContactsScreen() {
                     )}
                     {contact.note && <p className="row-meta contact-note">{contact.note}</p>}
                     <div className="contact-numbers">
-                      {contact.numbers.map((entry, index) => (
-                        <div className="contact-number" key={index}>
-                          <span className="contact-number-label">{t(`contacts.labels.${entry.label}`)}</span>
-                          <span className="contact-number-value">{entry.number}</span>
-                          <button
-                            type="button"
-                            className="button button-call contact-call"
-                            aria-label={t('contacts.callNumber', {
-                              name: contact.name,
-                              label: t(`contacts.labels.${entry.label}`),
-                              number: entry.number,
-                            })}
-                            onClick={() => callNumber(entry.number)}
-                          >
-                            <Icon name="phone" size={16} />
-                            {t('contacts.call')}
-                          </button>
-                        </div>
-                      ))}
+                      {contact.numbers.map((entry, index) => {
+                        const key = `${contact.id}:${index}`;
+                        return (
+                          <div className="contact-number" key={index}>
+                            <span className="contact-number-label">
+                              {t(`contacts.labels.${entry.label}`)}
+                            </span>
+                            <span className="contact-number-value">{entry.number}</span>
+                            <IconButton
+                              icon="phone"
+                              variant="call"
+                              size="small"
+                              label={t('contacts.callNumber', {
+                                name: contact.name,
+                                label: t(`contacts.labels.${entry.label}`),
+                                number: entry.number,
+                              })}
+                              onClick={() => void dialing.dial(key, entry.number)}
+                            />
+                            <Feedback message={numberFeedback(key, entry.number)} />
+                          </div>
+                        );
+                      })}
                     </div>
                     {confirmDelete === contact.id && (
                       <div className="button-row contact-confirm">
@@ -466,35 +463,29 @@ export function ContactsScreen() {
                       </div>
                     )}
                   </div>
-                  <div className="button-row contact-actions">
-                    <button
-                      type="button"
-                      className="button button-secondary"
-                      aria-pressed={contact.favourite}
-                      aria-label={t('contacts.favouriteOf', { name: contact.name })}
+                  <div className="row-actions">
+                    <IconButton
+                      icon="star"
+                      size="small"
+                      pressed={contact.favourite}
+                      label={t('contacts.favouriteOf', { name: contact.name })}
                       onClick={() => void setFavourite(contact.id, !contact.favourite).catch(fail)}
-                    >
-                      {t('contacts.favourite')}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-secondary"
-                      aria-label={t('contacts.editOf', { name: contact.name })}
+                    />
+                    <IconButton
+                      icon="edit"
+                      size="small"
+                      label={t('contacts.editOf', { name: contact.name })}
                       onClick={() => {
                         setFeedback(null);
                         setEditing({ contact });
                       }}
-                    >
-                      {t('contacts.edit')}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-secondary"
-                      aria-label={t('contacts.deleteOf', { name: contact.name })}
+                    />
+                    <IconButton
+                      icon="delete"
+                      size="small"
+                      label={t('contacts.deleteOf', { name: contact.name })}
                       onClick={() => setConfirmDelete(contact.id)}
-                    >
-                      {t('contacts.delete')}
-                    </button>
+                    />
                   </div>
                 </li>
               ))}

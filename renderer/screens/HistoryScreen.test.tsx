@@ -9,6 +9,8 @@ import '../i18n/i18n';
 import { applyLanguage } from '../i18n/i18n';
 import { useAppStore } from '../state/app-store';
 import { HISTORY_PAGE, useHistoryStore } from '../state/history-store';
+import { usePhoneStore } from '../state/phone-store';
+import { callView, phoneDouble } from '../../testing/phone/phone-double';
 import { groupByDay, HistoryScreen } from './HistoryScreen';
 
 /** Main's history, newest first, with keyset paging like the real store. */
@@ -153,7 +155,13 @@ beforeEach(() => {
   FakeIntersectionObserver.visible = false;
   vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
   useHistoryStore.setState({ filter: 'all', search: '', records: [], hasMore: false, loadingMore: false });
-  useAppStore.setState({ screen: 'history', settings: { settings: defaultSettings, locked: [] } });
+  useAppStore.setState({
+    screen: 'history',
+    settings: { settings: defaultSettings, locked: [] },
+    info: null,
+  });
+  phone.call.mockClear();
+  usePhoneStore.setState({ engine: () => phone, calls: [], ended: [], failed: [] });
 });
 afterEach(() => {
   cleanup();
@@ -161,6 +169,7 @@ afterEach(() => {
 });
 
 const rows = () => within(screen.getByRole('main')).getAllByRole('listitem');
+const phone = phoneDouble();
 
 function renderScreen() {
   return render(
@@ -272,6 +281,76 @@ describe('HistoryScreen', () => {
     expect(rows()).toHaveLength(main.records.length);
     expect(main.lists.at(-1)).toMatchObject({ limit: main.records.length + 1 });
     expect(main.lists.at(-1)?.before).toBeUndefined();
+  });
+});
+
+describe('HistoryScreen calling back', () => {
+  it('calls the number of the row, and shows in the row why the call failed', async () => {
+    const user = userEvent.setup();
+    renderScreen();
+    const row = (await screen.findByText('Today Late')).closest('li')!;
+    await user.click(within(row).getByRole('button', { name: 'Call back Today Late' }));
+    expect(phone.call).toHaveBeenCalledWith('sip:t2@example.eu');
+    // Busy at the far end: the engine publishes the call as ended with JsSIP's cause.
+    const busy = callView({ direction: 'outgoing', state: 'ended', endReason: 'busy' });
+    act(() => usePhoneStore.setState({ ended: [busy], failed: [busy] }));
+    expect(within(row).getByRole('alert').textContent).toBe(
+      'The call to t2 did not go through. The line is busy.',
+    );
+
+    phone.call.mockResolvedValueOnce({ ok: false, problem: 'microphone-missing' });
+    const other = screen.getByText('Today Early').closest('li')!;
+    await user.click(within(other).getByRole('button', { name: 'Call back Today Early' }));
+    expect((await within(other).findByRole('alert')).textContent).toMatch(/^No microphone was found/);
+    // Only the latest press speaks.
+    expect(within(row).queryByRole('alert')).toBeNull();
+  });
+
+  it('shows a call that still rings as ringing, and one the app never finished as not completed', async () => {
+    main.records = [
+      {
+        ...call('ringing', at(0, 0, 3), 'Still Ringing'),
+        answeredAt: null,
+        endedAt: null,
+        disposition: null,
+      },
+      { ...call('stale', at(0, 0, 2), 'Never Ended'), answeredAt: null, endedAt: null, disposition: null },
+    ];
+    usePhoneStore.setState({ calls: [callView({ id: 'ringing', state: 'incoming' })] });
+    renderScreen();
+    expect((await screen.findByText('Still Ringing')).closest('li')?.textContent).toContain(
+      'Incoming · ringing',
+    );
+    expect(screen.getByText('Never Ended').closest('li')?.textContent).toContain(
+      'Incoming · not completed (the app was closed)',
+    );
+  });
+
+  it('writes times in British English when the system is not English, and as the system does otherwise', async () => {
+    main.records = [call('late', at(0, 15, 5), 'Afternoon Caller')];
+    useAppStore.setState({
+      info: {
+        name: 'Secure Softphone',
+        version: '0',
+        platform: 'linux',
+        systemLocale: 'fr-FR',
+        runtime: 'shell',
+      },
+    });
+    const { unmount } = renderScreen();
+    expect((await screen.findByText('Afternoon Caller')).closest('li')?.textContent).toContain('15:05');
+    unmount();
+    useAppStore.setState({
+      info: {
+        name: 'Secure Softphone',
+        version: '0',
+        platform: 'linux',
+        systemLocale: 'en-US',
+        runtime: 'shell',
+      },
+    });
+    renderScreen();
+    expect((await screen.findByText('Afternoon Caller')).closest('li')?.textContent).toContain('03:05 PM');
   });
 });
 

@@ -1,16 +1,41 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { historyFilters, type CallRecord } from '../../shared/domain/history';
+import { useDialFeedback } from '../components/dial-feedback';
 import { EmptyState } from '../components/EmptyState';
-import { Icon } from '../components/Icon';
+import { Feedback, type FeedbackMessage } from '../components/Feedback';
+import { Icon, type IconName } from '../components/Icon';
+import { IconButton } from '../components/IconButton';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { useFormattingLocale } from '../format/dates';
+import { partyOf } from '../format/party';
 import { noticedReason } from '../phone/call-state';
+import type { CallView } from '../phone/engine';
 import { useAppStore } from '../state/app-store';
 import { useHistoryStore } from '../state/history-store';
 import { usePhoneStore } from '../state/phone-store';
 
-function remoteLabel(record: CallRecord): string {
-  return record.remoteName ?? record.remoteUri.replace(/^sips?:/, '').replace(/[@;].*$/, '');
+/** Who a call was with: the contact's or sent name, else the number as people write it. */
+export function useRemoteLabel(): (record: Pick<CallRecord, 'remoteUri' | 'remoteName'>) => string {
+  const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
+  const domain = usePhoneStore((s) => s.engine().domain);
+  return (record) =>
+    partyOf(record.remoteUri, { contact: null, display: record.remoteName }, country, domain).title;
+}
+
+/**
+ * How a call went, as a key under `history`: its disposition once it ended; while it is still on (the
+ * phone has it), ringing or in progress; a call that never ended (the app was closed) as not completed.
+ */
+export function outcomeKey(record: CallRecord, live: CallView | undefined): string {
+  if (record.disposition) return `disposition.${record.disposition}`;
+  if (live) return live.state === 'active' ? 'state.inProgress' : 'state.ringing';
+  return 'state.unfinished';
+}
+
+export function directionIcon(record: Pick<CallRecord, 'direction' | 'disposition'>): IconName {
+  if (record.disposition === 'missed') return 'missed';
+  return record.direction === 'incoming' ? 'incoming' : 'outgoing';
 }
 
 /** The local calendar day of a time, as a key ("2026-03-04"). */
@@ -88,6 +113,67 @@ function useSentinel(onReach: () => void, enabled: boolean, version: number) {
   return setSentinel;
 }
 
+interface HistoryRowProps {
+  record: CallRecord;
+  who: string;
+  outcome: string;
+  time: string;
+  feedback: FeedbackMessage;
+  onCallBack(record: CallRecord): void;
+  onDelete(id: string): Promise<void>;
+}
+
+/** One call; drawn again only when something it shows changed (pages of older calls only add rows). */
+const HistoryRow = memo(function HistoryRow({
+  record,
+  who,
+  outcome,
+  time,
+  feedback,
+  onCallBack,
+  onDelete,
+}: HistoryRowProps) {
+  const { t } = useTranslation();
+  const reason = noticedReason(record.cause);
+  return (
+    <li className={`row history-row ${record.disposition === 'missed' ? 'row-missed' : ''}`}>
+      <span className="row-icon">
+        <Icon name={directionIcon(record)} size={18} />
+      </span>
+      <div className="row-main">
+        <p className="row-title">{who}</p>
+        <p className="row-meta">
+          {t(`history.direction.${record.direction}`)} · {outcome} · {time}
+          {record.durationMs ? ` · ${duration(record.durationMs)}` : ''}
+          {record.srtpCipher && (
+            <span className="row-lock">
+              {' '}
+              · <Icon name="lock" size={12} /> {t('history.encrypted')}
+            </span>
+          )}
+        </p>
+        {reason && <p className="row-meta">{t(`call.endReason.${reason}`)}</p>}
+        <Feedback message={feedback} />
+      </div>
+      <div className="row-actions">
+        <IconButton
+          icon="phone"
+          variant="call"
+          size="small"
+          label={t('history.callBack', { who })}
+          onClick={() => onCallBack(record)}
+        />
+        <IconButton
+          icon="delete"
+          size="small"
+          label={t('history.delete', { who })}
+          onClick={() => void onDelete(record.id)}
+        />
+      </div>
+    </li>
+  );
+});
+
 function duration(ms: number | null): string {
   if (!ms) return '';
   const seconds = Math.round(ms / 1000);
@@ -95,7 +181,11 @@ function duration(ms: number | null): string {
 }
 
 export function HistoryScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useFormattingLocale();
+  const remoteLabel = useRemoteLabel();
+  const liveCalls = usePhoneStore((s) => s.calls);
+  const dialing = useDialFeedback();
   const {
     filter,
     search,
@@ -109,10 +199,8 @@ export function HistoryScreen() {
     remove,
     removeAll,
   } = useHistoryStore();
-  const navigate = useAppStore((s) => s.navigate);
-  const engine = usePhoneStore((s) => s.engine);
   const [confirmAll, setConfirmAll] = useState(false);
-  const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
   const markSeen = useHistoryStore((s) => s.markSeen);
   const missed = useHistoryStore((s) => s.missed);
@@ -125,11 +213,8 @@ export function HistoryScreen() {
   }, [missed, markSeen]);
 
   const sentinel = useSentinel(() => void loadMore(), hasMore, records.length);
-
-  const callBack = (record: CallRecord) => {
-    navigate('phone');
-    engine().call(record.remoteUri);
-  };
+  const { dial } = dialing;
+  const callBack = useCallback((record: CallRecord) => void dial(record.id, record.remoteUri), [dial]);
 
   return (
     <section className="screen">
@@ -164,7 +249,7 @@ export function HistoryScreen() {
           <EmptyState icon="history" title={t('history.empty.title')} body={t('history.empty.body')} />
         ) : (
           <div className="history-list" aria-busy={loadingMore}>
-            {groupByDay(records, i18n.language, {
+            {groupByDay(records, locale, {
               today: t('history.today'),
               yesterday: t('history.yesterday'),
             }).map((group) => (
@@ -174,45 +259,21 @@ export function HistoryScreen() {
                 </h2>
                 <ul className="rows">
                   {group.records.map((record) => (
-                    <li
+                    <HistoryRow
                       key={record.id}
-                      className={`row ${record.disposition === 'missed' ? 'row-missed' : ''}`}
-                    >
-                      <div className="row-main">
-                        <p className="row-title">{remoteLabel(record)}</p>
-                        <p className="row-meta">
-                          {t(`history.direction.${record.direction}`)} ·{' '}
-                          {t(`history.disposition.${record.disposition ?? 'failed'}`)} ·{' '}
-                          {time.format(record.startedAt)}
-                          {record.durationMs ? ` · ${duration(record.durationMs)}` : ''}
-                          {record.srtpCipher && (
-                            <span className="row-lock">
-                              {' '}
-                              · <Icon name="lock" size={12} /> {t('history.encrypted')}
-                            </span>
-                          )}
-                        </p>
-                        {noticedReason(record.cause) && (
-                          <p className="row-meta">{t(`call.endReason.${noticedReason(record.cause)}`)}</p>
-                        )}
-                      </div>
-                      <div className="button-row">
-                        <button
-                          type="button"
-                          className="button button-secondary"
-                          onClick={() => callBack(record)}
-                        >
-                          {t('history.callBack', { who: remoteLabel(record) })}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-secondary"
-                          onClick={() => void remove(record.id)}
-                        >
-                          {t('history.delete', { who: remoteLabel(record) })}
-                        </button>
-                      </div>
-                    </li>
+                      record={record}
+                      who={remoteLabel(record)}
+                      outcome={t(
+                        `history.${outcomeKey(
+                          record,
+                          liveCalls.find((view) => view.id === record.id),
+                        )}`,
+                      )}
+                      time={time.format(record.startedAt)}
+                      feedback={dialing.messageFor(record.id)}
+                      onCallBack={callBack}
+                      onDelete={remove}
+                    />
                   ))}
                 </ul>
               </section>

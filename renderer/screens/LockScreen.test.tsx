@@ -1,23 +1,15 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SoftphoneBridge } from '../../shared/ipc/bridge';
 import type { ChannelName, EventName, SessionLockState } from '../../shared/ipc/contract';
 import { applyLanguage } from '../i18n/i18n';
-import { newCallView } from '../phone/call-view';
-import type { CallView, PhoneEngine } from '../phone/engine';
 import { usePhoneStore } from '../state/phone-store';
+import { callView, phoneDouble } from '../../testing/phone/phone-double';
 import { useSessionLockStore, watchActivity } from '../state/session-lock-store';
 import { LockScreen } from './LockScreen';
 
-const ringing: CallView = newCallView({
-  id: 'call-1',
-  direction: 'incoming',
-  remoteUri: 'sip:+491701234567@sip.provider.example',
-  remoteName: 'Erika Mustermann',
-  state: 'incoming',
-  startedAt: 0,
-});
+const ringing = callView();
 
 /** Main as the lock screen sees it: unlocking answers `unlockAnswer`; `emit` pushes an event. */
 function fakeMain(unlockAnswer: SessionLockState) {
@@ -40,7 +32,7 @@ function fakeMain(unlockAnswer: SessionLockState) {
   return { bridge, calls, emit };
 }
 
-const engine = { answer: vi.fn(async () => {}), decline: vi.fn(), hangup: vi.fn() };
+const engine = phoneDouble();
 
 async function open(unlockAnswer: SessionLockState) {
   const main = fakeMain(unlockAnswer);
@@ -60,7 +52,7 @@ beforeEach(async () => {
     reauthenticating: false,
     unlockFailure: null,
   });
-  usePhoneStore.setState({ calls: [ringing], engine: () => engine as unknown as PhoneEngine });
+  usePhoneStore.setState({ calls: [ringing], engine: () => engine });
 });
 afterEach(() => {
   cleanup();

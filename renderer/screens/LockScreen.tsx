@@ -40,7 +40,7 @@ export function LockScreen() {
           }
         />
         <div className="button-row">
-          <button type="button" className="button" onClick={() => void unlock()}>
+          <button type="button" className="button button-primary" onClick={() => void unlock()}>
             {t('lock.unlock')}
           </button>
           {/* The browser may be hidden or closed: the person can give up here, and the reason says so. */}

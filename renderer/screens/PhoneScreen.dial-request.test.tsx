@@ -13,7 +13,8 @@ let deliver: ((payload: unknown) => void) | null = null;
 const bridge: SoftphoneBridge = {
   invoke: async (channel) => ({ ok: false, error: { code: 'not-available', message: channel } }),
   on: (event, listener) => {
-    if (event === 'dial.request') deliver = listener as (payload: unknown) => void;
+    if (event !== 'dial.request') return () => undefined;
+    deliver = listener as (payload: unknown) => void;
     return () => {
       deliver = null;
     };

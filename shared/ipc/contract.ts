@@ -364,6 +364,8 @@ export const events = {
   'system.resumed': z.object({}),
   /** The user chose Answer or Decline on the OS notification of a ringing call. */
   'call.notificationAction': z.object({ callId, action: z.enum(['answer', 'decline', 'show']) }),
+  /** The person chose "Call back" on a missed-call notification: the Phone screen dials the caller. */
+  'call.callBack': z.object({ target: z.string().min(1).max(512) }),
   /**
    * A tel:, callto: or sip: link opened the app (electron/platform/protocol-handler.ts): the Phone screen's
    * number field gets the target; the person presses Call.
@@ -410,6 +412,9 @@ export const eventsWhileLocked = {
   'call.shortcut': 'sent',
   // Names the proxy and the user; at unlock the current state follows (the dialog opens then).
   'proxySignIn.changed': 'held',
+  // Pressed on purpose; the caller's address only (main's notification names nobody while locked): the
+  // Phone screen dials it after unlock.
+  'call.callBack': 'sent',
 } as const satisfies Record<EventName, 'sent' | 'held'>;
 
 export function sentWhileLocked(event: EventName): boolean {
