@@ -108,16 +108,30 @@ afterEach(() => {
 });
 
 describe('AuditScreen', () => {
-  it('lists the events newest first with time, type and details, and the chain and sync states', async () => {
+  it('lists the events newest first with readable times, names in words and details on demand', async () => {
+    const user = userEvent.setup();
+    useAppStore.setState({
+      info: {
+        name: 'Secure Softphone',
+        version: '0',
+        platform: 'linux',
+        systemLocale: 'de-DE',
+        runtime: 'shell',
+      },
+    });
     render(<AuditScreen />);
     const table = await screen.findByRole('table', { name: '3 events, newest first' });
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map((row) => within(row).getAllByRole('cell')[2]!.textContent)).toEqual([
-      'session.unlocked',
-      'session.locked',
-      'app.started',
-    ]);
-    expect(within(rows[1]!).getAllByRole('cell')[3]!.textContent).toBe('reason=idle');
+    const cells = (index: number) => rows.map((row) => within(row).getAllByRole('cell')[index]!.textContent);
+    expect(cells(1)).toEqual(['App unlocked', 'App locked', 'App started']);
+    // British English on a German system whose person chose English: day before month, 24 hours.
+    expect(cells(0)[1]).toBe('Sun, 22 Nov 2026, 12:00:00');
+    const disclosure = rows[1]!.querySelector('details')!;
+    expect(disclosure.open).toBe(false);
+    await user.click(within(rows[1]!).getByText('Show details'));
+    expect(disclosure.open).toBe(true);
+    expect(within(rows[1]!).getByText('Reason').nextElementSibling?.textContent).toBe('idle');
+    expect(within(rows[0]!).getByText('Signed in again').nextElementSibling?.textContent).toBe('Yes');
     expect(await screen.findByText('Intact: 3 events, every link verified.')).toBeTruthy();
     const sync = screen.getByRole('region', { name: 'Delivery to the provider' });
     expect(within(sync).getByText('Retrying soon')).toBeTruthy();

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { auditEventTypes, type ChainVerification } from '../../shared/audit/catalog';
 import type { AuditLogEntry, AuditLogQuery, AuditSyncStatus } from '../../shared/audit/sync-state';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { useFormattingLocale } from '../format/dates';
+import { AuditDetails, eventName, formatTime } from './AuditDetails';
 import { call, errorKey, subscribe } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
 import { useIsAdmin } from '../state/sign-in-store';
@@ -23,7 +25,8 @@ function dayStart(value: string): number | undefined {
  * Export of the log is part of "Export my data" (Settings).
  */
 export function AuditScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useFormattingLocale();
   const admin = useIsAdmin();
   const navigate = useAppStore((s) => s.navigate);
   const [type, setType] = useState('');
@@ -93,11 +96,11 @@ export function AuditScreen() {
   };
 
   if (!admin) return null;
+  const eventOptions = auditEventTypes
+    .map((value) => ({ value, label: eventName(t, value) }))
+    .sort((a, b) => a.label.localeCompare(b.label, locale));
 
-  const time = (at: number | null) =>
-    at === null
-      ? t('auditScreen.never')
-      : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' }).format(at);
+  const time = (at: number | null) => (at === null ? t('auditScreen.never') : formatTime(locale, at));
 
   const syncNow = async () => {
     try {
@@ -115,7 +118,7 @@ export function AuditScreen() {
       </header>
 
       <div className="audit-cards">
-        <section className="card" aria-labelledby="audit-chain">
+        <section className="card audit-card" aria-labelledby="audit-chain">
           <h2 id="audit-chain" className="card-title">
             {t('auditScreen.chain.title')}
           </h2>
@@ -141,7 +144,7 @@ export function AuditScreen() {
           </button>
         </section>
 
-        <section className="card" aria-labelledby="audit-sync">
+        <section className="card audit-card" aria-labelledby="audit-sync">
           <h2 id="audit-sync" className="card-title">
             {t('auditScreen.sync.title')}
           </h2>
@@ -180,7 +183,7 @@ export function AuditScreen() {
         </section>
       </div>
 
-      <section className="card" aria-labelledby="audit-log">
+      <section className="card audit-card" aria-labelledby="audit-log">
         <h2 id="audit-log" className="card-title">
           {t('auditScreen.log.title')}
         </h2>
@@ -192,19 +195,48 @@ export function AuditScreen() {
             setReloads((count) => count + 1);
           }}
         >
-          <label htmlFor={ids.type}>{t('auditScreen.log.type')}</label>
-          <select id={ids.type} value={type} onChange={(event) => setType(event.target.value)}>
-            <option value="">{t('auditScreen.log.allTypes')}</option>
-            {auditEventTypes.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-          <label htmlFor={ids.from}>{t('auditScreen.log.from')}</label>
-          <input id={ids.from} type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
-          <label htmlFor={ids.to}>{t('auditScreen.log.to')}</label>
-          <input id={ids.to} type="date" value={to} onChange={(event) => setTo(event.target.value)} />
+          <div className="audit-filter">
+            <label className="field-label" htmlFor={ids.type}>
+              {t('auditScreen.log.type')}
+            </label>
+            <select
+              id={ids.type}
+              className="select"
+              value={type}
+              onChange={(event) => setType(event.target.value)}
+            >
+              <option value="">{t('auditScreen.log.allTypes')}</option>
+              {eventOptions.map(({ value, label }) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="audit-filter">
+            <label className="field-label" htmlFor={ids.from}>
+              {t('auditScreen.log.from')}
+            </label>
+            <input
+              id={ids.from}
+              className="text-input"
+              type="date"
+              value={from}
+              onChange={(event) => setFrom(event.target.value)}
+            />
+          </div>
+          <div className="audit-filter">
+            <label className="field-label" htmlFor={ids.to}>
+              {t('auditScreen.log.to')}
+            </label>
+            <input
+              id={ids.to}
+              className="text-input"
+              type="date"
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+            />
+          </div>
           <button type="submit" className="button button-secondary">
             {t('auditScreen.log.refresh')}
           </button>
@@ -218,24 +250,22 @@ export function AuditScreen() {
             </caption>
             <thead>
               <tr>
-                <th scope="col">{t('auditScreen.log.sequence')}</th>
-                <th scope="col">{t('auditScreen.log.time')}</th>
-                <th scope="col">{t('auditScreen.log.type')}</th>
-                <th scope="col">{t('auditScreen.log.details')}</th>
+                <th scope="col" className="audit-time">
+                  {t('auditScreen.log.time')}
+                </th>
+                <th scope="col">{t('auditScreen.log.event')}</th>
+                <th scope="col" className="audit-details-column">
+                  {t('auditScreen.log.details')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {entries.map((entry) => (
                 <tr key={entry.id}>
-                  <td>{entry.sequence}</td>
-                  <td>{time(entry.at)}</td>
+                  <td className="audit-time">{time(entry.at)}</td>
+                  <td>{eventName(t, entry.type)}</td>
                   <td>
-                    <code>{entry.type}</code>
-                  </td>
-                  <td>
-                    {Object.entries(entry.details)
-                      .map(([key, value]) => `${key}=${String(value)}`)
-                      .join(', ')}
+                    <AuditDetails entry={entry} locale={locale} />
                   </td>
                 </tr>
               ))}
