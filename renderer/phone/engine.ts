@@ -1,7 +1,7 @@
 import type { ReferEvent } from 'jssip/lib/RTCSession';
 import type { CallEvent } from '../../shared/domain/calls';
 import type { SipRegistration, TlsProbeResult } from '../../shared/domain/sip-account';
-import type { Settings } from '../../shared/settings/settings';
+import type { Ringtone, Settings } from '../../shared/settings/settings';
 import { MicrophoneError, openMicrophone, type MicrophoneProblem } from './audio-devices';
 import type { QualitySample } from './call-quality';
 import { CallSession } from './call-session';
@@ -35,7 +35,7 @@ export { marks } from './registration';
 
 export type PhonePreferences = Pick<
   Settings,
-  'doNotDisturb' | 'dtmfTransport' | 'microphoneId' | 'speakerId' | 'ringDeviceId'
+  'doNotDisturb' | 'dtmfTransport' | 'microphoneId' | 'speakerId' | 'ringDeviceId' | 'ringtone' | 'ringVolume'
 >;
 
 /** What managed policy decides about calls (shared/policy/schema.ts). */
@@ -74,7 +74,8 @@ export interface PhoneEngineDeps {
 /** What plays the call-progress tones (tones.ts `TonePlayer`). */
 export interface ToneOutput {
   prepare(): void;
-  play(tone: Tone, sinkId: string): Promise<void>;
+  /** The ringtone plays as chosen in Settings (`options`); call progress tones at full level. */
+  play(tone: Tone, sinkId: string, options?: { ringtone?: Ringtone; volume?: number }): Promise<void>;
   stop(): void;
 }
 
@@ -649,6 +650,11 @@ export class PhoneEngine {
     if (tone === null || deviceChanged) this.tones.stop();
     if (tone === null) return;
     const preferences = this.deps.preferences();
-    void this.tones.play(tone, tone === 'ringtone' ? preferences.ringDeviceId : preferences.speakerId);
+    if (tone === 'ringtone')
+      void this.tones.play(tone, preferences.ringDeviceId, {
+        ringtone: preferences.ringtone,
+        volume: preferences.ringVolume,
+      });
+    else void this.tones.play(tone, preferences.speakerId);
   }
 }

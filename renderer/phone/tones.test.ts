@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderCycle, toneShapes } from './tones';
+import { renderCycle, ringtoneShapes, toneShapes } from './tones';
 
 describe('call progress tones', () => {
   it('renders one cadence cycle: bursts of tone, silence between them', () => {
@@ -25,5 +25,22 @@ describe('call progress tones', () => {
       expect(shape.cadence.length % 2).toBe(0);
       expect(shape.gain).toBeLessThanOrEqual(0.25);
     }
+  });
+
+  it('offers ringtones to choose, a melody playing each burst on its own note', () => {
+    const rate = 8000;
+    const chime = renderCycle(ringtoneShapes.chime, rate);
+    // Zero crossings in the middle of each note count its frequency: 784, 659 and 523 Hz.
+    const frequency = (fromMs: number, toMs: number) => {
+      const part = chime.subarray((fromMs / 1000) * rate, (toMs / 1000) * rate);
+      let crossings = 0;
+      for (let i = 1; i < part.length; i += 1) if (part[i - 1]! < 0 !== part[i]! < 0) crossings += 1;
+      return crossings / 2 / ((toMs - fromMs) / 1000);
+    };
+    expect(frequency(50, 200)).toBeCloseTo(784, -1);
+    expect(frequency(350, 500)).toBeCloseTo(659, -1);
+    expect(frequency(650, 1000)).toBeCloseTo(523, -1);
+    expect(ringtoneShapes.classic).toBe(toneShapes.ringtone);
+    for (const shape of Object.values(ringtoneShapes)) expect(shape.gain).toBeLessThanOrEqual(0.25);
   });
 });

@@ -9,7 +9,7 @@ import { listAudioDevices, type AudioDevice, type AudioDevices } from '../phone/
 import { useAppStore } from '../state/app-store';
 
 /** Device lists, refreshed when devices are plugged in or removed. */
-function useAudioDevices(): AudioDevices {
+export function useAudioDevices(): AudioDevices {
   const [devices, setDevices] = useState<AudioDevices>({ microphones: [], speakers: [] });
   useEffect(() => {
     const media = navigator.mediaDevices;

@@ -13,6 +13,7 @@ import { ScreenHeading } from '../components/ScreenHeading';
 import { errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
 import { AccountSection } from './AccountSection';
+import { AudioCheck } from './AudioCheck';
 import { CallSettingsSection } from './CallSettingsSection';
 import { DataRightsSection } from './DataRightsSection';
 import { DesktopSection } from './DesktopSection';
@@ -135,6 +136,7 @@ export function SettingsScreen() {
         <SipAccountForm />
         <CallSettingsSection />
         <DesktopSection />
+        <AudioCheck />
         <DataRightsSection />
         <UpdatesSection />
         <ProxySection />

@@ -7,6 +7,9 @@ export const themePreferences = ['system', 'light', 'dark'] as const;
 export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as DE');
 
 export const dtmfTransports = ['rfc4733', 'info'] as const;
+/** Ringtones the app synthesises (renderer/phone/tones.ts). */
+export const ringtones = ['classic', 'soft', 'chime', 'digital'] as const;
+export type Ringtone = (typeof ringtones)[number];
 const deviceId = z.string().max(256);
 
 /** User preferences: no personal data and no secrets, ever (they live in the encrypted database or keychain). */
@@ -29,6 +32,9 @@ export const Settings = z
     startAtLogin: z.boolean(),
     /** Answer, hang up and mute from any program (policy `globalShortcuts` sets the keys, or turns them off). */
     globalShortcuts: z.boolean(),
+    ringtone: z.enum(ringtones),
+    /** Loudness of the ringtone, 0 (silent) to 100. */
+    ringVolume: z.number().int().min(0).max(100),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -48,6 +54,8 @@ export const defaultSettings: Settings = {
   runInBackground: true,
   startAtLogin: false,
   globalShortcuts: true,
+  ringtone: 'classic',
+  ringVolume: 80,
 };
 
 export type SettingKey = keyof Settings;
