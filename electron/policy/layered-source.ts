@@ -1,3 +1,4 @@
+import { inStore, policyProblem, type PolicyIssue } from '../../shared/policy/problems.js';
 import { parsePolicy, type PolicyFile, type PolicyProblem } from '../../shared/policy/schema.js';
 import type { PolicySource } from './source.js';
 
@@ -5,7 +6,7 @@ import type { PolicySource } from './source.js';
 export type PolicyLayerContent =
   | { status: 'absent' }
   | { status: 'present'; raw: unknown; problems: PolicyProblem[] }
-  | { status: 'unreadable'; message: string };
+  | { status: 'unreadable'; issue: PolicyIssue };
 
 export interface PolicyLayerSnapshot {
   content: PolicyLayerContent;
@@ -63,16 +64,16 @@ export function layeredPolicySource(
       const problems: PolicyProblem[] = [];
       let present = false;
       snapshots.forEach(({ content }, index) => {
-        const where = ` (in ${layers[index]?.location})`;
+        const where = layers[index]?.location;
         if (content.status === 'absent') return;
         present = true;
         if (content.status === 'unreadable') {
-          problems.push({ key: '(store)', message: `${content.message}${where}` });
+          problems.push(policyProblem('(store)', content.issue, where));
           return;
         }
         const parsed = parsePolicy(content.raw);
         const layerProblems = [...content.problems, ...(parsed.ok ? [] : parsed.problems)];
-        problems.push(...layerProblems.map((p) => ({ key: p.key, message: `${p.message}${where}` })));
+        problems.push(...layerProblems.map((p) => ({ ...p, message: inStore(p.message, where), where })));
         if (parsed.ok) policies.push(parsed.policy);
       });
       if (problems.length > 0) return { status: 'invalid', problems };

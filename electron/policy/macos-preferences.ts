@@ -47,9 +47,9 @@ export function preferencesLayerContent(bytes: Uint8Array): PolicyLayerContent {
   try {
     value = parsePlistBytes(bytes);
   } catch (error) {
-    return { status: 'unreadable', message: `is not a readable property list: ${(error as Error).message}` };
+    return { status: 'unreadable', issue: { code: 'invalid-plist', detail: (error as Error).message } };
   }
-  if (!isDictionary(value)) return { status: 'unreadable', message: 'does not hold a dictionary' };
+  if (!isDictionary(value)) return { status: 'unreadable', issue: { code: 'no-dictionary' } };
   const raw = Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('Payload')));
   return { status: 'present', raw, problems: [] };
 }
@@ -67,8 +67,11 @@ function preferencesLayer(path: string, read: ReadBytes): PolicyLayer {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           return { content: { status: 'absent' }, fingerprint: 'absent' };
         }
-        const message = `cannot be read: ${(error as Error).message}`;
-        return { content: { status: 'unreadable', message }, fingerprint: message };
+        const detail = (error as Error).message;
+        return {
+          content: { status: 'unreadable', issue: { code: 'unreadable', detail } },
+          fingerprint: detail,
+        };
       }
       return {
         content: preferencesLayerContent(bytes),

@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { jsonErrorPosition, policyProblem } from '../../shared/policy/problems.js';
 import { parsePolicy, type PolicyFile, type PolicyProblem } from '../../shared/policy/schema.js';
 
 export type PolicyReadResult =
@@ -31,7 +32,7 @@ export function filePolicySource(path: string): PolicySource {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'absent' };
         return {
           status: 'invalid',
-          problems: [{ key: '(file)', message: `cannot be read: ${(error as Error).message}` }],
+          problems: [policyProblem('(file)', { code: 'unreadable', detail: (error as Error).message })],
         };
       }
       let raw: unknown;
@@ -40,7 +41,7 @@ export function filePolicySource(path: string): PolicySource {
       } catch (error) {
         return {
           status: 'invalid',
-          problems: [{ key: '(file)', message: `is not valid JSON: ${(error as Error).message}` }],
+          problems: [policyProblem('(file)', { code: 'invalid-json', position: jsonErrorPosition(error) })],
         };
       }
       const parsed = parsePolicy(raw);

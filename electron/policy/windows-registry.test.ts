@@ -135,12 +135,14 @@ describe('registryPolicySource', () => {
     const user = `\r\n${USER}\r\n    IdleLockMinutes    REG_SZ    5\r\n\r\n`;
     const reg = fakeReg({ [MACHINE]: found(fixture('reg-query-machine.txt')), [USER]: found(user) });
     const result = await registryPolicySource({ runReg: reg.runReg }).read();
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       status: 'invalid',
       problems: [
         {
           key: 'idleLockMinutes',
           message: `must be REG_DWORD, found REG_SZ (value IdleLockMinutes) (in ${USER})`,
+          issue: { code: 'registry-type', expected: 'REG_DWORD', found: 'REG_SZ', value: 'IdleLockMinutes' },
+          where: USER,
         },
       ],
     });
@@ -154,10 +156,15 @@ describe('registryPolicySource', () => {
     });
     const result = await broken.read();
     expect(result.status).toBe('invalid');
-    expect(result.status === 'invalid' && result.problems[0]?.message).toMatch(/cannot run reg.exe/);
+    expect(result.status === 'invalid' && result.problems[0]?.message).toMatch(
+      /^cannot be read: reg\.exe: spawn reg\.exe ENOENT/,
+    );
     expect(
       registryLayerContent(MACHINE, { exitCode: 5, stdout: '', stderr: 'ERROR: Access is denied.' }),
-    ).toEqual({ status: 'unreadable', message: 'reg query failed (exit code 5): ERROR: Access is denied.' });
+    ).toEqual({
+      status: 'unreadable',
+      issue: { code: 'registry-query', exitCode: 5, detail: 'ERROR: Access is denied.' },
+    });
   });
 
   it('treats a key without values as absent', () => {

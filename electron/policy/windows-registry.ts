@@ -7,6 +7,7 @@ import {
   USER_HIVE,
   type RegistryValue,
 } from '../../shared/policy/managed-keys.js';
+import { policyProblem } from '../../shared/policy/problems.js';
 import type { PolicyProblem } from '../../shared/policy/schema.js';
 import {
   layeredPolicySource,
@@ -62,14 +63,18 @@ export function registryLayerContent(key: string, result: RegRunResult): PolicyL
   if (result.exitCode !== 0) {
     return {
       status: 'unreadable',
-      message: `reg query failed (exit code ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`,
+      issue: {
+        code: 'registry-query',
+        exitCode: result.exitCode,
+        detail: result.stderr.trim() || result.stdout.trim(),
+      },
     };
   }
   let listings;
   try {
     listings = parseRegQueryOutput(result.stdout);
   } catch (error) {
-    return { status: 'unreadable', message: (error as Error).message };
+    return { status: 'unreadable', issue: { code: 'unreadable', detail: (error as Error).message } };
   }
   const own = new Map<string, RegistryValue>();
   const problems: PolicyProblem[] = [];
@@ -79,7 +84,7 @@ export function registryLayerContent(key: string, result: RegRunResult): PolicyL
     } else {
       const sub = listing.path.slice(key.length + 1);
       for (const name of listing.values.keys()) {
-        problems.push({ key: `${sub}\\${name}`, message: 'is not a known policy value (in a subkey)' });
+        problems.push(policyProblem(`${sub}\\${name}`, { code: 'unknown-registry-value', inSubkey: true }));
       }
     }
   }
@@ -97,8 +102,11 @@ function registryLayer(hive: string, runReg: RunReg): PolicyLayer {
       try {
         result = await runReg(['query', key, '/s']);
       } catch (error) {
-        const message = `cannot run reg.exe: ${(error as Error).message}`;
-        return { content: { status: 'unreadable', message }, fingerprint: message };
+        const detail = `reg.exe: ${(error as Error).message}`;
+        return {
+          content: { status: 'unreadable', issue: { code: 'unreadable', detail } },
+          fingerprint: detail,
+        };
       }
       return {
         content: registryLayerContent(key, result),

@@ -1,4 +1,4 @@
-import type { PolicyProblem } from '../policy/schema.js';
+import { describeIssue, inStore, type PolicyProblem } from '../policy/problems.js';
 
 /**
  * The one text main shows itself: why the app could not start (before any window, so outside the
@@ -25,9 +25,14 @@ export function startupFailureMessage(
     | { kind: 'invalid-policy'; location: string; problems: PolicyProblem[] }
     | { kind: 'other'; detail: string },
 ): { title: string; body: string } {
-  const text = /^de\b/i.test(systemLocale) ? texts.de : texts.en;
+  const language = /^de\b/i.test(systemLocale) ? 'de' : 'en';
+  const text = texts[language];
   if (failure.kind === 'invalid-policy') {
-    const lines = failure.problems.map((problem) => `• ${problem.key}: ${problem.message}`);
+    // Each problem in the system's language; one without its issue as data only has its English message.
+    const lines = failure.problems.map(
+      (problem) =>
+        `• ${problem.key}: ${problem.issue ? inStore(describeIssue(problem.issue, language), problem.where) : problem.message}`,
+    );
     return { title: text.title, body: [text.invalidPolicy(failure.location), ...lines].join('\n') };
   }
   return { title: text.title, body: `${text.other}\n\n${failure.detail}` };

@@ -48,6 +48,7 @@ describe('global shortcut key combinations', () => {
         {
           key: 'globalShortcuts.answer',
           message: 'must be a key combination such as CommandOrControl+Alt+Shift+A',
+          issue: { code: 'key-combination' },
         },
       ],
     });

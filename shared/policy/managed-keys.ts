@@ -1,3 +1,4 @@
+import { jsonErrorPosition, policyProblem, type PolicyIssue } from './problems.js';
 import type { GlobalShortcutsPolicy, PolicyFile, PolicyProblem, ProviderEndpoints } from './schema.js';
 
 /**
@@ -117,13 +118,18 @@ function typeName(value: RegistryValue): string {
   return value.type === 'other' ? value.regType : value.type;
 }
 
-function decode(mapping: RegistryMapping, value: RegistryValue): { value: unknown } | { problem: string } {
+function decode(
+  mapping: RegistryMapping,
+  value: RegistryValue,
+): { value: unknown } | { problem: PolicyIssue } {
   const wanted = expectedType[mapping.encoding];
-  if (value.type !== wanted) return { problem: `must be ${wanted}, found ${typeName(value)}` };
+  const name = mapping.valueName;
+  if (value.type !== wanted)
+    return { problem: { code: 'registry-type', expected: wanted, found: typeName(value), value: name } };
   switch (mapping.encoding) {
     case 'boolean':
       if (value.data === 0 || value.data === 1) return { value: value.data === 1 };
-      return { problem: 'must be REG_DWORD 1 (on) or 0 (off)' };
+      return { problem: { code: 'registry-boolean', value: name } };
     case 'number':
     case 'string':
     case 'strings':
@@ -132,7 +138,7 @@ function decode(mapping: RegistryMapping, value: RegistryValue): { value: unknow
       const text = (value.data as string[]).join('\n');
       const certificates = (text.match(PEM_BLOCK) ?? []).map((block) => `${block}\n`);
       if (text.replace(PEM_BLOCK, '').trim() !== '') {
-        return { problem: 'holds text outside -----BEGIN/END CERTIFICATE----- blocks' };
+        return { problem: { code: 'registry-pem', value: name } };
       }
       return { value: certificates };
     }
@@ -140,7 +146,7 @@ function decode(mapping: RegistryMapping, value: RegistryValue): { value: unknow
       try {
         return { value: JSON.parse(value.data as string) };
       } catch (error) {
-        return { problem: `is not valid JSON: ${(error as Error).message}` };
+        return { problem: { code: 'registry-json', value: name, position: jsonErrorPosition(error) } };
       }
   }
 }
@@ -159,15 +165,12 @@ export function policyFromRegistryValues(values: ReadonlyMap<string, RegistryVal
   for (const [name, value] of values) {
     const mapping = registryMappings.find((m) => m.valueName.toLowerCase() === name.toLowerCase());
     if (!mapping) {
-      problems.push({ key: name, message: 'is not a known policy value' });
+      problems.push(policyProblem(name, { code: 'unknown-registry-value', inSubkey: false }));
       continue;
     }
     const decoded = decode(mapping, value);
     if ('problem' in decoded) {
-      problems.push({
-        key: mapping.path.join('.'),
-        message: `${decoded.problem} (value ${mapping.valueName})`,
-      });
+      problems.push(policyProblem(mapping.path.join('.'), decoded.problem));
       continue;
     }
     const [top, field] = mapping.path;

@@ -7,19 +7,37 @@ import {
   MULTI_FACTOR_AMR,
   RESERVED_AUTHORIZATION_PARAMETERS,
 } from '../provider/idp-kinds.js';
+import { describeIssue, policyProblem, type PolicyIssue, type PolicyProblem } from './problems.js';
 
-const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('An https:// URL');
-const wssUrl = z.url({ protocol: /^wss$/, error: 'must be a wss:// URL' }).describe('A wss:// URL');
+const HTTPS_URL = describeIssue({ code: 'https-url' });
+const WSS_URL = describeIssue({ code: 'wss-url' });
+const SPKI_HASH = describeIssue({ code: 'spki-hash' });
+const ICE_URL = describeIssue({ code: 'ice-url' });
+const KEY_COMBINATION = describeIssue({ code: 'key-combination' });
+const HANGUP_AFTER_WARNING: PolicyIssue = { code: 'longer-than', other: 'mediaTimeoutSeconds' };
+/** Format errors by the message the schema gives them. */
+const formatIssues: Record<string, PolicyIssue> = {
+  [HTTPS_URL]: { code: 'https-url' },
+  [WSS_URL]: { code: 'wss-url' },
+  [SPKI_HASH]: { code: 'spki-hash' },
+  [ICE_URL]: { code: 'ice-url' },
+  [KEY_COMBINATION]: { code: 'key-combination' },
+  [describeIssue(HANGUP_AFTER_WARNING)]: HANGUP_AFTER_WARNING,
+  [describeIssue({ code: 'country-code' })]: { code: 'country-code' },
+};
+
+const httpsUrl = z.url({ protocol: /^https$/, error: HTTPS_URL }).describe('An https:// URL');
+const wssUrl = z.url({ protocol: /^wss$/, error: WSS_URL }).describe('A wss:// URL');
 const spkiSha256 = z
   .string()
-  .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 of a SubjectPublicKeyInfo')
+  .regex(/^[A-Za-z0-9+/]{43}=$/, SPKI_HASH)
   .describe('Base64 SHA-256 of the certificate public key (SPKI)');
 
 /** A STUN or TURN server for ICE (RFC 8489 / RFC 8656); TURN over TLS where a firewall allows only 443. */
 export const IceServer = z
   .object({
     urls: z
-      .array(z.string().regex(/^(stun|turn|turns):[^\s]+$/, 'must be a stun:, turn: or turns: URL'))
+      .array(z.string().regex(/^(stun|turn|turns):[^\s]+$/, ICE_URL))
       .min(1)
       .max(4)
       .describe('One to four stun:, turn: or turns: URLs of the same server'),
@@ -32,7 +50,7 @@ export type IceServer = z.infer<typeof IceServer>;
 const accelerator = z
   .string()
   .max(80)
-  .refine(isGlobalAccelerator, 'must be a key combination such as CommandOrControl+Alt+Shift+A')
+  .refine(isGlobalAccelerator, KEY_COMBINATION)
   .nullable()
   .describe('A key combination in Electron accelerator syntax, or null for none');
 
@@ -326,7 +344,7 @@ export const PolicyFile = z
   })
   .strict()
   .refine((file) => (file.mediaHangupSeconds ?? 60) > (file.mediaTimeoutSeconds ?? 10), {
-    message: 'mediaHangupSeconds must be longer than mediaTimeoutSeconds',
+    message: describeIssue(HANGUP_AFTER_WARNING),
     path: ['mediaHangupSeconds'],
   });
 export type PolicyFile = z.infer<typeof PolicyFile>;
@@ -455,13 +473,32 @@ export function resolvePolicy(file: PolicyFile): EffectivePolicy {
   };
 }
 
-/** A validation problem named by its key path, so IT sees each bad key. */
-export interface PolicyProblem {
-  key: string;
-  message: string;
-}
+export type { PolicyProblem };
 
 export type PolicyParseResult = { ok: true; policy: PolicyFile } | { ok: false; problems: PolicyProblem[] };
+
+/** What zod found, as data (PolicyIssue) rather than zod's English. */
+function issueOf(issue: z.core.$ZodIssue): PolicyIssue {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { code: 'wrong-type', expected: issue.expected };
+    case 'too_small':
+    case 'too_big': {
+      const of = issue.origin === 'string' ? 'length' : issue.origin === 'array' ? 'entries' : 'value';
+      return issue.code === 'too_small'
+        ? { code: 'too-small', minimum: Number(issue.minimum), of }
+        : { code: 'too-big', maximum: Number(issue.maximum), of };
+    }
+    case 'invalid_value':
+      return { code: 'not-allowed', allowed: issue.values.map(String) };
+    case 'invalid_format':
+    case 'custom':
+      // The policy's own formats and checks say which they are in their message (see the top of this file).
+      return formatIssues[issue.message] ?? { code: 'wrong-format' };
+    default:
+      return { code: 'wrong-format' };
+  }
+}
 
 export function parsePolicy(raw: unknown): PolicyParseResult {
   const result = PolicyFile.safeParse(raw);
@@ -470,12 +507,11 @@ export function parsePolicy(raw: unknown): PolicyParseResult {
     ok: false,
     problems: result.error.issues.flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({
-          key: [...issue.path, key].join('.'),
-          message: 'is not a known policy key',
-        }));
+        return issue.keys.map((key) =>
+          policyProblem([...issue.path, key].join('.'), { code: 'unknown-key' }),
+        );
       }
-      return [{ key: issue.path.join('.') || '(root)', message: issue.message }];
+      return [policyProblem(issue.path.join('.') || '(root)', issueOf(issue))];
     }),
   };
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { describeIssue } from '../policy/problems.js';
 
 export const languagePreferences = ['system', 'de', 'en'] as const;
 export const themePreferences = ['system', 'light', 'dark'] as const;
 
 /** ISO 3166-1 alpha-2 region used to read national numbers, e.g. "DE". */
-export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as DE');
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, describeIssue({ code: 'country-code' }));
 
 export const dtmfTransports = ['rfc4733', 'info'] as const;
 /** Ringtones the app synthesises (renderer/phone/tones.ts). */
