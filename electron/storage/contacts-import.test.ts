@@ -178,13 +178,7 @@ describe('vCard import (ical.js)', () => {
     const text = [
       crlf(['BEGIN:VCARD', 'VERSION:3.0', 'FN:Nur Name', 'EMAIL:nur@example.de', 'END:VCARD']),
       crlf(['BEGIN:VCARD', 'VERSION:3.0', 'TEL:030 1234', 'END:VCARD']),
-      crlf([
-        'BEGIN:VCARD',
-        'VERSION:2.1',
-        'N;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Hans',
-        'TEL;CELL:0171',
-        'END:VCARD',
-      ]),
+      crlf(['BEGIN:VCARD', 'VERSION:1.0', 'N:Müller;Hans', 'TEL:0171', 'END:VCARD']),
       crlf(['BEGIN:VCARD', 'VERSION:4.0', 'FN:Kaputt', 'this line has no colon', 'TEL:1', 'END:VCARD']),
       crlf(['BEGIN:VCARD', 'VERSION:4.0', 'FN:Gut', 'TEL:030 5555', 'TEL:n/a', 'END:VCARD']),
       crlf(['BEGIN:VCARD', 'VERSION:4.0', `FN:${'x'.repeat(300)}`, 'TEL:030 5555', 'END:VCARD']),
@@ -215,6 +209,66 @@ describe('vCard import (ical.js)', () => {
     expect(result.problems).toEqual([
       { entry: 1, reason: 'hidden-characters' },
       { entry: 2, reason: 'hidden-characters' },
+    ]);
+  });
+
+  it('reads an Outlook vCard 2.1 export: quoted-printable, CHARSET, bare types, soft line breaks, a photo', () => {
+    const text = [
+      crlf([
+        'BEGIN:VCARD',
+        'VERSION:2.1',
+        'N;LANGUAGE=de;CHARSET=Windows-1252:Weißenböck;Jürgen',
+        'FN;CHARSET=Windows-1252:Jürgen Weißenböck',
+        'ORG;CHARSET=Windows-1252:Müller & Söhne;Einkauf',
+        'TEL;WORK;VOICE:+49 221 123456',
+        'TEL;CELL;VOICE:0171 2345678',
+        'TEL;WORK;FAX:+49 221 123499',
+        // Windows-1252 bytes, no CHARSET: 0xFC is ü.
+        'NOTE;ENCODING=QUOTED-PRINTABLE:R=FCckruf bitte vormittags=0D=0AZweite Zeile',
+        'EMAIL;PREF;INTERNET:j.weissenboeck@example.de',
+        'PHOTO;TYPE=JPEG;ENCODING=BASE64:',
+        ' /9j/4AAQSkZJRgABAQEASABIAAD/',
+        ' 2wBDAAMCAgICAgMCAgIDAwMDBAYE',
+        '',
+        'END:VCARD',
+      ]),
+      crlf([
+        'BEGIN:VCARD',
+        'VERSION:2.1',
+        'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;Hans;;;',
+        'TEL;HOME;QUOTED-PRINTABLE:030 =',
+        '1234567',
+        'NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Sehr lange Notiz, die an einer weichen Stelle =',
+        'umbrochen wurde',
+        'X-SIP;WORK:hans@sip.example.de',
+        'END:VCARD',
+      ]),
+    ].join('');
+    const result = imported(parseContactFile('vcard', text));
+    expect(result.problems).toEqual([]);
+    expect(result.entries.map((e) => e.contact)).toEqual([
+      {
+        name: 'Jürgen Weißenböck',
+        organisation: 'Müller & Söhne, Einkauf',
+        numbers: [
+          { label: 'work', number: '+49 221 123456' },
+          { label: 'mobile', number: '0171 2345678' },
+        ],
+        email: 'j.weissenboeck@example.de',
+        note: 'Rückruf bitte vormittags\nZweite Zeile',
+        favourite: false,
+      },
+      {
+        name: 'Hans Müller',
+        organisation: '',
+        numbers: [
+          { label: 'home', number: '030 1234567' },
+          { label: 'work', number: 'sip:hans@sip.example.de' },
+        ],
+        email: '',
+        note: 'Sehr lange Notiz, die an einer weichen Stelle umbrochen wurde',
+        favourite: false,
+      },
     ]);
   });
 

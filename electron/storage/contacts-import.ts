@@ -14,10 +14,11 @@ import {
   type NumberLabel,
   type ValidContactInput,
 } from '../../shared/domain/contacts.js';
+import { vcard21To30 } from './vcard21.js';
 
 /**
- * Reads contact files people bring from other address books: vCard 3.0 and 4.0 (RFC 2426, RFC 6350;
- * parsed by ical.js) and CSV exports of Google Contacts, Outlook (English and German) and Thunderbird
+ * Reads contact files people bring from other address books: vCard 2.1 (rewritten as 3.0 first), 3.0 and
+ * 4.0 (RFC 2426, RFC 6350; parsed by ical.js) and CSV exports of Google Contacts, Outlook (English and German) and Thunderbird
  * (parsed by csv-parse). Whole-file problems refuse the file; a bad entry is skipped and reported.
  */
 
@@ -130,9 +131,11 @@ function splitCards(text: string): string[] {
   return cards;
 }
 
-function cardDraft(card: string): Draft | ImportSkipReason {
-  const version = /^VERSION:\s*([\d.]+)\s*$/im.exec(card)?.[1];
-  if (version !== undefined && version !== '3.0' && version !== '4.0') return 'unsupported-version';
+function cardDraft(text: string): Draft | ImportSkipReason {
+  const version = /^VERSION:\s*([\d.]+)\s*$/im.exec(text)?.[1];
+  if (version !== undefined && version !== '2.1' && version !== '3.0' && version !== '4.0')
+    return 'unsupported-version';
+  const card = version === '2.1' ? vcard21To30(text) : text;
   let jcard: unknown;
   try {
     jcard = ICAL.parse(card);
