@@ -179,3 +179,26 @@ test('caller ID: a call from a number in the contacts is named by the contact, i
   await b.getByRole('link', { name: /^History/ }).click();
   await expect(row).toContainText('Alice Beispiel');
 });
+
+test('a large import shows its percentage and can be cancelled, leaving nothing imported', async ({
+  openApp,
+}) => {
+  const { page } = await openApp();
+  await openContacts(page);
+  const cards = Array.from({ length: 10_000 }, (_, i) =>
+    ['BEGIN:VCARD', 'VERSION:3.0', `FN:Person ${i}`, `TEL:030 ${1_000_000 + i}`, 'END:VCARD'].join('\r\n'),
+  );
+  await importFile(page, 'everyone.vcf', `${cards.join('\r\n')}\r\n`, 'text/vcard');
+  const progress = page.getByRole('progressbar', { name: 'Importing everyone.vcf…' });
+  // Main has begun storing: the bar has a value, and Cancel can stop it.
+  await expect(progress).toHaveAttribute('aria-valuenow', /^\d+$/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const main = page.getByRole('main');
+  await expect(main.getByRole('status')).toHaveText('Import cancelled. Nothing was imported.');
+  await expect(progress).toHaveCount(0);
+  await expect(main.getByText('No contacts yet')).toBeVisible();
+
+  // The same file again, to the end: every contact is there.
+  await importFile(page, 'everyone.vcf', `${cards.join('\r\n')}\r\n`, 'text/vcard');
+  await expect(main.getByRole('status')).toHaveText('10000 contacts imported.', { timeout: 30_000 });
+});

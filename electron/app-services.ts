@@ -39,6 +39,7 @@ import { createSipAccountUnit } from './sip/sip-account-unit.js';
 import { createTemplatedSipAccount } from './sip/templated-account.js';
 import { contactHandlers } from './storage/contact-handlers.js';
 import { dataRightsHandlers } from './storage/data-rights.js';
+import { createTaskRegistry, taskHandlers } from './storage/task-progress.js';
 import { historyHandlers } from './storage/history-handlers.js';
 import { createStorageLifecycle } from './storage/storage-lifecycle.js';
 import { updateHandlers } from './updates/update-handlers.js';
@@ -378,6 +379,9 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     mediaHangupSeconds: () => policy.effective().mediaHangupSeconds,
   });
 
+  // Import and export report their progress to the window, which can cancel them.
+  const tasks = createTaskRegistry((progress) => emit('task.progress', progress));
+
   const router = createIpcRouter(
     mergeHandlers(
       appHandlers({ info, openExternal: deps.openExternal }),
@@ -404,7 +408,8 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
       audit.handlers,
       storage.handlers,
       historyHandlers({ storage, record, emit }),
-      contactHandlers({ storage, emit }),
+      contactHandlers({ storage, tasks, emit }),
+      taskHandlers(tasks),
       dataRightsHandlers({
         storage,
         policy: policy.effective,
@@ -417,6 +422,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         app: { name: deps.appName, version: deps.appVersion },
         now,
         emit,
+        tasks,
       }),
       providerStatus.handlers,
       proxySignIn.handlers,

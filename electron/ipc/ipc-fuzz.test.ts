@@ -107,6 +107,7 @@ const validInputs = {
   'contacts.delete': { id: 'x' },
   'contacts.setFavourite': { id: 'x', favourite: true },
   'contacts.import': { format: 'csv', text: 'Name,Phone\nAda,+49 30 1234567\n' },
+  'task.cancel': { task: 'contacts-import' },
   'contacts.lookup': { uri: 'sip:+49301234567@example.eu' },
   'data.deleteAll': { confirm: true },
   'data.export': { title: 'Export', buttonLabel: 'Choose' },

@@ -82,6 +82,7 @@ function spyHandlers() {
     'contacts.update': null,
     'contacts.delete': false,
     'contacts.setFavourite': null,
+    'task.cancel': undefined,
     'contacts.import': { status: 'refused', reason: 'empty' },
     'contacts.lookup': null,
     'providerStatus.get': { status: null },

@@ -1,7 +1,9 @@
 import type { Emit } from '../ipc/event-hub.js';
 import type { HandlersFor } from '../ipc/router.js';
 import { parseContactFile } from './contacts-import.js';
+import { importParsedContacts } from './contacts-import-task.js';
 import type { StorageLifecycle } from './storage-lifecycle.js';
+import type { TaskRegistry } from './task-progress.js';
 
 type ContactChannel =
   | 'contacts.list'
@@ -16,6 +18,8 @@ type ContactChannel =
 /** The Contacts screen's channels and caller ID, over the contact store of the open database. */
 export function contactHandlers(deps: {
   storage: Pick<StorageLifecycle, 'requireContacts'>;
+  /** Imports report their progress and can be cancelled. */
+  tasks: Pick<TaskRegistry, 'begin'>;
   emit: Emit;
 }): HandlersFor<ContactChannel> {
   const contacts = () => deps.storage.requireContacts();
@@ -47,17 +51,13 @@ export function contactHandlers(deps: {
       if (contact) deps.emit('contacts.changed', {});
       return contact;
     },
-    'contacts.import': ({ format, text }) => {
+    'contacts.import': async ({ format, text }) => {
       const store = contacts();
       const parsed = parseContactFile(format, text);
       if (!parsed.ok) return { status: 'refused', reason: parsed.reason };
-      const { imported, duplicates } = store.importMany(parsed.entries);
-      const problems = [
-        ...parsed.problems,
-        ...duplicates.map((entry) => ({ entry, reason: 'duplicate' as const })),
-      ].sort((a, b) => a.entry - b.entry);
-      if (imported > 0) changed();
-      return { status: 'imported', imported, skipped: problems.length, problems: problems.slice(0, 50) };
+      const result = await importParsedContacts(store, parsed, deps.tasks.begin('contacts-import'));
+      if (result.status === 'imported' && result.imported > 0) changed();
+      return result;
     },
     // Refused (not null) while the database is closed, so that the renderer does not remember "no name".
     'contacts.lookup': ({ uri }) => contacts().nameForUri(uri),

@@ -193,11 +193,20 @@ export function createContactStore(db: SqlDatabase, options: ContactStoreOptions
     return true;
   });
 
-  const importMany = db.transaction(
-    (entries: ReadonlyArray<{ entry: number; contact: ValidContactInput }>) => {
-      const known = new Set<string>();
-      for (const row of db.prepare<[], ContactRow>('SELECT * FROM contact').all())
-        known.add(identity(row.name, numbersOf.all(row.id)));
+  /** Name and numbers of every stored contact: an import skips contacts that are there already. */
+  const knownIdentities = (): Set<string> => {
+    const known = new Set<string>();
+    for (const row of db.prepare<[], ContactRow>('SELECT * FROM contact').all())
+      known.add(identity(row.name, numbersOf.all(row.id)));
+    return known;
+  };
+
+  const addImported = db.transaction(
+    (
+      entries: ReadonlyArray<{ entry: number; contact: ValidContactInput }>,
+      known: Set<string>,
+      created: string[],
+    ) => {
       const duplicates: number[] = [];
       let imported = 0;
       for (const { entry, contact } of entries) {
@@ -207,12 +216,17 @@ export function createContactStore(db: SqlDatabase, options: ContactStoreOptions
           continue;
         }
         known.add(key);
-        create(contact);
+        created.push(create(contact));
         imported += 1;
       }
       return { imported, duplicates };
     },
   );
+
+  const deleteMany = db.transaction((ids: readonly string[]) => {
+    const remove = db.prepare('DELETE FROM contact WHERE id = ?');
+    for (const id of ids) remove.run(id);
+  });
 
   const favouriteFilter = (favouritesOnly: boolean) => (favouritesOnly ? 'AND contact.favourite = 1' : '');
   const ORDER = 'ORDER BY contact.favourite DESC, contact.sort_key, contact.id';
@@ -295,7 +309,21 @@ export function createContactStore(db: SqlDatabase, options: ContactStoreOptions
       imported: number;
       duplicates: number[];
     } {
-      return importMany(entries);
+      return addImported(entries, knownIdentities(), []);
+    },
+
+    /**
+     * An import in steps (a large file, shown with its progress): each `add` stores a chunk in its own
+     * transaction, skipping duplicates across chunks; `undo` removes everything this import added.
+     */
+    startImport() {
+      const known = knownIdentities();
+      const created: string[] = [];
+      return {
+        add: (entries: ReadonlyArray<{ entry: number; contact: ValidContactInput }>) =>
+          addImported(entries, known, created),
+        undo: () => deleteMany(created.splice(0)),
+      };
     },
 
     /**

@@ -8,6 +8,7 @@ import type { HandlersFor } from '../ipc/router.js';
 import { csvDelimiterFor, exportUserData } from './export.js';
 import { createHistoryStore } from './history.js';
 import type { StorageLifecycle } from './storage-lifecycle.js';
+import type { TaskRegistry } from './task-progress.js';
 
 export interface DataRightsDeps {
   storage: Pick<
@@ -33,6 +34,8 @@ export interface DataRightsDeps {
   app: { name: string; version: string };
   now(): number;
   emit: Emit;
+  /** The export reports its progress and can be cancelled. */
+  tasks: Pick<TaskRegistry, 'begin'>;
 }
 
 /** The person's rights over their data on this device: "Export my data" and "Delete all my data". */
@@ -72,6 +75,7 @@ export function dataRightsHandlers(deps: DataRightsDeps): HandlersFor<'data.dele
         // Policy or storage may have changed while the dialog was open.
         requireExportAllowed();
         const database = storage.requireDatabase();
+        const task = deps.tasks.begin('data-export');
         return exportUserData(
           {
             // The history as stored (the name the far end sent); contacts are exported beside it.
@@ -86,7 +90,8 @@ export function dataRightsHandlers(deps: DataRightsDeps): HandlersFor<'data.dele
             delimiter: csvDelimiterFor(deps.systemLocale),
             app: deps.app,
           },
-        );
+          task,
+        ).finally(() => task.end());
       });
     },
   };

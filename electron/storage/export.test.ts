@@ -354,6 +354,36 @@ describe('export my data', () => {
     expect(audit.events).toEqual([]);
   });
 
+  it('reports its progress by records written, up to all of them', async () => {
+    addCalls();
+    contacts.create({ name: 'Erika', numbers: [{ label: 'mobile', number: '0170 1234567' }] });
+    const reports: Array<[number, number]> = [];
+    const outcome = await exportUserData(
+      { history, contacts, settings: defaultSettings, audit: memoryAuditLog() },
+      options(),
+      { report: (done, total) => reports.push([done, total]), cancelled: false },
+    );
+    expect(outcome.status).toBe('exported');
+    // Two calls, one contact, no audit events: the total is known from the start.
+    expect(reports[0]).toEqual([0, 3]);
+    expect(reports.at(-1)).toEqual([3, 3]);
+    expect(reports.map(([done]) => done)).toEqual([...reports.map(([done]) => done)].sort((a, b) => a - b));
+  });
+
+  it('stops on Cancel: no folder is left and nothing is recorded', async () => {
+    addCalls();
+    const audit = memoryAuditLog();
+    const progress = { cancelled: false, report: (done: number) => (progress.cancelled = done > 0) };
+    const outcome = await exportUserData(
+      { history, contacts, settings: defaultSettings, audit },
+      options(),
+      progress,
+    );
+    expect(outcome).toEqual({ status: 'cancelled' });
+    expect(await readdir(parent)).toEqual([]);
+    expect(audit.events).toEqual([]);
+  });
+
   it('removes the files again when the audit event cannot be recorded', async () => {
     const audit = memoryAuditLog();
     audit.record = async () => {

@@ -8,6 +8,7 @@ import type { Settings } from '../../shared/settings/settings.js';
 import type { AuditLog, AuditRecord } from '../audit/audit-log.js';
 import type { ContactStore } from './contacts.js';
 import type { HistoryStore } from './history.js';
+import { nextStep } from './task-progress.js';
 
 /**
  * "Export my data" (the DSGVO rights of access and portability): the user's call history, contacts,
@@ -291,7 +292,7 @@ function allContacts(contacts: Pick<ContactStore, 'list'>): Contact[] {
 
 export interface ExportSources {
   /** Call history as stored (the display name the far end sent, not caller ID from contacts). */
-  history: Pick<HistoryStore, 'list'>;
+  history: Pick<HistoryStore, 'list' | 'count'>;
   contacts: Pick<ContactStore, 'list'>;
   /** The user's preferences as stored. */
   settings: Settings;
@@ -364,20 +365,50 @@ function readme(options: ExportOptions, counts: DataExportCounts): string {
   ].join('\r\n');
 }
 
+/** Cancel was pressed during an export: the partial folder goes, nothing is recorded. */
+export class ExportCancelled extends Error {
+  constructor() {
+    super('export cancelled');
+    this.name = 'ExportCancelled';
+  }
+}
+
+/** How far an export is (records written of all), and whether it should stop. */
+export interface ExportProgress {
+  report(done: number, total: number): void;
+  readonly cancelled: boolean;
+}
+
+const noProgress: ExportProgress = { report: () => undefined, cancelled: false };
+
 /**
  * Writes the export files into a new folder inside `options.parent` and returns it with the counts. On
- * any failure the partial folder is removed: there is a whole export or none.
+ * any failure, and on Cancel, the partial folder is removed: there is a whole export or none.
  */
 export async function writeExportFiles(
   sources: ExportSources,
   options: ExportOptions,
+  progress: ExportProgress = noProgress,
 ): Promise<{ folder: string; counts: DataExportCounts }> {
   const folder = await createExportFolder(options.parent, options.now);
   try {
     const contacts = allContacts(sources.contacts);
+    const total = sources.history.count() + contacts.length + sources.auditEvents.length;
+    let done = 0;
+    /** Between pages: says how far it is, and stops if the person cancelled. */
+    const step = async (written: number) => {
+      done += written;
+      progress.report(done, total);
+      await nextStep();
+      if (progress.cancelled) throw new ExportCancelled();
+    };
+    await step(0);
     const calls = await DatasetWriter.open(folder, 'history', callTable, options.delimiter);
     try {
-      for (const page of historyPages(sources.history)) await calls.write(page);
+      for (const page of historyPages(sources.history)) {
+        await calls.write(page);
+        await step(page.length);
+      }
       await calls.finish();
     } finally {
       await calls.abandon();
@@ -389,6 +420,7 @@ export async function writeExportFiles(
     } finally {
       await contactFiles.abandon();
     }
+    await step(contacts.length);
     await writeText(folder, 'settings.json', `${JSON.stringify(sources.settings, null, 2)}\n`);
     const audit = await DatasetWriter.open(folder, 'audit-log', auditTable, options.delimiter);
     try {
@@ -397,6 +429,7 @@ export async function writeExportFiles(
     } finally {
       await audit.abandon();
     }
+    await step(sources.auditEvents.length);
     const counts = { calls: calls.count, contacts: contactFiles.count, auditEvents: audit.count };
     await writeText(folder, 'manifest.json', `${JSON.stringify(manifest(options, counts), null, 2)}\n`);
     await writeText(folder, 'README.txt', readme(options, counts));
@@ -425,7 +458,7 @@ export function exportFailureOf(error: unknown): DataExportFailure | null {
 }
 
 export interface ExportDeps {
-  history: Pick<HistoryStore, 'list'>;
+  history: Pick<HistoryStore, 'list' | 'count'>;
   contacts: Pick<ContactStore, 'list'>;
   settings: Settings;
   audit: AuditLog;
@@ -433,22 +466,29 @@ export interface ExportDeps {
 
 export type ExportOutcome =
   | { status: 'exported'; folder: string; counts: DataExportCounts }
-  | { status: 'failed'; reason: DataExportFailure };
+  | { status: 'failed'; reason: DataExportFailure }
+  | { status: 'cancelled' };
 
 /**
  * The whole export: the files, then the audit event `data.exported` with the counts (never contents or
  * the folder's path). Without the audit event there is no export: if recording it fails, the files are
  * removed again and the error is passed on.
  */
-export async function exportUserData(deps: ExportDeps, options: ExportOptions): Promise<ExportOutcome> {
+export async function exportUserData(
+  deps: ExportDeps,
+  options: ExportOptions,
+  progress?: ExportProgress,
+): Promise<ExportOutcome> {
   const auditEvents = await deps.audit.list();
   let written: { folder: string; counts: DataExportCounts };
   try {
     written = await writeExportFiles(
       { history: deps.history, contacts: deps.contacts, settings: deps.settings, auditEvents },
       options,
+      progress,
     );
   } catch (error) {
+    if (error instanceof ExportCancelled) return { status: 'cancelled' };
     const reason = exportFailureOf(error);
     if (reason === null) throw error;
     return { status: 'failed', reason };

@@ -257,6 +257,11 @@ export function createHistoryStore(db: SqlDatabase, options: HistoryStoreOptions
       );
     },
 
+    /** Every call stored (an export's total). */
+    count(): number {
+      return (db.prepare('SELECT count(*) AS n FROM call').get() as { n: number }).n;
+    },
+
     missedUnseen(): number {
       return (
         db.prepare("SELECT count(*) AS n FROM call WHERE disposition = 'missed' AND seen = 0").get() as {

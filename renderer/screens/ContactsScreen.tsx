@@ -15,6 +15,7 @@ import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { Icon } from '../components/Icon';
 import { IconButton } from '../components/IconButton';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { TaskProgress } from '../components/TaskProgress';
 import { errorKey } from '../ipc/client';
 import { readContactFile, useContactsStore } from '../state/contacts-store';
 
@@ -231,6 +232,7 @@ function ContactForm({
 }
 
 function importMessage(result: ContactImportResult, t: TFunction): FeedbackMessage {
+  if (result.status === 'cancelled') return { kind: 'status', text: t('contacts.import.cancelled') };
   if (result.status === 'refused')
     return {
       kind: 'error',
@@ -272,7 +274,7 @@ export function ContactsScreen() {
   const [editing, setEditing] = useState<{ contact: Contact | null } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [feedback, setFeedback] = useState<FeedbackMessage>(null);
-  const [importing, setImporting] = useState(false);
+  const [importing, setImporting] = useState<string | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
 
   const fail = (error: unknown) => setFeedback({ kind: 'error', text: t(errorKey(error)) });
@@ -301,8 +303,8 @@ export function ContactsScreen() {
     // The same file can be chosen again after this one.
     input.value = '';
     if (!file) return;
-    setImporting(true);
-    setFeedback({ kind: 'status', text: t('contacts.import.reading', { file: file.name }) });
+    setImporting(file.name);
+    setFeedback(null);
     try {
       const read = await readContactFile(file);
       const result = read.ok
@@ -312,7 +314,7 @@ export function ContactsScreen() {
     } catch (error) {
       fail(error);
     } finally {
-      setImporting(false);
+      setImporting(null);
     }
   };
 
@@ -346,7 +348,7 @@ export function ContactsScreen() {
             className="contacts-file-input visually-hidden"
             type="file"
             accept=".vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv"
-            disabled={unavailable || importing}
+            disabled={unavailable || importing !== null}
             onChange={(event) => void onFile(event)}
           />
           <label htmlFor="contacts-import-file" className="button button-secondary contacts-file-label">
@@ -358,6 +360,9 @@ export function ContactsScreen() {
         <p className="feedback feedback-error" role="alert">
           {t('contacts.storageUnavailable')}
         </p>
+      )}
+      {importing !== null && (
+        <TaskProgress task="contacts-import" label={t('contacts.import.reading', { file: importing })} />
       )}
       <Feedback message={feedback} />
       {editing && (

@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataExportResult } from '../../shared/domain/data-export';
@@ -17,17 +17,24 @@ const main = {
   exportResult: { status: 'cancelled' } as DataExportResult | IpcError,
   /** While set, the export waits for it (the folder dialog is open). */
   gate: null as Promise<void> | null,
+  progressListeners: new Set<(payload: unknown) => void>(),
 };
 
 const bridge: SoftphoneBridge = {
   invoke: async (channel, input) => {
     main.calls.push({ channel, input });
+    if (channel === 'task.cancel') return { ok: true, value: undefined as never };
     if (channel !== 'data.export') return { ok: false, error: { code: 'not-available', message: channel } };
     await main.gate;
     const result = main.exportResult;
     return 'code' in result ? { ok: false, error: result } : { ok: true, value: result as never };
   },
-  on: () => () => {},
+  on: (event, listener) => {
+    if (event !== 'task.progress') return () => undefined;
+    const progress = listener as (payload: unknown) => void;
+    main.progressListeners.add(progress);
+    return () => main.progressListeners.delete(progress);
+  },
 };
 
 beforeAll(() => {
@@ -99,6 +106,29 @@ describe('Export my data', () => {
     await screen.findByRole('status');
     expect(exportCalls()).toHaveLength(1);
     expect(screen.getByRole('button', { name: 'Export my data' })).toBeTruthy();
+  });
+
+  it('shows how far the export is, and Cancel asks main to stop it', async () => {
+    let open!: () => void;
+    main.gate = new Promise((resolve) => (open = resolve));
+    main.exportResult = { status: 'cancelled' };
+    const user = userEvent.setup();
+    render(<DataRightsSection />);
+    await user.click(screen.getByRole('button', { name: 'Export my data' }));
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    // The folder dialog is still open: nothing to cancel yet.
+    expect((cancel as HTMLButtonElement).disabled).toBe(true);
+    act(() =>
+      main.progressListeners.forEach((listener) => listener({ task: 'data-export', done: 150, total: 600 })),
+    );
+    const bar = screen.getByRole('progressbar', { name: 'Exporting your data…' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByText('25 %')).toBeTruthy();
+    await user.click(cancel);
+    expect(main.calls.at(-1)).toEqual({ channel: 'task.cancel', input: { task: 'data-export' } });
+    open();
+    expect((await screen.findByRole('status')).textContent).toBe('Export cancelled. Nothing was saved.');
+    expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
   it('is replaced by a note when policy forbids exporting', () => {

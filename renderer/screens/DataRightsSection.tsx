@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Feedback, type FeedbackMessage } from '../components/Feedback';
 import { LockedHint } from '../components/LockedHint';
+import { TaskProgress } from '../components/TaskProgress';
 import { useTranslation } from 'react-i18next';
 import { call, errorKey } from '../ipc/client';
 import { useAppStore } from '../state/app-store';
@@ -78,6 +79,7 @@ export function DataRightsSection() {
       ) : (
         <LockedHint>{t('data.exportForbidden')}</LockedHint>
       )}
+      {exporting && <TaskProgress task="data-export" label={t('data.exportProgress')} />}
       <Feedback message={exportMessage} />
       {!allowed ? (
         <LockedHint>{t('data.deleteForbidden')}</LockedHint>

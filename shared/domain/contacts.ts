@@ -149,5 +149,7 @@ export const ContactImportResult = z.discriminatedUnion('status', [
       .max(50),
   }),
   z.object({ status: z.literal('refused'), reason: z.enum(importFailures) }),
+  /** The person pressed Cancel: what the import had added was taken out again. */
+  z.object({ status: z.literal('cancelled') }),
 ]);
 export type ContactImportResult = z.infer<typeof ContactImportResult>;

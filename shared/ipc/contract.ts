@@ -36,6 +36,7 @@ import {
   SipRegistration,
   TlsProbeResult,
 } from '../domain/sip-account.js';
+import { TaskCancel, TaskProgress } from '../domain/tasks.js';
 import { UpdateStatus } from '../domain/updates.js';
 import { EffectivePolicySchema } from '../policy/schema.js';
 import { PolicyWarnings } from '../provider/policy-warnings.js';
@@ -217,6 +218,8 @@ export const channels = {
     input: z.object({ id: ContactId, favourite: z.boolean() }).strict(),
     output: Contact.nullable(),
   },
+  /** Stops an import or export at its next step; what it had done is undone. */
+  'task.cancel': { input: TaskCancel, output: z.undefined() },
   /** A vCard or CSV file's text, read by the renderer, parsed and stored by main. */
   'contacts.import': { input: ContactImportInput, output: ContactImportResult },
   /** Caller ID: the name of the contact with this number or SIP address. */
@@ -323,6 +326,7 @@ export const whileLocked = {
   'contacts.delete': 'refused',
   'contacts.setFavourite': 'refused',
   'contacts.import': 'refused',
+  'task.cancel': 'refused',
   'contacts.lookup': 'refused',
   'data.deleteAll': 'refused',
   'data.export': 'refused',
@@ -366,6 +370,8 @@ export const events = {
   'call.notificationAction': z.object({ callId, action: z.enum(['answer', 'decline', 'show']) }),
   /** The person chose "Call back" on a missed-call notification: the Phone screen dials the caller. */
   'call.callBack': z.object({ target: z.string().min(1).max(512) }),
+  /** How far an import or export in main is. */
+  'task.progress': TaskProgress,
   /**
    * A tel:, callto: or sip: link opened the app (electron/platform/protocol-handler.ts): the Phone screen's
    * number field gets the target; the person presses Call.
@@ -415,6 +421,8 @@ export const eventsWhileLocked = {
   // Pressed on purpose; the caller's address only (main's notification names nobody while locked): the
   // Phone screen dials it after unlock.
   'call.callBack': 'sent',
+  // Counts only: how far an import or export is.
+  'task.progress': 'sent',
 } as const satisfies Record<EventName, 'sent' | 'held'>;
 
 export function sentWhileLocked(event: EventName): boolean {
