@@ -75,6 +75,10 @@ export interface Shell {
   services: AppServices;
   /** OS notifications the app showed, with their buttons. */
   notifications: ShellNotifier;
+  /** Hides the window as closing it does in the desktop app (the app keeps running); `show` brings it back. */
+  hide(): Promise<void>;
+  show(): Promise<void>;
+  readonly hidden: boolean;
   close(): Promise<void>;
 }
 
@@ -195,12 +199,22 @@ export async function launchShell(options: ShellOptions): Promise<Shell> {
   });
   await page.goto(`${SHELL_ORIGIN}/index.html`);
 
+  let hidden = false;
+  const setHidden = async (next: boolean) => {
+    await page.evaluate((value) => window.__softphoneWindowHidden(value), next);
+    hidden = next;
+  };
   return {
     browser,
     context,
     page,
     services,
     notifications,
+    hide: () => setHidden(true),
+    show: () => setHidden(false),
+    get hidden() {
+      return hidden;
+    },
     async close() {
       stopEvents();
       // Main's services stop even when the browser went first (it closes on Ctrl+C, say).
