@@ -98,7 +98,10 @@ test('sign-in, a refused and a cancelled sign-in, lock, unlock, a SAS mismatch, 
   const exported = (await local()).filter((event) => event.type === 'data.exported');
   expect(exported).toHaveLength(1);
   const expected: { type: AuditEvent['type']; details: object }[] = [
-    { type: 'auth.signInRefusedNoMfa', details: { method: 'google', amr: 'pwd' } },
+    {
+      type: 'auth.signInRefusedNoMfa',
+      details: { method: 'google', amr: 'pwd', acr: 'urn:softphone:acr:pwd' },
+    },
     { type: 'auth.signInFailed', details: { method: 'google', reason: 'cancelled' } },
     { type: 'auth.signInSucceeded', details: { method: 'provider', mfa: true } },
     { type: 'session.locked', details: { reason: 'user' } },

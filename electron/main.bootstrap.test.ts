@@ -134,8 +134,8 @@ describe('main process bootstrap (built bundle, stand-in electron)', { timeout: 
     const [box] = run.state.errorBoxes;
     expect(box!.title).toBe('Secure Softphone kann nicht starten');
     expect(box!.content).toContain('ist ungültig');
-    expect(box!.content).toContain('• colour: is not a known policy key');
-    expect(box!.content).toContain('• idleLockMinutes:');
+    expect(box!.content).toContain('• colour: ist kein bekannter Richtlinienschlüssel');
+    expect(box!.content).toContain('• idleLockMinutes: muss mindestens 1 sein');
     expect(run.state.windows).toEqual([]);
     expect(run.state.singleInstanceLock).toBe(false);
   });
