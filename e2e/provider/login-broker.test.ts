@@ -16,6 +16,7 @@ import {
   type TestAccount,
   type TestUserInput,
 } from './login-broker.js';
+import { keycloakShape } from './login-broker-shapes.js';
 import {
   asCallback,
   asPage,
@@ -414,6 +415,47 @@ describe('login broker', () => {
       expect(shortLived.removed).toEqual([user.sipUsername]);
     } finally {
       await other.stop();
+    }
+  });
+
+  it("Keycloak shape: userinfo takes the realm's own JWT access tokens (aud account), until the grant is revoked", async () => {
+    const keycloak = await startLoginBroker({
+      pki,
+      sip: SIP,
+      provisioner: recorder,
+      shape: { issuer: keycloakShape('staff'), clients: [{ clientId: broker.clientId }] },
+    });
+    try {
+      const kc = await discoverBroker(keycloak.issuer, broker.clientId, trusting.fetch);
+      const kai = keycloak.addUser({
+        username: 'kai',
+        password: 'kai-password',
+        upstream: 'company',
+        secondFactor: 'none',
+        roles: ['user'],
+        email: 'kai@example.test',
+        name: 'Kai',
+      });
+      const { tokens } = await signInWith(kc, trusting.fetch, kai, { scope: 'openid profile email' });
+      // A JWT for the realm's account audience, as Keycloak issues.
+      const [, payload] = tokens.access_token.split('.');
+      expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({ aud: 'account' });
+      const sub = tokens.claims()!.sub;
+      await expect(client.fetchUserInfo(kc, tokens.access_token, sub)).resolves.toMatchObject({
+        sub,
+        email: 'kai@example.test',
+        preferred_username: 'kai',
+      });
+      // openid-client reports the WWW-Authenticate challenge (error="invalid_token") as the error's cause.
+      const refused = {
+        cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_token' }) })],
+      };
+      const [head, body] = tokens.access_token.split('.');
+      await expect(client.fetchUserInfo(kc, `${head}.${body}.forged`, sub)).rejects.toMatchObject(refused);
+      await client.tokenRevocation(kc, tokens.refresh_token!);
+      await expect(client.fetchUserInfo(kc, tokens.access_token, sub)).rejects.toMatchObject(refused);
+    } finally {
+      await keycloak.stop();
     }
   });
 

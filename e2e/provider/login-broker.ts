@@ -257,6 +257,7 @@ export async function startLoginBroker(options: LoginBrokerOptions): Promise<Log
     ) {
       return this.redirectUris.includes(value);
     };
+  if (shape?.accessTokenFormat === 'jwt') acceptOwnJwtsAtUserinfo(provider);
   provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
     // The app signed out (revoked its refresh token): the SIP credentials of that sign-in go too.
     withdrawSipCredentials((entry) => entry.grantId === grantId).catch(onError);
@@ -997,4 +998,34 @@ function consentForm(uid: string, account: TestAccount): string {
 <button type="submit">Continue</button>
 </form>
 ${cancelForm(uid)}`;
+}
+
+/**
+ * Keycloak's userinfo takes the realm's own access tokens, JWTs with `aud: account` [K5]. oidc-provider keeps
+ * no copy of a JWT access token (so it finds none at userinfo) and refuses one with an audience there. The
+ * stand-in remembers the JWTs it issued, by their exact value, and hands userinfo such a token (unexpired,
+ * its grant still live: userinfo checks that) without its audience.
+ */
+function acceptOwnJwtsAtUserinfo(provider: Provider): void {
+  type Token = InstanceType<Provider['AccessToken']>;
+  const issued = new Map<string, Token>();
+  const { AccessToken } = provider;
+  const save = AccessToken.prototype.save;
+  AccessToken.prototype.save = async function (this: Token, ...args: Parameters<Token['save']>) {
+    const value = await save.apply(this, args);
+    if ((this as { format?: string }).format === 'jwt') issued.set(value, this);
+    return value;
+  };
+  const find = AccessToken.find.bind(AccessToken);
+  AccessToken.find = (async (value: string, options?: { ignoreExpiration?: boolean }) => {
+    const token = issued.get(value);
+    if (!token) return find(value, options);
+    if (token.isExpired) {
+      issued.delete(value);
+      return undefined;
+    }
+    // Issued already: only userinfo and revocation look it up again, neither for its audience.
+    delete (token as { aud?: unknown }).aud;
+    return token;
+  }) as typeof AccessToken.find;
 }
