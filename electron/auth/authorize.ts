@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { markSignIn, signInMarks } from '../../shared/domain/sign-in-marks.js';
 import type { EffectivePolicy, ProviderEndpoints, SignInMethod } from '../../shared/policy/schema.js';
 import { IDP_HINT_PARAMETER } from '../../shared/provider/broker.js';
 import { idpSettingsOf, requestedScopes, type IdpSettings } from './idp-settings.js';
@@ -334,6 +335,7 @@ export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest):
       );
     await abortable(deps.openExternal(url.href), signal);
     const callback = await abortable(listener.callback, signal);
+    markSignIn(signInMarks.callback);
     request.onCallback?.();
     if (callback.searchParams.get('state') !== checks.expectedState)
       throw new SignInError('state-mismatch', 'the redirect carried another state than this sign-in sent');
@@ -341,7 +343,9 @@ export async function authorize(deps: AuthorizeDeps, request: AuthorizeRequest):
     const redeemed = await abortable(redeem(deps, provider, discovered, callback, checks), signal);
     if (tenantIssuer !== null && redeemed.tokenIssuer !== tenantIssuer)
       throw new SignInError('wrong-issuer', 'the ID token names another tenant than the redirect');
+    markSignIn(signInMarks.tokens);
     const person = await checkPerson(deps, request, metadata.issuer, redeemed);
+    markSignIn(signInMarks.checked);
     return { ...redeemed, ...person };
   } finally {
     listener.close();

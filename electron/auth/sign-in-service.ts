@@ -6,6 +6,7 @@ import {
   type StartSignIn,
   type SignInErrorReason,
 } from '../../shared/domain/identity.js';
+import { markSignIn, signInMarks } from '../../shared/domain/sign-in-marks.js';
 import type { SipAccount, SipRegistration } from '../../shared/domain/sip-account.js';
 import { ServiceError } from '../../shared/ipc/errors.js';
 import type { EffectivePolicy, ProviderEndpoints, SignInMethod } from '../../shared/policy/schema.js';
@@ -377,6 +378,7 @@ export function createSignInService(deps: SignInServiceDeps) {
       { ...authorized, accessToken: tokens.access_token },
       provider,
     );
+    markSignIn(signInMarks.roles);
     const stored: StoredSession = {
       issuer: provider.issuer,
       tokenIssuer: authorized.tokenIssuer,
@@ -399,6 +401,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     config = authorized.config;
     access = accessOf(tokens);
     const credentials = await provisionFirst(provider, stored, authorized, signal);
+    markSignIn(signInMarks.sipAccount);
     await deps.secrets.set(SESSION_KEY, JSON.stringify(stored));
     if (credentials) await deps.secrets.set(SIP_KEY, JSON.stringify(credentials));
     session = stored;
@@ -419,6 +422,7 @@ export function createSignInService(deps: SignInServiceDeps) {
     scheduleTokens(tokens.expiresIn() ?? 60);
     scheduleRotation();
     setState({ status: 'signed-in', user: stored.user });
+    markSignIn(signInMarks.signedIn);
     deps.onRegistrationChange();
   }
 

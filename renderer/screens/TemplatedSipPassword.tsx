@@ -1,6 +1,7 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback, type FeedbackMessage } from '../components/Feedback';
+import { markSignIn, signInMarks } from '../../shared/domain/sign-in-marks';
 import { errorKey } from '../ipc/client';
 import { useSipAccountStore } from '../state/sip-account-store';
 
@@ -15,11 +16,16 @@ export function TemplatedSipPassword() {
   const [password, setValue] = useState('');
   const [message, setMessage] = useState<FeedbackMessage>(null);
   const id = useId();
+  const asked = state?.source === 'template' && !!state.account && state.passwordNeeded;
+  useEffect(() => {
+    if (asked) markSignIn(signInMarks.passwordAsked);
+  }, [asked]);
   if (state?.source !== 'template' || !state.account) return null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (password === '') return;
+    if (state.passwordNeeded) markSignIn(signInMarks.passwordAnswered);
     setPassword(password).then(
       () => {
         setValue('');
