@@ -11,11 +11,14 @@ export function platformName(platform: NodeJS.Platform): AppInfo['platform'] {
 export function appHandlers(deps: {
   info: AppInfo;
   openExternal(url: string): Promise<void>;
+  /** The hosts IT allows links to (platform/navigation.ts `externalHosts`), as the policy is now. */
+  allowedHosts(): readonly string[];
 }): HandlersFor<'app.getInfo' | 'external.open'> {
   return {
     'app.getInfo': () => deps.info,
     'external.open': async ({ url }) => {
-      if (!isAllowedExternalUrl(url)) throw new ServiceError('refused', 'this link cannot be opened');
+      if (!isAllowedExternalUrl(url, deps.allowedHosts()))
+        throw new ServiceError('refused', 'this link cannot be opened');
       await deps.openExternal(url);
       return undefined;
     },

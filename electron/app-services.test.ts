@@ -83,8 +83,8 @@ describe('app services', () => {
     expect(keys).toContain('provider.issuer');
   });
 
-  it('opens only allowlisted external links', async () => {
-    const { services, openExternal } = await start(null);
+  it('opens only https links to the hosts the policy allows', async () => {
+    const { services, openExternal } = await start({ openExternalAllowList: ['status.example.eu'] });
     expect(
       await services.router.handle(APP_URL, 'external.open', { url: 'https://status.example.eu/' }),
     ).toEqual({
@@ -92,6 +92,8 @@ describe('app services', () => {
       value: undefined,
     });
     for (const url of [
+      'https://look-alike.example/',
+      'mailto:it@example.eu',
       'javascript:alert(1)',
       'file:///etc/passwd',
       'http://example.com',

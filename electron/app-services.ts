@@ -40,6 +40,7 @@ import { createTemplatedSipAccount } from './sip/templated-account.js';
 import { contactHandlers } from './storage/contact-handlers.js';
 import { dataRightsHandlers } from './storage/data-rights.js';
 import { createTaskRegistry, taskHandlers } from './storage/task-progress.js';
+import { externalHosts } from './platform/navigation.js';
 import { historyHandlers } from './storage/history-handlers.js';
 import { createStorageLifecycle } from './storage/storage-lifecycle.js';
 import { updateHandlers } from './updates/update-handlers.js';
@@ -174,6 +175,8 @@ export interface AppServices {
    * same policy in its meta tag (`servePolicyInPage`).
    */
   contentSecurityPolicy(): string;
+  /** Hosts whose https links may open in the system browser: the issuer's and the policy's allow-list. */
+  externalHosts(): string[];
   /**
    * `fetch` of main's one HTTP client (electron/net/http-client.ts), for the provider API and the OIDC
    * issuer: the system's proxy, system roots plus the policy's extra CAs, pins enforced.
@@ -384,7 +387,11 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
 
   const router = createIpcRouter(
     mergeHandlers(
-      appHandlers({ info, openExternal: deps.openExternal }),
+      appHandlers({
+        info,
+        openExternal: deps.openExternal,
+        allowedHosts: () => externalHosts(policy.effective()),
+      }),
       policy.handlers,
       issuerCheck.handlers,
       settings.handlers,
@@ -485,6 +492,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     tlsTrust: trust,
     certificateRejected,
     contentSecurityPolicy: connectPolicy.contentSecurityPolicy,
+    externalHosts: () => externalHosts(policy.effective()),
     providerFetch,
     proxyLogin: createProxyLoginResponder(proxySignIn),
     async dispose() {

@@ -224,6 +224,7 @@ function secureSession(current: AppServices, appRoot: string): void {
     rendererDir: join(appRoot, 'dist', 'renderer'),
     // connect-src: the provider's SIP edge and the account's in use, as they are when the page loads.
     csp: () => current.contentSecurityPolicy(),
+    externalHosts: () => current.externalHosts(),
   });
 }
 

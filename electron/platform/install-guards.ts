@@ -15,6 +15,8 @@ export function installGuards(options: {
   rendererDir: string;
   csp: () => string;
   localNetwork: LocalNetworkGate;
+  /** Hosts whose https links open in the system browser (navigation.ts `externalHosts`). */
+  externalHosts: () => readonly string[];
 }): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const asset = resolveAppAsset(request.url, options.rendererDir);
@@ -58,7 +60,7 @@ export function installGuards(options: {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      const decision = decideWindowOpen(url);
+      const decision = decideWindowOpen(url, options.externalHosts());
       if (decision.openExternally) void shell.openExternal(url);
       return { action: decision.action };
     });

@@ -4,7 +4,7 @@ import { ServiceStatus } from '../../shared/provider/api.js';
 import { PROVIDER_API_PATHS } from '../../shared/provider/broker.js';
 import { realTimers, type Timers } from '../auth/sign-in-service.js';
 import type { HandlersFor } from '../ipc/router.js';
-import { isAllowedExternalUrl } from '../platform/navigation.js';
+import { webPageUrl } from '../platform/navigation.js';
 
 /** How often the status page is asked, plus up to `POLL_JITTER_MS` so that clients do not ask all at once. */
 export const STATUS_POLL_INTERVAL_MS = 5 * 60_000;
@@ -167,7 +167,8 @@ export function createProviderStatus(deps: ProviderStatusDeps): ProviderStatusUn
       },
       'providerStatus.openPage': async () => {
         const url = status?.pageUrl;
-        if (!url || !isAllowedExternalUrl(url))
+        // The page's address comes from the provider's API (main fetched it), never from the window.
+        if (!url || !webPageUrl(url))
           throw new ServiceError('not-available', 'the provider names no status page');
         await deps.openExternal(url);
         return undefined;
