@@ -3,6 +3,12 @@ import { catalogs } from '../renderer/i18n/catalogs.js';
 import { expect, test } from './support/fixtures.js';
 import { axeViolations } from './support/screens.js';
 
+/** A pattern that finds `phrase` as a whole word or phrase, not inside a longer word. */
+function asWords(phrase: string): RegExp {
+  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u');
+}
+
 const screens = [
   { nav: { en: 'Phone', de: 'Telefon' } },
   { nav: { en: 'History', de: 'Verlauf' } },
@@ -90,8 +96,9 @@ test('German by default on a German system; the language setting switches everyt
   for (const { nav } of screens) {
     await page.getByRole('link', { name: nav.en }).click();
     const text = await page.locator('body').innerText();
+    // Whole words only: the German "Aus" (off) is not "Austria".
     for (const phrase of german)
-      expect(text, `German text "${phrase}" on the English ${nav.en} screen`).not.toContain(phrase);
+      expect(text, `German text "${phrase}" on the English ${nav.en} screen`).not.toMatch(asWords(phrase));
   }
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Language').selectOption('de');

@@ -42,6 +42,20 @@ export async function enterSipAccount(
   await page.getByRole('link', { name: 'Phone' }).click();
 }
 
+/**
+ * The call's media leg is DTLS-SRTP: the security details, opened from the claim's button as a person does,
+ * say the key exchange completed and name an AES cipher. They close again afterwards.
+ */
+export async function expectDtlsSrtp(call: Locator): Promise<void> {
+  const badge = call.getByRole('button', { name: /\(details\)$/ });
+  await badge.click();
+  const details = call.locator('.call-details');
+  await expect(details).toContainText(/Key exchange \(DTLS\)\s*completed/);
+  await expect(details).toContainText(/Audio encryption \(SRTP\)\s*AES/);
+  await badge.click();
+  await expect(details).toHaveCount(0);
+}
+
 export async function expectRegistered(page: Page): Promise<void> {
   await expect(page.getByRole('navigation').getByRole('status')).toHaveText('Ready', { timeout: 10_000 });
 }
