@@ -126,9 +126,13 @@ test(
       register: true,
       fill: {
         answer_sdp: audio('a=sendrecv'),
-        steps: steps
-          .map(([name, values]) => `${sippStep(name, 'uas', values)}\n${sippStep('wait-info', 'uas')}`)
-          .join('\n'),
+        // The first hold waits for a key too: "Connected" is seen before the far end holds.
+        steps: [
+          sippStep('wait-info', 'uas'),
+          ...steps.map(
+            ([name, values]) => `${sippStep(name, 'uas', values)}\n${sippStep('wait-info', 'uas')}`,
+          ),
+        ].join('\n'),
       },
     });
     const app = await registeredPhone(openApp, 'carol');
@@ -136,6 +140,7 @@ test(
     const call = await dialFromApp(app, far.uri);
     const state = call.getByRole('status').first();
     await expect(state).toContainText('Connected', connected);
+    await pressKey(call, '0');
     const expected = [
       'Put on hold by the other side',
       'Connected',
