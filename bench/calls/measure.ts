@@ -124,7 +124,7 @@ async function autoAnswer(page: Page): Promise<void> {
   await page.evaluate(() => {
     const pressed = new WeakSet<HTMLButtonElement>();
     new MutationObserver(() => {
-      for (const button of document.querySelectorAll<HTMLButtonElement>('.call-dock button')) {
+      for (const button of document.querySelectorAll<HTMLButtonElement>('.call-panel button')) {
         if (button.textContent === 'Answer' && !pressed.has(button)) {
           pressed.add(button);
           const drawn = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -197,7 +197,7 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
   };
   const hangUp = async () => {
     await a.page.getByRole('button', { name: 'Hang up' }).click();
-    await a.page.locator('.call-dock').waitFor({ state: 'detached' });
+    await a.page.locator('.call-panel').waitFor({ state: 'detached' });
   };
   return {
     async register() {
@@ -215,7 +215,7 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
       await waitForMarks(b.page, 'softphone:confirmed', calleeBefore + 1);
       const sample = await setupTime(a.page, b.page);
       await hangUp();
-      await b.page.locator('.call-dock').waitFor({ state: 'detached' });
+      await b.page.locator('.call-panel').waitFor({ state: 'detached' });
       return sample;
     },
     async callPhone(uri) {
@@ -225,7 +225,7 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
       await hangUp().catch(async (error: unknown) => {
         // Seen once here: the card stayed after Hang up. Say which call, and what its card showed.
         const card = await a.page
-          .locator('.call-dock')
+          .locator('.call-panel')
           .innerText()
           .catch(() => '(none)');
         throw new Error(`the call to ${uri} did not end after Hang up; its card: ${card}`, { cause: error });
