@@ -385,12 +385,15 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
   // Import and export report their progress to the window, which can cancel them.
   const tasks = createTaskRegistry((progress) => emit('task.progress', progress));
 
+  // One answer for external.open and Electron's window-open guard: the hosts as the policy is now.
+  const linkHosts = () => externalHosts(policy.effective());
+
   const router = createIpcRouter(
     mergeHandlers(
       appHandlers({
         info,
         openExternal: deps.openExternal,
-        allowedHosts: () => externalHosts(policy.effective()),
+        allowedHosts: linkHosts,
       }),
       policy.handlers,
       issuerCheck.handlers,
@@ -492,7 +495,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
     tlsTrust: trust,
     certificateRejected,
     contentSecurityPolicy: connectPolicy.contentSecurityPolicy,
-    externalHosts: () => externalHosts(policy.effective()),
+    externalHosts: linkHosts,
     providerFetch,
     proxyLogin: createProxyLoginResponder(proxySignIn),
     async dispose() {
