@@ -19,15 +19,19 @@ import { usePhoneStore } from '../state/phone-store';
 export function useRemoteLabel(): (record: Pick<CallRecord, 'remoteUri' | 'remoteName'>) => string {
   const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
   const domain = usePhoneStore((s) => s.engine().domain);
-  return (record) =>
-    partyOf(record.remoteUri, { contact: null, display: record.remoteName }, country, domain).title;
+  // Stable while the country and domain are: lists memoise their rows on it.
+  return useCallback(
+    (record) =>
+      partyOf(record.remoteUri, { contact: null, display: record.remoteName }, country, domain).title,
+    [country, domain],
+  );
 }
 
 /**
  * How a call went, as a key under `history`: its disposition once it ended; while it is still on (the
  * phone has it), ringing or in progress; a call that never ended (the app was closed) as not completed.
  */
-export function outcomeKey(record: CallRecord, live: CallView | undefined): string {
+export function outcomeKey(record: CallRecord, live: Pick<CallView, 'state'> | undefined): string {
   if (record.disposition) return `disposition.${record.disposition}`;
   if (live) return live.state === 'active' ? 'state.inProgress' : 'state.ringing';
   return 'state.unfinished';

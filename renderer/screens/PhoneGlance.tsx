@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useTranslation } from 'react-i18next';
 import type { DialFeedback } from '../components/dial-feedback';
 import { Feedback, type FeedbackMessage } from '../components/Feedback';
@@ -78,14 +79,19 @@ export function MyLineCard() {
   );
 }
 
-/** One entry of a glance list: who, a line about it, and the button that calls. */
-function GlanceRow({
+/**
+ * One entry of a glance list: who, a line about it, and the button that calls. Memoised on plain values:
+ * the Phone screen renders at every change of a call, which must not redo its lists while a call is set up.
+ */
+const GlanceRow = memo(function GlanceRow({
   icon,
   missed = false,
   title,
   meta,
   callLabel,
-  onCall,
+  dialKey,
+  target,
+  onDial,
   feedback,
 }: {
   icon?: IconName;
@@ -93,7 +99,10 @@ function GlanceRow({
   title: string;
   meta: string;
   callLabel: string;
-  onCall(): void;
+  /** Names the row's place for the dial feedback. */
+  dialKey: string;
+  target: string;
+  onDial: DialFeedback['dial'];
   feedback: FeedbackMessage;
 }) {
   return (
@@ -107,11 +116,17 @@ function GlanceRow({
         <span className="glance-row-title">{title}</span>
         <span className="glance-row-meta">{meta}</span>
       </span>
-      <IconButton icon="phone" variant="call" size="small" label={callLabel} onClick={onCall} />
+      <IconButton
+        icon="phone"
+        variant="call"
+        size="small"
+        label={callLabel}
+        onClick={() => void onDial(dialKey, target)}
+      />
       <Feedback message={feedback} />
     </li>
   );
-}
+});
 
 /** Favourite contacts, each number one click from a call. */
 export function FavouritesCard({ glance, dialing }: { glance: Glance; dialing: DialFeedback }) {
@@ -139,7 +154,9 @@ export function FavouritesCard({ glance, dialing }: { glance: Glance; dialing: D
                   title={contact.name}
                   meta={`${label} · ${formatAddress(entry.number, country, domain)}`}
                   callLabel={t('contacts.callNumber', { name: contact.name, label, number: entry.number })}
-                  onCall={() => void dialing.dial(key, entry.number)}
+                  dialKey={key}
+                  target={entry.number}
+                  onDial={dialing.dial}
                   feedback={dialing.messageFor(key)}
                 />
               );
@@ -160,9 +177,28 @@ export function RecentCallsCard({ glance, dialing }: { glance: Glance; dialing: 
   const { recent, unavailable } = glance;
   const locale = useFormattingLocale();
   const remoteLabel = useRemoteLabel();
-  const liveCalls = usePhoneStore((s) => s.calls);
+  // Only the states of the calls listed here: other calls changing do not touch the list.
+  const liveStates = usePhoneStore(
+    useShallow((s) => recent.map((record) => s.calls.find((view) => view.id === record.id)?.state ?? null)),
+  );
   const navigate = useAppStore((s) => s.navigate);
-  const when = new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  const rows = useMemo(() => {
+    const when = new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    return recent.map((record, index) => {
+      const who = remoteLabel(record);
+      const state = liveStates[index];
+      return {
+        record,
+        who,
+        meta: [
+          t(`history.direction.${record.direction}`),
+          t(`history.${outcomeKey(record, state ? { state } : undefined)}`),
+          when.format(record.startedAt),
+        ].join(' · '),
+        callLabel: t('history.callBack', { who }),
+      };
+    });
+  }, [recent, liveStates, locale, remoteLabel, t]);
   return (
     <section className="card glance-card" aria-labelledby="glance-recent">
       <h2 id="glance-recent" className="card-title">
@@ -172,23 +208,19 @@ export function RecentCallsCard({ glance, dialing }: { glance: Glance; dialing: 
         <p className="hint">{unavailable ? t('phone.glance.unavailable') : t('phone.glance.noRecent')}</p>
       ) : (
         <ul className="glance-list">
-          {recent.map((record) => {
-            const who = remoteLabel(record);
+          {rows.map(({ record, who, meta, callLabel }) => {
             const key = `recent:${record.id}`;
-            const live = liveCalls.find((view) => view.id === record.id);
             return (
               <GlanceRow
                 key={record.id}
                 icon={directionIcon(record)}
                 missed={record.disposition === 'missed'}
                 title={who}
-                meta={[
-                  t(`history.direction.${record.direction}`),
-                  t(`history.${outcomeKey(record, live)}`),
-                  when.format(record.startedAt),
-                ].join(' · ')}
-                callLabel={t('history.callBack', { who })}
-                onCall={() => void dialing.dial(key, record.remoteUri)}
+                meta={meta}
+                callLabel={callLabel}
+                dialKey={key}
+                target={record.remoteUri}
+                onDial={dialing.dial}
                 feedback={dialing.messageFor(key)}
               />
             );
