@@ -12,6 +12,15 @@ export type PolicyIssue =
   | { code: 'country-code' }
   | { code: 'ice-url' }
   | { code: 'key-combination' }
+  | { code: 'amr-value' }
+  | { code: 'json-pointer' }
+  | { code: 'sip-uri-template' }
+  | { code: 'host-name' }
+  | { code: 'scope-token' }
+  | { code: 'parameter-name' }
+  | { code: 'reserved-parameter' }
+  | { code: 'tenant-id' }
+  | { code: 'mail-domain' }
   | { code: 'longer-than'; other: string }
   | { code: 'too-small'; minimum: number; of: 'value' | 'length' | 'entries' }
   | { code: 'too-big'; maximum: number; of: 'value' | 'length' | 'entries' }
@@ -79,6 +88,24 @@ function english(issue: PolicyIssue): string {
       return 'must be a stun:, turn: or turns: URL';
     case 'key-combination':
       return 'must be a key combination such as CommandOrControl+Alt+Shift+A';
+    case 'amr-value':
+      return 'must be an amr value (1 to 32 letters, digits, - or _) such as mfa';
+    case 'json-pointer':
+      return 'must be a JSON Pointer (RFC 6901) such as /roles';
+    case 'sip-uri-template':
+      return 'must look like sip:${preferred_username}@pbx.example';
+    case 'host-name':
+      return 'must be a host name such as example.eu';
+    case 'scope-token':
+      return 'must be a scope without spaces or quotes, such as profile';
+    case 'parameter-name':
+      return 'must be a parameter name (lower-case letters, digits and _) such as domain_hint';
+    case 'reserved-parameter':
+      return 'is set by the app itself and cannot be changed';
+    case 'tenant-id':
+      return 'must be a tenant ID (a GUID) such as 9188040d-6c67-4c5b-b112-36a304b66dad';
+    case 'mail-domain':
+      return 'must be an e-mail domain such as example.eu';
     case 'longer-than':
       return `must be longer than ${issue.other}`;
     case 'too-small':
@@ -133,6 +160,24 @@ function german(issue: PolicyIssue): string {
       return 'muss eine stun:-, turn:- oder turns:-Adresse sein';
     case 'key-combination':
       return 'muss eine Tastenkombination sein, etwa CommandOrControl+Alt+Shift+A';
+    case 'amr-value':
+      return 'muss ein amr-Wert sein (1 bis 32 Buchstaben, Ziffern, - oder _), etwa mfa';
+    case 'json-pointer':
+      return 'muss ein JSON Pointer (RFC 6901) sein, etwa /roles';
+    case 'sip-uri-template':
+      return 'muss die Form sip:${preferred_username}@pbx.example haben';
+    case 'host-name':
+      return 'muss ein Hostname sein, etwa example.eu';
+    case 'scope-token':
+      return 'muss ein Scope ohne Leerzeichen und Anführungszeichen sein, etwa profile';
+    case 'parameter-name':
+      return 'muss ein Parametername sein (Kleinbuchstaben, Ziffern und _), etwa domain_hint';
+    case 'reserved-parameter':
+      return 'setzt die App selbst; er kann nicht geändert werden';
+    case 'tenant-id':
+      return 'muss eine Mandanten-ID (GUID) sein, etwa 9188040d-6c67-4c5b-b112-36a304b66dad';
+    case 'mail-domain':
+      return 'muss eine E-Mail-Domain sein, etwa example.eu';
     case 'longer-than':
       return `muss länger sein als ${issue.other}`;
     case 'too-small':

@@ -14,6 +14,22 @@ const WSS_URL = describeIssue({ code: 'wss-url' });
 const SPKI_HASH = describeIssue({ code: 'spki-hash' });
 const ICE_URL = describeIssue({ code: 'ice-url' });
 const KEY_COMBINATION = describeIssue({ code: 'key-combination' });
+/** The sign-in formats, each with its own words in both languages. */
+const signInFormats = [
+  'amr-value',
+  'json-pointer',
+  'sip-uri-template',
+  'host-name',
+  'scope-token',
+  'parameter-name',
+  'reserved-parameter',
+  'tenant-id',
+  'mail-domain',
+] as const;
+const FORMAT = Object.fromEntries(signInFormats.map((code) => [code, describeIssue({ code })])) as Record<
+  (typeof signInFormats)[number],
+  string
+>;
 const HANGUP_AFTER_WARNING: PolicyIssue = { code: 'longer-than', other: 'mediaTimeoutSeconds' };
 /** Format errors by the message the schema gives them. */
 const formatIssues: Record<string, PolicyIssue> = {
@@ -24,6 +40,7 @@ const formatIssues: Record<string, PolicyIssue> = {
   [KEY_COMBINATION]: { code: 'key-combination' },
   [describeIssue(HANGUP_AFTER_WARNING)]: HANGUP_AFTER_WARNING,
   [describeIssue({ code: 'country-code' })]: { code: 'country-code' },
+  ...Object.fromEntries(signInFormats.map((code) => [FORMAT[code], { code }])),
 };
 
 const httpsUrl = z.url({ protocol: /^https$/, error: HTTPS_URL }).describe('An https:// URL');
@@ -80,7 +97,7 @@ export const defaultGlobalShortcuts: Record<CallShortcutAction, string> = {
 export const MfaRule = z
   .object({
     amr: z
-      .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an amr value'))
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, FORMAT['amr-value']))
       .max(32)
       .optional()
       .describe('amr values that prove a second factor (default: the multi-factor values of RFC 8176)'),
@@ -104,18 +121,18 @@ export type SignInMethod = (typeof signInMethods)[number];
 const jsonPointer = z
   .string()
   .max(300)
-  .regex(/^(\/([^~]|~[01])*)+$/, 'must be a JSON Pointer (RFC 6901) such as /roles')
+  .regex(/^(\/([^~]|~[01])*)+$/, FORMAT['json-pointer'])
   .describe('A JSON Pointer (RFC 6901) into the token claims; {clientId} stands for the client id');
 const claimValue = z.string().min(1).max(256);
 /** A SIP URI template: `${claim}` or `${claim:localpart}` take a claim of the ID token. */
 const sipUriTemplate = z
   .string()
   .max(512)
-  .regex(/^sips?:[^@\s]+@[^@\s;]+$/i, 'must look like sip:${preferred_username}@pbx.example');
+  .regex(/^sips?:[^@\s]+@[^@\s;]+$/i, FORMAT['sip-uri-template']);
 const hostName = z
   .string()
   .max(253)
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a host name');
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, FORMAT['host-name']);
 
 /**
  * Where the SIP account comes from when there is no provider API: a template over the ID token's claims
@@ -156,7 +173,7 @@ export const ProviderEndpoints = z
       .optional()
       .describe('Client secret of a desktop client that must send one (Google); not confidential'),
     scopes: z
-      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'a scope token'))
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, FORMAT['scope-token']))
       .max(20)
       .optional()
       .describe("Scopes asked for in addition to the kind's defaults"),
@@ -164,10 +181,10 @@ export const ProviderEndpoints = z
       .record(
         z
           .string()
-          .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a parameter name')
+          .regex(/^[a-z][a-z0-9_]{0,63}$/, FORMAT['parameter-name'])
           .refine(
             (name) => !(RESERVED_AUTHORIZATION_PARAMETERS as readonly string[]).includes(name),
-            'is set by the app itself',
+            FORMAT['reserved-parameter'],
           ),
         z.string().max(512),
       )
@@ -196,7 +213,9 @@ export const ProviderEndpoints = z
       .describe('Administrators by ID-token subject or e-mail address, for IdPs without roles (Google)'),
     tenants: z
       .array(
-        z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a tenant ID'),
+        z
+          .string()
+          .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, FORMAT['tenant-id']),
       )
       .max(50)
       .optional()
@@ -234,7 +253,7 @@ export const PolicyFile = z
         'Sign-in methods offered: google, apple, company (enterprise SSO) and provider (provider account)',
       ),
     companyDomains: z
-      .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i))
+      .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, FORMAT['mail-domain']))
       .optional()
       .describe('E-mail domains of the company, for the company sign-in (e.g. example.eu)'),
     requireMfa: z
@@ -495,6 +514,9 @@ function issueOf(issue: z.core.$ZodIssue): PolicyIssue {
     case 'custom':
       // The policy's own formats and checks say which they are in their message (see the top of this file).
       return formatIssues[issue.message] ?? { code: 'wrong-format' };
+    case 'invalid_key':
+      // A bad key of a map (authorizationParameters): what is wrong with the key itself.
+      return issue.issues[0] ? issueOf(issue.issues[0]) : { code: 'wrong-format' };
     default:
       return { code: 'wrong-format' };
   }
