@@ -424,6 +424,7 @@ export async function createAppServices(deps: AppServicesDeps): Promise<AppServi
         storage,
         policy: policy.effective,
         forgetSession: () => session.forget(),
+        forgetProxyLogins: () => proxySignIn.forgetAll(),
         settings,
         announceSipAccount: sipAccount.announce,
         audit: audit.trail,

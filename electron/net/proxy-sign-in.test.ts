@@ -120,6 +120,34 @@ describe('proxy sign-in', () => {
     expect(unit.state().saved).toEqual([]);
   });
 
+  it('forgets every login on "Delete all my data", also one used for this run only', async () => {
+    const other = { host: 'proxy2.corp.example', port: 8080 };
+    // The keychain takes the first login and refuses the second, which is then kept for this run only.
+    const memory = createMemorySecretStore();
+    let refuse = false;
+    const store = {
+      ...memory,
+      set: async (key: string, value: string) => {
+        if (refuse) throw new Error('The keyring is locked');
+        await memory.set(key, value);
+      },
+    } satisfies SecretStore;
+    const { unit, secrets, events } = harness({ secrets: store });
+    const asked = unit.challenge(proxy, null);
+    await unit.handlers['proxySignIn.answer']({ proxy: name, ...carla });
+    await asked;
+    refuse = true;
+    const askedOther = unit.challenge(other, null);
+    await unit.handlers['proxySignIn.answer']({ proxy: proxyName(other), ...carla });
+    await askedOther;
+    expect(unit.known(other)).toEqual(carla);
+    await unit.forgetAll();
+    expect(unit.known(proxy)).toBeNull();
+    expect(unit.known(other)).toBeNull();
+    expect(await secrets.list()).toEqual([]);
+    expect(events.at(-1)?.saved).toEqual([]);
+  });
+
   it('reads saved credentials at start and skips damaged items without deleting them', async () => {
     const secrets = createMemorySecretStore({
       [`proxy-sign-in:${name}`]: JSON.stringify(carla),

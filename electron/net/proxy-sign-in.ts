@@ -57,6 +57,8 @@ export interface ProxySignIn extends ProxyAuthenticator {
   state(): ProxySignInState;
   /** Any person's answer arrived (new credentials): what waited for the network may try again. */
   onAnswered(listener: () => void): void;
+  /** "Delete all my data": every login is forgotten, saved or typed for this run only. */
+  forgetAll(): Promise<void>;
   handlers: HandlersFor<
     | 'proxySignIn.state'
     | 'proxySignIn.answer'
@@ -198,6 +200,10 @@ export function createProxySignIn(deps: ProxySignInDeps): ProxySignIn {
     },
     announce,
     onAnswered: (listener) => void answeredListeners.push(listener),
+    async forgetAll() {
+      for (const proxy of new Set([...logins.keys(), ...saved])) await forgetLogin(proxy);
+      announce();
+    },
     handlers: {
       'proxySignIn.state': state,
       async 'proxySignIn.answer'({ proxy, username, password }) {

@@ -24,6 +24,8 @@ export interface DataRightsDeps {
   policy(): Pick<EffectivePolicy, 'allowDelete' | 'allowExport'>;
   /** Revokes and forgets the session before the keychain is shredded. */
   forgetSession(): Promise<void>;
+  /** Forgets the proxy logins, also those typed for this run only (the keychain's go with the shredding). */
+  forgetProxyLogins(): Promise<void>;
   settings: { own(): Settings; reset(): Promise<void>; announce(): void };
   /** The SIP account's state after everything is gone (the window shows first run). */
   announceSipAccount(): void;
@@ -54,6 +56,7 @@ export function dataRightsHandlers(deps: DataRightsDeps): HandlersFor<'data.dele
         storage.requireKeychain();
         // The session goes first (revoked at the provider while its refresh token is still there).
         await deps.forgetSession();
+        await deps.forgetProxyLogins();
         await storage.shred();
         await deps.settings.reset();
         // First run again: a new key and an empty database.
