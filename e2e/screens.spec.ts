@@ -87,6 +87,16 @@ test('every screen, in English and German, light and dark: screenshots, and axe 
       await page.keyboard.press('Escape');
       await expect(page.getByRole('dialog')).toHaveCount(0);
 
+      // The tray menu's window equivalents: Do Not Disturb on the Phone screen (with its hint and the line's
+      // status) and Lock now in the sidebar (below); Show is the window itself.
+      const doNotDisturb = page.getByRole('checkbox', {
+        name: language === 'en' ? 'Do Not Disturb' : 'Bitte nicht stören',
+      });
+      await doNotDisturb.check();
+      await expect(page.locator('.dnd-hint')).toBeVisible();
+      await captureScreen(page, testInfo, `phone-dnd-${language}-${scheme}`);
+      await doNotDisturb.uncheck();
+      await expect(page.locator('.dnd-hint')).toHaveCount(0);
       await page.getByRole('button', { name: language === 'en' ? 'Lock now' : 'Jetzt sperren' }).click();
       await expect(page.locator('.lock-screen')).toBeVisible();
       await captureScreen(page, testInfo, `lock-${language}-${scheme}`);

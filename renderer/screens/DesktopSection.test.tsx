@@ -1,5 +1,6 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SoftphoneBridge } from '../../shared/ipc/bridge';
 import type { AppInfo, ChannelName, DialLinkState, SettingsState } from '../../shared/ipc/contract';
@@ -103,5 +104,20 @@ describe('desktop settings', () => {
     ).toBe(false);
     expect(screen.queryByText('Ctrl + Alt + Shift + A')).toBeNull();
     expect(screen.getAllByText('Set by your organisation')).toHaveLength(2);
+  });
+
+  // The desktop app's own settings (where the tray's "run in the background" is chosen) exist only in Electron,
+  // so the screens spec cannot reach them: axe checks them here, in English and German, locked and not.
+  // jsdom draws nothing, so contrast is left to the e2e screens, whose colours these controls share.
+  it.each([
+    ['en', []],
+    ['de', ['runInBackground', 'startAtLogin', 'globalShortcuts']],
+  ] as const)('give axe nothing to find (%s, locked: %j)', async (language, locked) => {
+    desktopBridge({ runtime: 'electron', links: { handled: 'no', confirmInSystemSettings: true } });
+    showSection('electron', {}, [...locked]);
+    applyLanguage(language);
+    await screen.findByRole('button', { name: /Secure Softphone/ });
+    const results = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    expect(results.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
   });
 });
