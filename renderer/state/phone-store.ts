@@ -10,6 +10,7 @@ import { parseDialInput, targetUri, type DialError } from '../phone/dial-target'
 import { PhoneEngine, type CallView, type RegistrationStatus } from '../phone/engine';
 import { useAppStore } from './app-store';
 import { pageAllowsConnect, reloadToConnect } from './connect-reload';
+import { nextTaskPublisher } from './next-task-publisher';
 import { useSipAccountStore } from './sip-account-store';
 
 /** What the UI uses of the phone engine: the engine implements it, tests stand in for it. */
@@ -61,18 +62,25 @@ interface PhoneState {
 
 let engine: PhoneEngine | null = null;
 
-// The engine publishes a call's new state before it reports it: the store knows whether one is being set up.
+/** The engine's updates reach the store (and the screen) in the next task (next-task-publisher.ts). */
+const engineUpdates = nextTaskPublisher<Pick<PhoneState, 'registration' | 'calls' | 'ended'>>((update) =>
+  usePhoneStore.setState((state) => ({
+    ...update,
+    ...(update.ended && { failed: keepFailed(state.failed, update.ended) }),
+  })),
+);
+
+// The engine publishes a call's new state before it reports it: its newest calls (published, perhaps not
+// applied yet) say whether one is being set up.
 const reportWhenSettled = createCallReporter({
   send: (event) =>
     void call('call.report', event).catch(() => {
       // History and audit are main's; a refused report must not disturb the call.
     }),
   settingUp: () =>
-    usePhoneStore
-      .getState()
-      .calls.some(
-        (view) => view.state === 'dialing' || view.state === 'ringing' || view.state === 'incoming',
-      ),
+    (engineUpdates.pending().calls ?? usePhoneStore.getState().calls).some(
+      (view) => view.state === 'dialing' || view.state === 'ringing' || view.state === 'incoming',
+    ),
   whenIdle: (task) => void requestIdleCallback(task, { timeout: 300 }),
 });
 
@@ -84,11 +92,7 @@ function realEngine(): PhoneEngine {
   engine ??= new PhoneEngine({
     report: reportWhenSettled,
     probeTls: (url) => call('tls.probe', { url }),
-    publish: (update) =>
-      usePhoneStore.setState((state) => ({
-        ...update,
-        ...(update.ended && { failed: keepFailed(state.failed, update.ended) }),
-      })),
+    publish: engineUpdates.publish,
     now: () => Date.now(),
     preferences,
     // Before main has sent the policy, its defaults.
