@@ -116,32 +116,33 @@ async function continueWithoutSignIn(page: Page): Promise<void> {
  * (its playback time moving on). Pressed while the card's first frame was still being drawn and the
  * ringtone's output still being opened, that ringing work held up opening the microphone (each of its
  * round trips to the browser waits for the page's main thread), which it never does when a person
- * answers. The time it rang is left out of the setup (setupTime).
+ * answers. The time it rang is left out of the setup (setupTime). Armed for one call: the observer stops
+ * once it has pressed Answer, so that it does not look through the page at every change while the call
+ * is being connected (the bare page has no such observer).
  */
-async function autoAnswer(page: Page): Promise<void> {
+async function answerNextCall(page: Page): Promise<void> {
   // No named functions inside: tsx would wrap them in a helper the page does not have.
-  // Each Answer button is pressed once, as a person would.
   await page.evaluate(() => {
-    const pressed = new WeakSet<HTMLButtonElement>();
-    new MutationObserver(() => {
-      for (const button of document.querySelectorAll<HTMLButtonElement>('.call-panel button')) {
-        if (button.textContent === 'Answer' && !pressed.has(button)) {
-          pressed.add(button);
-          const drawn = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-          const tone = document.querySelector<HTMLAudioElement>('audio[data-tone="ringtone"]');
-          const playing = new Promise((resolve) => {
-            if (!tone?.paused) resolve(undefined);
-            else tone.addEventListener('playing', resolve, { once: true });
-          });
-          void Promise.all([drawn, playing]).then(() => {
-            performance.mark('bench:ringing');
-            // A person answers having heard it ring: once the ringtone's playback time has moved on.
-            if (tone) tone.addEventListener('timeupdate', () => button.click(), { once: true });
-            else button.click();
-          });
-        }
-      }
-    }).observe(document.body, { childList: true, subtree: true });
+    const observer = new MutationObserver(() => {
+      const button = [...document.querySelectorAll<HTMLButtonElement>('.call-panel button')].find(
+        (candidate) => candidate.textContent === 'Answer',
+      );
+      if (!button) return;
+      observer.disconnect();
+      const drawn = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const tone = document.querySelector<HTMLAudioElement>('audio[data-tone="ringtone"]');
+      const playing = new Promise((resolve) => {
+        if (!tone?.paused) resolve(undefined);
+        else tone.addEventListener('playing', resolve, { once: true });
+      });
+      void Promise.all([drawn, playing]).then(() => {
+        performance.mark('bench:ringing');
+        // A person answers having heard it ring: once the ringtone's playback time has moved on.
+        if (tone) tone.addEventListener('timeupdate', () => button.click(), { once: true });
+        else button.click();
+      });
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
   });
 }
 
@@ -177,7 +178,6 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
     await expectRegistered(shell.page);
   }
   const [a, b] = shells as [Shell, Shell];
-  await autoAnswer(b.page);
   let signInSkipped = true;
   /** The first instance calls `uri`; resolves once its call is confirmed. */
   const dialFromPage = async (uri: string) => {
@@ -211,6 +211,7 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
     },
     async call() {
       const calleeBefore = await markCount(b.page, 'softphone:confirmed');
+      await answerNextCall(b.page);
       await dialFromPage(users[1]!.uri);
       await waitForMarks(b.page, 'softphone:confirmed', calleeBefore + 1);
       const sample = await setupTime(a.page, b.page);
@@ -242,7 +243,6 @@ async function openAppSide(browser: Browser, state: StackState, runDir: string):
         await continueWithoutSignIn(shell.page);
       }
       signInSkipped = true;
-      await autoAnswer(b.page);
     },
     async close() {
       await a.close();
