@@ -8,7 +8,15 @@ export type Language = 'en' | 'de';
 export type Scheme = 'light' | 'dark';
 
 /** Screens reached from the navigation, by their link's target (the same in every language). */
-export const navScreens = ['phone', 'history', 'contacts', 'settings', 'security', 'policy', 'audit'] as const;
+export const navScreens = [
+  'phone',
+  'history',
+  'contacts',
+  'settings',
+  'security',
+  'policy',
+  'audit',
+] as const;
 export type NavScreen = (typeof navScreens)[number];
 
 /** The run folder's screenshot folder (`.test-output/screenshots`), next to Playwright's own output. */
