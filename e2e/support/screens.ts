@@ -3,21 +3,13 @@ import { expect, type TestInfo } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { NavScreen } from '../../renderer/state/screens.js';
 
 export type Language = 'en' | 'de';
 export type Scheme = 'light' | 'dark';
 
-/** Screens reached from the navigation, by their link's target (the same in every language). */
-export const navScreens = [
-  'phone',
-  'history',
-  'contacts',
-  'settings',
-  'security',
-  'policy',
-  'audit',
-] as const;
-export type NavScreen = (typeof navScreens)[number];
+// Screens reached from the navigation, by their link's target (the same in every language).
+export { navScreens, type NavScreen } from '../../renderer/state/screens.js';
 
 /** The run folder's screenshot folder (`.test-output/screenshots`), next to Playwright's own output. */
 export function screenshotDir(testInfo: TestInfo): string {

@@ -213,30 +213,8 @@ export function AuditScreen() {
               ))}
             </select>
           </div>
-          <div className="audit-filter">
-            <label className="field-label" htmlFor={ids.from}>
-              {t('auditScreen.log.from')}
-            </label>
-            <input
-              id={ids.from}
-              className="text-input"
-              type="date"
-              value={from}
-              onChange={(event) => setFrom(event.target.value)}
-            />
-          </div>
-          <div className="audit-filter">
-            <label className="field-label" htmlFor={ids.to}>
-              {t('auditScreen.log.to')}
-            </label>
-            <input
-              id={ids.to}
-              className="text-input"
-              type="date"
-              value={to}
-              onChange={(event) => setTo(event.target.value)}
-            />
-          </div>
+          <DateFilter id={ids.from} label={t('auditScreen.log.from')} value={from} onChange={setFrom} />
+          <DateFilter id={ids.to} label={t('auditScreen.log.to')} value={to} onChange={setTo} />
           <button type="submit" className="button button-secondary">
             {t('auditScreen.log.refresh')}
           </button>
@@ -274,5 +252,23 @@ export function AuditScreen() {
         )}
       </section>
     </section>
+  );
+}
+
+/** A day the log is filtered by (from, to). */
+function DateFilter(props: { id: string; label: string; value: string; onChange(value: string): void }) {
+  return (
+    <div className="audit-filter">
+      <label className="field-label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        className="text-input"
+        type="date"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </div>
   );
 }

@@ -4,18 +4,9 @@ import type { EffectivePolicy } from '../../shared/policy/schema';
 import type { SettingsPatch } from '../../shared/settings/settings';
 import { call, errorKey, hasBridge, subscribe } from '../ipc/client';
 import { takeReloadState } from './connect-reload';
+import type { Screen } from './screens';
 
-export const screens = [
-  'signIn',
-  'phone',
-  'history',
-  'contacts',
-  'settings',
-  'security',
-  'policy',
-  'audit',
-] as const;
-export type Screen = (typeof screens)[number];
+export { screens, type Screen } from './screens';
 
 type LoadState =
   | { status: 'loading' }
