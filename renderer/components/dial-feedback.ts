@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { regionName } from '../i18n/region-name';
 import { failureOf } from '../state/call-outcome';
@@ -40,6 +40,24 @@ export function dialProblemText(
   }
 }
 
+type PhoneStoreState = ReturnType<typeof usePhoneStore.getState>;
+
+/** Runs `then` once the call `id` is on the screen (in progress or failed); returns the cancellation. */
+function whenShown(id: string, then: () => void): () => void {
+  const shown = (state: PhoneStoreState) =>
+    state.calls.some((view) => view.id === id) || state.failed.some((view) => view.id === id);
+  if (shown(usePhoneStore.getState())) {
+    then();
+    return () => {};
+  }
+  const unsubscribe = usePhoneStore.subscribe((state) => {
+    if (!shown(state)) return;
+    unsubscribe();
+    then();
+  });
+  return unsubscribe;
+}
+
 /**
  * Dialling from a place on a screen (the dial field, a contact's number, a History row): the outcome of
  * the latest press is shown where it was pressed, also when the call fails later (busy, not reachable).
@@ -52,14 +70,20 @@ export function useDialFeedback() {
   const country = useAppStore((s) => s.settings?.settings.defaultCountry ?? 'DE');
   const [attempt, setAttempt] = useState<{ key: string; result: DialResult | null } | null>(null);
   const latest = useRef(0);
+  const cancelWait = useRef(() => {});
+  useEffect(() => () => cancelWait.current(), []);
 
+  // While a call is placed, the screen is not redrawn for nothing (setup-hold.ts): a press redraws only
+  // to clear what the last one said, and a call placed is noted once it is shown (it says nothing until it fails).
   const start = useCallback(
     async (key: string, target: string): Promise<DialResult | null> => {
       const press = (latest.current += 1);
-      setAttempt({ key, result: null });
+      cancelWait.current();
+      setAttempt((previous) => (previous?.result ? { key, result: null } : previous));
       const result = await dial(target);
       if (press !== latest.current) return null;
-      setAttempt({ key, result });
+      if (result.ok) cancelWait.current = whenShown(result.id, () => setAttempt({ key, result }));
+      else setAttempt({ key, result });
       return result;
     },
     [dial],
@@ -67,6 +91,7 @@ export function useDialFeedback() {
 
   const clear = useCallback(() => {
     latest.current += 1;
+    cancelWait.current();
     setAttempt(null);
   }, []);
 

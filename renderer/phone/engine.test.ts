@@ -7,6 +7,7 @@ import { FakeAgent, FakeSession, sipMessage, sipResponse } from '../../testing/p
 import type { CallView } from './call-view';
 import { marks, PhoneEngine, type PhonePolicy, type PhonePreferences, type ToneOutput } from './engine';
 import { FINGERPRINT_HEADER } from './sdp-policy';
+import { SETUP_HOLD_MAX_MS } from './setup-hold';
 import type { Tone } from './tones';
 
 const DOMAIN = 'softphone.test';
@@ -102,10 +103,11 @@ function harness(options: HarnessOptions = {}) {
   const view = (id: string) => seen.get(id);
   const ended = (id: string) => reports.find((event) => event.type === 'ended' && event.callId === id);
 
-  /** We dial: the call is placed, its session and connection returned. */
+  /** We dial: the call is placed and shown (the far end has not answered yet), its session and connection returned. */
   async function dial(target = `sip:bob@${DOMAIN}`) {
     const result = await engine.call(target);
     if (!result.ok) throw new Error(result.problem);
+    await vi.advanceTimersByTimeAsync(SETUP_HOLD_MAX_MS);
     const placed = agent().calls.at(-1)!;
     return { id: result.id, session: placed.session, connection: connections.at(-1)! };
   }
@@ -357,6 +359,8 @@ describe('incoming calls', () => {
     await phone.engine.answer(id);
     expect(session.answered).toHaveLength(1);
     session.emit('accepted', { originator: 'local', response: null });
+    // Drawn once the caller confirms, or at the latest after the setup hold: JsSIP may never confirm.
+    await vi.advanceTimersByTimeAsync(SETUP_HOLD_MAX_MS);
     expect(phone.view(id)?.state).toBe('active');
     const failing = phone.ring();
     await phone.engine.answer(failing.id);
@@ -649,6 +653,7 @@ describe('transfers', () => {
     // The transferor's BYE reached us first: JsSIP's own 'confirmed' handler would throw; 'accepted' counts.
     old.session.end('ended', 'remote', 'Terminated');
     replacing.emit('accepted', { originator: 'local', response: null });
+    await vi.advanceTimersByTimeAsync(SETUP_HOLD_MAX_MS);
     expect(phone.view(replacing.id)?.state).toBe('active');
     expect(phone.ended(old.id)).toMatchObject({ cause: 'replaced' });
     expect(phone.tones.current).toBeNull();
@@ -677,6 +682,63 @@ describe('transfers', () => {
     expect(reject).toHaveBeenCalledOnce();
     expect(accept).not.toHaveBeenCalled();
     expect(phone.view(id)).toMatchObject({ state: 'active', farEndTransferRefused: true });
+  });
+});
+
+describe('the screen while a call is being set up', () => {
+  it('draws a call we place once the far end first answers, or after the setup hold at the latest', async () => {
+    const phone = harness();
+    const placed = await phone.engine.call(`sip:bob@${DOMAIN}`);
+    if (!placed.ok) throw new Error(placed.problem);
+    expect(phone.view(placed.id)).toBeUndefined();
+    phone.agent().calls[0]!.session.emit('progress', { originator: 'remote', response: sipResponse(180) });
+    expect(phone.view(placed.id)).toMatchObject({ state: 'ringing' });
+    // A far end slow to answer, or an offer that waits for a STUN or TURN server: the card does not wait.
+    const waiting = await phone.engine.call(`sip:carol@${DOMAIN}`);
+    if (!waiting.ok) throw new Error(waiting.problem);
+    await vi.advanceTimersByTimeAsync(SETUP_HOLD_MAX_MS - 1);
+    expect(phone.view(waiting.id)).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(phone.view(waiting.id)).toMatchObject({ state: 'dialing' });
+  });
+
+  it('draws a call we answer once the caller confirms it, and a failed answer at once', async () => {
+    const phone = harness();
+    const { id, session } = phone.ring();
+    await phone.engine.answer(id);
+    session.emit('accepted', { originator: 'local', response: null });
+    expect(phone.view(id)?.state).toBe('incoming');
+    session.emit('confirmed', { originator: 'remote', ack: null });
+    expect(phone.view(id)?.state).toBe('active');
+    const failing = phone.ring();
+    await phone.engine.answer(failing.id);
+    failing.session.end('failed', 'system', 'WebRTC Error');
+    expect(phone.view(failing.id)).toMatchObject({ state: 'ended', endReason: 'media-failed' });
+  });
+
+  it('says a call is being set up from dialling until it is answered, before the screen shows it', async () => {
+    const phone = harness();
+    const placed = await phone.engine.call(`sip:bob@${DOMAIN}`);
+    if (!placed.ok) throw new Error(placed.problem);
+    expect(phone.view(placed.id)).toBeUndefined();
+    expect(phone.engine.settingUp()).toBe(true);
+    phone.agent().calls[0]!.session.establish(sipResponse(200));
+    expect(phone.engine.settingUp()).toBe(false);
+    phone.ring();
+    expect(phone.engine.settingUp()).toBe(true);
+  });
+
+  it('draws at once what a call that could not be placed or answered shows', async () => {
+    const phone = harness();
+    phone.devices.getUserMedia = async () => {
+      throw new DOMException('denied', 'NotAllowedError');
+    };
+    const { id } = phone.ring();
+    expect(await phone.engine.answer(id)).toBe(false);
+    expect(phone.view(id)).toMatchObject({ state: 'incoming', microphoneProblem: 'microphone-denied' });
+    expect(await phone.engine.call(`sip:bob@${DOMAIN}`)).toEqual({ ok: false, problem: 'microphone-denied' });
+    const next = phone.ring();
+    expect(phone.view(next.id)).toMatchObject({ state: 'incoming' });
   });
 });
 

@@ -11,6 +11,7 @@ import { ConferenceMixer } from './conference';
 import { iceReadiness } from './ice-gate';
 import { MediaWatchdog, readMedia } from './media-watchdog';
 import { marks, RegistrationClient, type RegistrationStatus } from './registration';
+import { createSetupHold, type SetupHold } from './setup-hold';
 import { FINGERPRINT_HEADER, certificateFingerprint, peerConnectionConfig, sdpProblemOf } from './sdp-policy';
 import {
   answerOptions,
@@ -21,7 +22,6 @@ import {
   rejectOptions,
   type AgentFactory,
   type MediaOptions,
-  type SipAgent,
   type SipMessage,
   type SipResponse,
   type SipSession,
@@ -92,6 +92,15 @@ function sipUriOf(uri: string): string {
   return uri.startsWith('sip') ? uri : `sip:${uri}`;
 }
 
+/** Calls `release` at the first of these events of the session. */
+function releaseWhen(
+  session: SipSession,
+  events: ('progress' | 'accepted' | 'confirmed' | 'failed' | 'ended')[],
+  release: () => void,
+): void {
+  for (const event of events) session.on(event, release);
+}
+
 const ECDSA_P256: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 
 function browserCertificate(): Promise<RTCCertificate | null> {
@@ -123,11 +132,14 @@ export class PhoneEngine {
   private readonly media = new Map<string, MediaState>();
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
   private nextCertificate: Promise<RTCCertificate | null> | null = null;
+  /** The calls' updates to the screen, held while a call's signalling is in flight (setup-hold.ts). */
+  private readonly callUpdates: SetupHold<{ calls: CallView[]; ended: CallView[] }>;
   private readonly onOnline = () => this.reconnectNow();
   private readonly onDeviceChange = () => void this.applyAudioDevices();
 
   constructor(private readonly deps: PhoneEngineDeps) {
     this.tones = deps.tones ?? new TonePlayer();
+    this.callUpdates = createSetupHold((update) => deps.publish(update));
     this.registration = new RegistrationClient({
       probeTls: deps.probeTls,
       pinsConfigured: deps.pinsConfigured,
@@ -221,6 +233,19 @@ export class PhoneEngine {
     );
     if (dialling || this.placing.has(targetUri)) return { ok: false, problem: 'already-calling' };
     this.placing.add(targetUri);
+    const release = this.callUpdates.hold();
+    try {
+      const result = await this.place(targetUri, release);
+      if (!result.ok) release();
+      return result;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Opens the microphone and dials; `release` lets the screen draw the call once the far end answers. */
+  private async place(targetUri: string, release: () => void): Promise<CallStartResult> {
     const choice = this.deps.preferences().microphoneId;
     let microphone: MediaStream;
     try {
@@ -238,23 +263,20 @@ export class PhoneEngine {
       return { ok: false, problem: 'not-registered' };
     }
     this.holdOthers(null);
-    const call = this.dial(agent, targetUri, microphone, choice, certificate);
+    const options = callOptions(this.mediaOptions(microphone, certificate, ['Supported: 100rel']));
+    const session = agent.call(targetUri, options);
+    releaseWhen(session, ['progress', 'accepted', 'failed', 'ended'], release);
+    const call = this.track(session, 'outgoing', null);
+    call.useMicrophone(microphone, choice);
     call.dialledUri = targetUri;
     return { ok: true, id: call.id };
   }
 
-  private dial(
-    agent: SipAgent,
-    target: string,
-    microphone: MediaStream,
-    choice: string,
-    certificate: RTCCertificate | null,
-  ): CallSession {
-    const options = callOptions(this.mediaOptions(microphone, certificate, ['Supported: 100rel']));
-    const session = agent.call(target, options);
-    const call = this.track(session, 'outgoing', null);
-    call.useMicrophone(microphone, choice);
-    return call;
+  /** Whether a call is being set up, dialling or ringing at either end: the engine's own state, which the screen's may lag. */
+  settingUp(): boolean {
+    return [...this.calls.values()].some(({ view }) =>
+      ['dialing', 'ringing', 'incoming'].includes(view.state),
+    );
   }
 
   async answer(id: string): Promise<boolean> {
@@ -263,6 +285,17 @@ export class PhoneEngine {
     call.answering = true;
     performance.mark(marks.answer);
     this.updateTones(false);
+    const release = this.callUpdates.hold();
+    releaseWhen(call.session, ['confirmed', 'failed', 'ended'], release);
+    const answered = await this.answerWithMicrophone(call).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    if (!answered) release();
+    return answered;
+  }
+
+  private async answerWithMicrophone(call: CallSession): Promise<boolean> {
     const choice = this.deps.preferences().microphoneId;
     let microphone: MediaStream;
     try {
@@ -281,7 +314,7 @@ export class PhoneEngine {
     }
     call.useMicrophone(microphone, choice);
     // Answering a second call puts the first on hold (not the call an attended transfer replaces).
-    this.holdOthers(id, this.replacements.get(call.session)?.id);
+    this.holdOthers(call.id, this.replacements.get(call.session)?.id);
     try {
       call.session.answer(answerOptions(this.mediaOptions(microphone, certificate)));
     } catch {
@@ -633,7 +666,10 @@ export class PhoneEngine {
 
   private publishCalls(): void {
     const views = [...this.calls.values()].map((call) => call.view);
-    this.deps.publish({ calls: views, ended: [...this.endedCalls.values()].map((notice) => notice.view) });
+    this.callUpdates.publish({
+      calls: views,
+      ended: [...this.endedCalls.values()].map((notice) => notice.view),
+    });
     this.updateTones(false);
     const anyActive = views.some((view) => view.state === 'active');
     if (anyActive && !this.qualityTimer)

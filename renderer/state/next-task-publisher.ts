@@ -11,8 +11,6 @@ export function nextTask(task: () => void): void {
 export interface NextTaskPublisher<T extends object> {
   /** Queues the update; the updates of one task are applied in the next, in order. */
   publish(update: Partial<T>): void;
-  /** What has been published and not yet applied (newest values), for readers that cannot wait. */
-  pending(): Partial<T>;
 }
 
 /**
@@ -38,6 +36,5 @@ export function nextTaskPublisher<T extends object>(
         for (const next of updates) apply(next);
       });
     },
-    pending: () => Object.assign({}, ...queued) as Partial<T>,
   };
 }

@@ -70,17 +70,13 @@ const engineUpdates = nextTaskPublisher<Pick<PhoneState, 'registration' | 'calls
   })),
 );
 
-// The engine publishes a call's new state before it reports it: its newest calls (published, perhaps not
-// applied yet) say whether one is being set up.
+// Whether a call is being set up is the engine's to say: the screen may not show the call yet.
 const reportWhenSettled = createCallReporter({
   send: (event) =>
     void call('call.report', event).catch(() => {
       // History and audit are main's; a refused report must not disturb the call.
     }),
-  settingUp: () =>
-    (engineUpdates.pending().calls ?? usePhoneStore.getState().calls).some(
-      (view) => view.state === 'dialing' || view.state === 'ringing' || view.state === 'incoming',
-    ),
+  settingUp: () => engine?.settingUp() ?? false,
   whenIdle: (task) => void requestIdleCallback(task, { timeout: 300 }),
 });
 
