@@ -1,14 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, test } from './support/fixtures.js';
 import { answered, dialFrom, expectRegistered, registeredPhone } from './support/phone.js';
-import {
-  captureScreen,
-  chooseLanguage,
-  navScreens,
-  openScreen,
-  type Language,
-  type Scheme,
-} from './support/screens.js';
+import { navScreens } from '../renderer/state/screens.js';
+import { captureScreen, chooseLanguage, openScreen, type Language, type Scheme } from './support/screens.js';
 import { providerPolicy, signInWithProviderAccount } from './support/sign-in.js';
 import { readStackState } from './support/stack-state.js';
 

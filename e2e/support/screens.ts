@@ -8,9 +8,6 @@ import type { NavScreen } from '../../renderer/state/screens.js';
 export type Language = 'en' | 'de';
 export type Scheme = 'light' | 'dark';
 
-// Screens reached from the navigation, by their link's target (the same in every language).
-export { navScreens, type NavScreen } from '../../renderer/state/screens.js';
-
 /** The run folder's screenshot folder (`.test-output/screenshots`), next to Playwright's own output. */
 export function screenshotDir(testInfo: TestInfo): string {
   return join(testInfo.project.outputDir, '..', 'screenshots');

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { useAppStore, type Screen } from '../state/app-store';
+import { useAppStore } from '../state/app-store';
 import { useHistoryStore } from '../state/history-store';
 import { useSessionLockStore } from '../state/session-lock-store';
+import type { Screen } from '../state/screens';
 import { useIsAdmin, useSignInStore } from '../state/sign-in-store';
 import { Icon, type IconName } from './Icon';
 import { RegistrationIndicator } from './RegistrationStatus';

@@ -4,45 +4,33 @@
  */
 export const SETUP_HOLD_MAX_MS = 50;
 
-export interface Timers {
-  set(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const browserTimers: Timers = {
-  set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export interface SetupHold<T> {
   /** Passes the update on, or queues it while a hold is on. */
   publish(update: T): void;
   /**
-   * Holds the updates back until the returned release is called (the first call counts) or `maxMs` after
-   * the first hold of the round, whichever comes first; then they are passed on, in order.
+   * Holds the updates back until the returned release is called (the first call counts) or
+   * `SETUP_HOLD_MAX_MS` after the first hold of the round, whichever comes first; then they are passed
+   * on, in order.
    */
   hold(): () => void;
 }
 
 /**
- * Holds the calls' updates to the screen while a call's signalling is in flight: from Call until the
- * invitation is out, and from Answer until the caller has confirmed. Drawing a call card in between takes
- * the page's main thread (and, on a small machine, a core) from the offer or answer being made and from
- * the media connection being set up, and so holds up the call; the screen loses nothing by waiting, as
- * every update is passed on in order once the step is done.
+ * Holds the calls' updates to the screen while a call's signalling is in flight: from Call until the far
+ * end first answers (an INVITE sent at once meets the provider's authentication challenge), and from
+ * Answer until the caller has confirmed. Drawing a call card in between takes the page's main thread
+ * (and, on a small machine, a core) from the offer or answer being made and from the media connection
+ * being set up, and so holds up the call; the screen loses nothing by waiting, as every update is passed
+ * on in order once the step is done.
  */
-export function createSetupHold<T>(
-  publish: (update: T) => void,
-  maxMs = SETUP_HOLD_MAX_MS,
-  timers: Timers = browserTimers,
-): SetupHold<T> {
+export function createSetupHold<T>(publish: (update: T) => void): SetupHold<T> {
   let holds = 0;
   /** Counts the holding rounds, so that a release from a round that timed out does nothing. */
   let round = 0;
   let queued: T[] = [];
-  let deadline: unknown = null;
+  let deadline: ReturnType<typeof setTimeout> | null = null;
   const passOn = () => {
-    if (deadline !== null) timers.clear(deadline);
+    if (deadline !== null) clearTimeout(deadline);
     deadline = null;
     holds = 0;
     round += 1;
@@ -57,7 +45,7 @@ export function createSetupHold<T>(
     },
     hold() {
       holds += 1;
-      deadline ??= timers.set(passOn, maxMs);
+      deadline ??= setTimeout(passOn, SETUP_HOLD_MAX_MS);
       const heldIn = round;
       let released = false;
       return () => {

@@ -6,8 +6,6 @@ import { call, errorKey, hasBridge, subscribe } from '../ipc/client';
 import { takeReloadState } from './connect-reload';
 import type { Screen } from './screens';
 
-export { screens, type Screen } from './screens';
-
 type LoadState =
   | { status: 'loading' }
   | { status: 'ready' }

@@ -1,4 +1,5 @@
-import { screens, useAppStore, type Screen } from './app-store';
+import { useAppStore } from './app-store';
+import { screens, type Screen } from './screens';
 
 /**
  * The page may connect only to the SIP servers its Content-Security-Policy names (main serves it with the
