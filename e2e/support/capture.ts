@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { spawnManaged, stopProcess } from '../provider/processes.js';
 
@@ -18,19 +19,72 @@ export interface Packet {
   payload: Buffer;
 }
 
-/** tshark on the loopback interface of the test namespace (the only interface there is). */
+/** How long a capture may take to show its own marker datagram (it is sent again on every look). */
+const MARK_WAIT_MS = 15_000;
+const MARK_LOOK_MS = 50;
+
+/**
+ * tshark on the loopback interface of the test namespace (the only interface there is). tshark says
+ * "Capturing on" before dumpcap sees every packet, and stopping it can lose what dumpcap has not written
+ * yet: a call's INVITE and BYE went missing that way. So a datagram of our own on loopback marks both
+ * ends: the capture counts as started once its file shows the start mark, and is stopped only once it
+ * shows the end mark, after every packet before it. The marks are left out of what it returns.
+ */
 export async function startCapture(file: string, filter: string): Promise<Capture> {
+  const marker = createSocket('udp4');
+  await new Promise<void>((resolve) => marker.bind(0, '127.0.0.1', resolve));
+  const markPort = marker.address().port;
   // A 64 MiB kernel buffer: on a loaded 2-core machine the default 2 MiB dropped packets under load.
-  const child = spawnManaged('tshark', ['-i', 'lo', '-B', '64', '-f', filter, '-w', file, '-q']);
+  const child = spawnManaged('tshark', [
+    '-i',
+    'lo',
+    '-B',
+    '64',
+    '-f',
+    `(${filter}) or (udp port ${markPort})`,
+    '-w',
+    file,
+    '-q',
+  ]);
   child.stdout!.resume();
-  await new Promise<void>((resolve, reject) => {
+  const exited = new Promise<never>((_resolve, reject) => {
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('Capturing on')) resolve();
-    });
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`tshark exited (${code}): ${stderr}`)));
   });
+  exited.catch(() => undefined);
+  /** Sends `mark` to ourselves until the capture file has it. */
+  const markSeen = async (mark: string) => {
+    const deadline = Date.now() + MARK_WAIT_MS;
+    const hex = Buffer.from(mark).toString('hex');
+    for (;;) {
+      marker.send(mark, markPort, '127.0.0.1');
+      const seen = await run('tshark', [
+        '-r',
+        file,
+        '-Y',
+        `udp.dstport == ${markPort}`,
+        '-T',
+        'fields',
+        '-e',
+        'udp.payload',
+      ])
+        .then(({ stdout }) => stdout.replace(/:/g, '').includes(hex))
+        // dumpcap may be writing the file's first block, or a packet, right now.
+        .catch(() => false);
+      if (seen) return;
+      if (Date.now() > deadline)
+        throw new Error(`the capture did not show its ${mark} within ${MARK_WAIT_MS} ms`);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, MARK_LOOK_MS))]);
+    }
+  };
+  try {
+    await Promise.race([exited, markSeen('softphone-capture-start')]);
+  } catch (error) {
+    marker.close();
+    await stopProcess(child);
+    throw error;
+  }
   const packets = async (): Promise<Packet[]> => {
     const { stdout } = await run(
       'tshark',
@@ -61,7 +115,7 @@ export async function startCapture(file: string, filter: string): Promise<Captur
       .filter(Boolean)
       .flatMap((line): Packet[] => {
         const [usrc, udst, upay, tsrc, tdst, tpay] = line.split(',');
-        if (usrc)
+        if (usrc && Number(usrc) !== markPort && Number(udst) !== markPort)
           return [
             {
               protocol: 'udp',
@@ -85,7 +139,12 @@ export async function startCapture(file: string, filter: string): Promise<Captur
   return {
     packets,
     async stop() {
-      await stopProcess(child);
+      try {
+        await markSeen('softphone-capture-end');
+      } finally {
+        marker.close();
+        await stopProcess(child);
+      }
       return packets();
     },
   };
