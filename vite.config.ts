@@ -51,6 +51,8 @@ export default defineConfig({
           root: repoRoot,
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
+          // The style sheet's test reads it as text (`?raw`); every other test leaves CSS out.
+          css: { include: [/renderer\/styles\/app\.css/] },
         },
       },
     ],
