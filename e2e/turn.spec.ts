@@ -22,8 +22,8 @@ import { readStackState } from './support/stack-state.js';
 // and resets their TCP connections to anything but 443 (coturn) and the SIP edge, so neither host
 // candidates nor ICE-TCP between them can carry media. Only they are filtered: coturn relays over UDP on the
 // far side as a provider's TURN server does, and the other worker's specs in the shared namespace are never
-// matched (e2e/support/firewall.ts). coturn's certificate is the run's, trusted through the test CA in the
-// browsers' NSS database: no --ignore-certificate-errors.
+// matched (e2e/support/firewall.ts). coturn's certificate is the run's; the browsers verify it against the
+// test CA in their NSS database, as they verify every other server of the run.
 
 const run = promisify(execFile);
 const TURN_TLS_PORT = 443;

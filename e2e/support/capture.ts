@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { spawnManaged, stopProcess } from '../provider/processes.js';
 
@@ -56,21 +57,12 @@ export async function startCapture(file: string, filter: string): Promise<Captur
   /** Sends `mark` to ourselves until the capture file has it. */
   const markSeen = async (mark: string) => {
     const deadline = Date.now() + MARK_WAIT_MS;
-    const hex = Buffer.from(mark).toString('hex');
+    const bytes = Buffer.from(mark);
     for (;;) {
       marker.send(mark, markPort, '127.0.0.1');
-      const seen = await run('tshark', [
-        '-r',
-        file,
-        '-Y',
-        `udp.dstport == ${markPort}`,
-        '-T',
-        'fields',
-        '-e',
-        'udp.payload',
-      ])
-        .then(({ stdout }) => stdout.replace(/:/g, '').includes(hex))
-        // dumpcap may be writing the file's first block, or a packet, right now.
+      // dumpcap stores each packet's bytes as they were sent; the file may not exist yet.
+      const seen = await readFile(file)
+        .then((data) => data.includes(bytes))
         .catch(() => false);
       if (seen) return;
       if (Date.now() > deadline)

@@ -101,6 +101,22 @@ function releaseWhen(
   for (const event of events) session.on(event, release);
 }
 
+/** Awaits a call's first step; one that failed or did not go ahead has no signalling to wait for. */
+async function releaseUnlessUnderway<T>(
+  release: () => void,
+  step: Promise<T>,
+  underway: (result: T) => boolean,
+): Promise<T> {
+  try {
+    const result = await step;
+    if (!underway(result)) release();
+    return result;
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
 const ECDSA_P256: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 
 function browserCertificate(): Promise<RTCCertificate | null> {
@@ -234,14 +250,7 @@ export class PhoneEngine {
     if (dialling || this.placing.has(targetUri)) return { ok: false, problem: 'already-calling' };
     this.placing.add(targetUri);
     const release = this.callUpdates.hold();
-    try {
-      const result = await this.place(targetUri, release);
-      if (!result.ok) release();
-      return result;
-    } catch (error) {
-      release();
-      throw error;
-    }
+    return releaseUnlessUnderway(release, this.place(targetUri, release), (result) => result.ok);
   }
 
   /** Opens the microphone and dials; `release` lets the screen draw the call once the far end answers. */
@@ -287,12 +296,7 @@ export class PhoneEngine {
     this.updateTones(false);
     const release = this.callUpdates.hold();
     releaseWhen(call.session, ['confirmed', 'failed', 'ended'], release);
-    const answered = await this.answerWithMicrophone(call).catch((error: unknown) => {
-      release();
-      throw error;
-    });
-    if (!answered) release();
-    return answered;
+    return releaseUnlessUnderway(release, this.answerWithMicrophone(call), (answered) => answered);
   }
 
   private async answerWithMicrophone(call: CallSession): Promise<boolean> {
